@@ -1,0 +1,156 @@
+// initscope/config.hpp: the one configuration of a run, and the one place that validates it.
+//
+// Every entry point (CLI flags, JS objects, URL hash) fills a Config and calls validate(); the
+// error names the field, the value and what is allowed, with the same wording everywhere:
+//   invalid <field> = <value>: expected <allowed>
+// Field names in messages are the public JS (camelCase) names, e.g. "learningRate".
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace initscope {
+
+class ConfigError : public std::invalid_argument {
+ public:
+  ConfigError(const std::string& field, const std::string& value, const std::string& allowed)
+      : std::invalid_argument("invalid " + field + " = " + value + ": expected " + allowed),
+        field_(field) {}
+  const std::string& field() const { return field_; }
+
+ private:
+  std::string field_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Enumerations with their public ids. to_string(x) gives the id; parse_*(id, field) throws a
+// ConfigError listing every valid id.
+
+enum class Init {
+  zeros, constant, uniform, normal, small_normal, truncated_normal, xavier_uniform,
+  xavier_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, orthogonal,
+  pytorch_default, lsuv
+};
+enum class Activation { relu, leaky_relu, tanh, sigmoid, linear, selu, gelu };
+enum class DatasetKind { spiral, circles, xor_, gaussians, moons, gaussian_nd };
+enum class Optimizer { sgd, momentum, adam };
+enum class Loss { cross_entropy, mse };
+enum class FanMode { fan_in, fan_out };
+
+struct InitInfo {
+  Init id;
+  const char* name;     // public id, e.g. "he_normal"
+  const char* label;    // e.g. "He (Kaiming) normal"
+  const char* formula;  // e.g. "N(0, gain² / fan_in), gain = √2 for ReLU"
+};
+struct DatasetInfo {
+  DatasetKind id;
+  const char* name;
+  const char* label;
+  int input_dim;        // default input dimension (gaussian_nd: configurable)
+  int classes;          // default number of classes
+};
+
+const std::vector<InitInfo>& initializer_infos();
+const std::vector<DatasetInfo>& dataset_infos();
+const std::vector<std::string>& activation_names();
+const std::vector<std::string>& optimizer_names();
+const std::vector<std::string>& loss_names();
+
+const char* to_string(Init);
+const char* to_string(Activation);
+const char* to_string(DatasetKind);
+const char* to_string(Optimizer);
+const char* to_string(Loss);
+const char* to_string(FanMode);
+
+Init parse_init(const std::string& id, const std::string& field = "init");
+Activation parse_activation(const std::string& id, const std::string& field = "activation");
+DatasetKind parse_dataset(const std::string& id, const std::string& field = "dataset");
+Optimizer parse_optimizer(const std::string& id, const std::string& field = "optimizer");
+Loss parse_loss(const std::string& id, const std::string& field = "loss");
+FanMode parse_fan_mode(const std::string& id, const std::string& field = "fanMode");
+
+// ---------------------------------------------------------------------------------------------
+// Limits. The parameter cap keeps a browser tab safe: 4,194,304 float32 parameters are 16 MiB,
+// and with gradients and Adam's two moments the model needs 64 MiB. The activation cap bounds
+// the per-batch buffers (pre- and post-activations and their gradients).
+namespace limits {
+constexpr int kMaxDepth = 200;
+constexpr int kMaxWidth = 2048;
+constexpr int kMinSamples = 10;
+constexpr int kMaxSamples = 20000;
+constexpr int kMaxInputDim = 2048;
+constexpr int kMaxClasses = 10;
+constexpr int64_t kMaxParameters = 4194304;       // 2^22
+constexpr int64_t kMaxActivations = 8388608;      // 2^23 = (rows per batch) x (total units)
+constexpr double kMaxLearningRate = 10.0;
+constexpr double kMaxNoise = 2.0;
+constexpr double kMaxTestFraction = 0.9;
+constexpr int kMaxProbe = 1024;
+constexpr int kMinHistBins = 4;
+constexpr int kMaxHistBins = 200;
+constexpr double kMaxGain = 100.0;
+}  // namespace limits
+
+// How the initializer's gain is chosen.
+//   Default: the initializer's own default (He: calculate_gain(activation), others: 1)
+//   Auto:    calculate_gain(activation) for every initializer (PyTorch's usual idiom)
+//   Value:   the given number
+enum class GainMode { Default, Auto, Value };
+
+struct Config {
+  // data
+  DatasetKind dataset = DatasetKind::spiral;
+  int samples = 1000;         // total, before the train/test split
+  double noise = 0.1;
+  double test_fraction = 0.5;
+  int input_dim = 0;          // 0 = the dataset's default (gaussian_nd: 64; 2-D toys: 2)
+  int classes = 0;            // 0 = the dataset's default (2)
+  uint32_t seed = 42;
+
+  // network
+  std::vector<int> hidden = {64, 64, 64};
+  Activation activation = Activation::relu;
+  double leaky_slope = 0.01;  // leaky_relu negative slope a; also used in He's gain
+
+  // initializer
+  Init init = Init::he_normal;
+  GainMode gain_mode = GainMode::Default;
+  double gain = 1.0;          // used when gain_mode == Value
+  FanMode fan_mode = FanMode::fan_in;   // He only
+  double init_value = 0.1;    // constant
+  double init_std = 0.05;     // normal, truncated_normal (Keras' RandomNormal default)
+  double init_bound = 0.05;   // uniform: U(-a, a) (Keras' RandomUniform default)
+
+  // training
+  Optimizer optimizer = Optimizer::sgd;
+  double learning_rate = 0.01;
+  double momentum = 0.9;      // momentum optimizer (PyTorch SGD momentum, dampening 0)
+  int batch_size = 32;        // 0 = full batch
+  Loss loss = Loss::cross_entropy;
+
+  // statistics
+  int probe_size = 256;       // the fixed probe batch = the first min(probe_size, n_train) rows
+  int hist_bins = 40;
+};
+
+// Derived sizes (valid only after validate()).
+int resolved_input_dim(const Config&);
+int resolved_classes(const Config&);
+int train_count(const Config&);   // rows in the training split
+int test_count(const Config&);
+int64_t parameter_count(const Config&);
+
+// Throws ConfigError on the first invalid field. Order: data, network, init, training, stats,
+// then the caps (which name the field "hidden").
+void validate(const Config&);
+
+// Helpers for the uniform message format, shared with the CLI and the wasm adapters.
+std::string quote(const std::string& s);   // "abc" with JSON escaping
+std::string format_number(double v);       // shortest round-trip text, "NaN", "Infinity"
+std::string join_ids(const std::vector<std::string>& ids);  // "a, b, c"
+
+}  // namespace initscope

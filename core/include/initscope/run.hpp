@@ -1,0 +1,88 @@
+// initscope/run.hpp: one training run (dataset + network + optimizer + statistics), and an
+// Experiment of runs that share the data and seed and differ in what is compared.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "initscope/config.hpp"
+#include "initscope/dataset.hpp"
+#include "initscope/mlp.hpp"
+#include "initscope/rng.hpp"
+#include "initscope/stats.hpp"
+
+namespace initscope {
+
+struct StepResult {
+  int64_t step;   // updates done so far
+  double loss;    // mean minibatch loss of the last update (NaN if none was done)
+};
+
+struct Evaluation {
+  int64_t step;
+  double train_loss, test_loss;          // mean over the whole split (test: NaN if empty)
+  double train_accuracy, test_accuracy;  // fraction in [0, 1]
+  std::optional<int64_t> diverged_at;    // the update whose loss or parameters were non-finite
+};
+
+class Run {
+ public:
+  // Validates the config (ConfigError), builds the dataset, the network and its initial weights
+  // (layer l from stream (seed, kLayerWeights + l)), LSUV if asked, and the probe batch.
+  explicit Run(const Config& config);
+
+  const Config& config() const { return config_; }
+  const Dataset& dataset() const { return data_; }
+  const Mlp& net() const { return net_; }
+  int64_t steps_done() const { return step_; }
+  std::optional<int64_t> diverged_at() const { return diverged_at_; }
+  const std::vector<double>& theory_var() const { return theory_; }
+  const HistogramSpec& hist_spec() const { return hist_; }
+
+  // n minibatch updates (stops early and records diverged_at on a non-finite loss or parameter).
+  StepResult step(int n);
+  Evaluation evaluate();
+  std::vector<LayerStats> layer_stats();
+  // Class probabilities on a resolution x resolution grid over dataset().bounds, row-major with
+  // x1 (vertical) outer, x0 inner: [res][res][C]. ConfigError unless input_dim == 2.
+  std::vector<float> predict_grid(int resolution);
+
+ private:
+  void next_batch();
+
+  Config config_;
+  Dataset data_;
+  Mlp net_;
+  OptimizerState opt_;
+  Rng batch_rng_;
+  HistogramSpec hist_;
+  std::vector<double> theory_;
+  std::vector<uint32_t> order_;   // shuffled train indices for the current epoch
+  std::size_t cursor_ = 0;
+  std::size_t batch_rows_ = 0;
+  Matrix batch_x_;
+  std::vector<int> batch_y_;
+  Workspace ws_;       // training batch
+  Workspace eval_ws_;  // probe / evaluation chunks
+  int64_t step_ = 0;
+  double last_loss_;
+  std::optional<int64_t> diverged_at_;
+};
+
+// Runs that share dataset and seed. Throws ConfigError (field "runs") if the configs disagree
+// in any data field (dataset, samples, noise, testFraction, inputDim, classes, seed).
+class Experiment {
+ public:
+  explicit Experiment(const std::vector<Config>& configs);
+  // The common case: one base config, one run per initializer.
+  static Experiment compare_inits(const Config& base, const std::vector<Init>& inits);
+
+  std::vector<Run>& runs() { return runs_; }
+  // n updates for every run that has not diverged; a diverged run stays where it stopped.
+  void step(int n);
+
+ private:
+  std::vector<Run> runs_;
+};
+
+}  // namespace initscope

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# WebAssembly build of the core (Emscripten 3.1.6 from Debian): build/wasm/initscope.{mjs,wasm}.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NODE_PATH=/usr/share/nodejs   # TOOLCHAIN trap 1: emcc's acorn lives there
+emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build/wasm -j2

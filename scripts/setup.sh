@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what initscope needs on a fresh Debian machine, skipping what is already there.
+# Usage: scripts/setup.sh [native|wasm|browser|all]   (default: all)
+set -euo pipefail
+want="${1:-all}"
+pkgs=(cmake g++ make xtensor-dev xtl-dev catch2)
+case "$want" in
+  native) ;;
+  wasm) pkgs+=(emscripten) ;;
+  browser|all) pkgs+=(emscripten chromium) ;;
+  *) echo "setup.sh: unknown target '$want' (expected native, wasm, browser or all)" >&2; exit 2 ;;
+esac
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+cd "$(dirname "$0")/.."
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages from the lockfile"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

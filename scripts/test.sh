@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# npm test: installs what is missing, builds native + wasm + web, and runs every test suite:
+# Catch2 (ctest), Node tests of the wasm engine and CLI, Chromium tests of the page.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh all
+echo "== native build"; bash scripts/build-native.sh
+echo "== native tests (Catch2 via ctest)"
+ctest --test-dir build/native --output-on-failure -j2
+echo "== wasm build"; bash scripts/build-wasm.sh
+echo "== web build"; node scripts/build-web.mjs
+echo "== node tests (wasm engine, CLI, native parity)"
+node --test --test-concurrency=1 tests/node/
+if ls tests/browser/*.test.mjs >/dev/null 2>&1; then
+  echo "== browser tests (Chromium)"
+  node --test --test-concurrency=1 tests/browser/
+fi
