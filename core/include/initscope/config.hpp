@@ -105,7 +105,7 @@ struct Config {
   // data
   DatasetKind dataset = DatasetKind::spiral;
   int samples = 1000;         // total, before the train/test split
-  double noise = 0.1;
+  double noise = 0.05;        // std of the Gaussian jitter, in data units (toys span ~[-1, 1])
   double test_fraction = 0.5;
   int input_dim = 0;          // 0 = the dataset's default (gaussian_nd: 64; 2-D toys: 2)
   int classes = 0;            // 0 = the dataset's default (2)

@@ -51,6 +51,8 @@ class Mlp {
   // x: [rows][input_dim]. Fills ws.pre / ws.post for every layer; returns the logits
   // (ws.post.back(), [rows][C]). rows <= ws.capacity.
   const float* forward(const float* x, std::size_t rows, Workspace& ws) const;
+  // One layer: ws.pre[l] = in . W_l^T + b_l, ws.post[l] = f(ws.pre[l]) (identity for the output).
+  void forward_layer(std::size_t l, const float* in, std::size_t rows, Workspace& ws) const;
   // Expects ws.grad.back() = dL/dlogits (from loss_and_grad). Fills every ws.grad[l] and
   // overwrites each layer's dW, db. x is the same input forward() saw.
   void backward(const float* x, std::size_t rows, Workspace& ws);

@@ -43,8 +43,10 @@ class Run {
   StepResult step(int n);
   Evaluation evaluate();
   std::vector<LayerStats> layer_stats();
-  // Class probabilities on a resolution x resolution grid over dataset().bounds, row-major with
-  // x1 (vertical) outer, x0 inner: [res][res][C]. ConfigError unless input_dim == 2.
+  // Class probabilities (softmax of the outputs) on a resolution x resolution grid of cell
+  // centres over dataset().bounds, [res][res][C] row-major: row j has x1 = top - (j + 0.5) h
+  // (row 0 is the TOP of the plane, as on a canvas), column i has x0 = left + (i + 0.5) h.
+  // ConfigError unless input_dim == 2 and 2 <= resolution <= 256.
   std::vector<float> predict_grid(int resolution);
 
  private:

@@ -1,0 +1,318 @@
+// config.cpp: id tables and the single validation of a Config.
+#include "initscope/config.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+
+namespace initscope {
+
+// ---------------------------------------------------------------------------------------------
+// Id tables
+
+const std::vector<InitInfo>& initializer_infos() {
+  static const std::vector<InitInfo> infos = {
+      {Init::zeros, "zeros", "Zeros", "W = 0"},
+      {Init::constant, "constant", "Constant", "W = c (initValue, default 0.1)"},
+      {Init::uniform, "uniform", "Uniform", "U(-a, a), a = initBound (default 0.05)"},
+      {Init::normal, "normal", "Normal", "N(0, s²), s = initStd (default 0.05)"},
+      {Init::small_normal, "small_normal", "Small random (N(0, 0.01²))", "N(0, 0.01²)"},
+      {Init::truncated_normal, "truncated_normal", "Truncated normal",
+       "N(0, s²) cut at ±2s, s = initStd"},
+      {Init::xavier_uniform, "xavier_uniform", "Xavier/Glorot uniform (2/(fan_in+fan_out))",
+       "U(-a, a), a = gain·√(6/(fan_in+fan_out))"},
+      {Init::xavier_normal, "xavier_normal", "Xavier/Glorot normal (2/(fan_in+fan_out))",
+       "N(0, s²), s = gain·√(2/(fan_in+fan_out))"},
+      {Init::he_uniform, "he_uniform", "He/Kaiming uniform", "U(-b, b), b = gain·√(3/fan), gain = √2 for ReLU"},
+      {Init::he_normal, "he_normal", "He/Kaiming normal", "N(0, s²), s = gain/√fan, gain = √2 for ReLU"},
+      {Init::lecun_uniform, "lecun_uniform", "LeCun uniform (1/fan_in, \"Xavier\" in He et al.)",
+       "U(-b, b), b = √(3/fan_in)"},
+      {Init::lecun_normal, "lecun_normal", "LeCun normal (1/fan_in, \"Xavier\" in He et al.)",
+       "N(0, s²), s = 1/√fan_in"},
+      {Init::orthogonal, "orthogonal", "Orthogonal", "W = gain·Q, Q Haar-random orthogonal (QR of a Gaussian)"},
+      {Init::pytorch_default, "pytorch_default", "PyTorch default (nn.Linear)",
+       "U(-b, b), b = 1/√fan_in (bias too)"},
+      {Init::lsuv, "lsuv", "LSUV (layer-sequential unit variance)",
+       "orthogonal, then rescale each layer to unit output variance on a batch"},
+  };
+  return infos;
+}
+
+const std::vector<DatasetInfo>& dataset_infos() {
+  static const std::vector<DatasetInfo> infos = {
+      {DatasetKind::spiral, "spiral", "Spiral", 2, 2},
+      {DatasetKind::circles, "circles", "Circles", 2, 2},
+      {DatasetKind::xor_, "xor", "XOR", 2, 2},
+      {DatasetKind::gaussians, "gaussians", "Gaussian blobs", 2, 2},
+      {DatasetKind::moons, "moons", "Two moons", 2, 2},
+      {DatasetKind::gaussian_nd, "gaussian_nd", "Gaussian N-D (signal propagation)", 64, 2},
+  };
+  return infos;
+}
+
+namespace {
+template <typename E>
+struct Table {
+  std::vector<std::pair<E, const char*>> rows;
+  std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    for (auto& r : rows) out.push_back(r.second);
+    return out;
+  }
+  const char* name(E e) const {
+    for (auto& r : rows)
+      if (r.first == e) return r.second;
+    return "?";
+  }
+  E parse(const std::string& id, const std::string& field) const {
+    for (auto& r : rows)
+      if (id == r.second) return r.first;
+    throw ConfigError(field, quote(id), "one of " + join_ids(names()));
+  }
+};
+
+const Table<Activation>& activation_table() {
+  static const Table<Activation> t{{{Activation::relu, "relu"},
+                                    {Activation::leaky_relu, "leaky_relu"},
+                                    {Activation::tanh, "tanh"},
+                                    {Activation::sigmoid, "sigmoid"},
+                                    {Activation::linear, "linear"},
+                                    {Activation::selu, "selu"},
+                                    {Activation::gelu, "gelu"}}};
+  return t;
+}
+const Table<Optimizer>& optimizer_table() {
+  static const Table<Optimizer> t{
+      {{Optimizer::sgd, "sgd"}, {Optimizer::momentum, "momentum"}, {Optimizer::adam, "adam"}}};
+  return t;
+}
+const Table<Loss>& loss_table() {
+  static const Table<Loss> t{{{Loss::cross_entropy, "cross_entropy"}, {Loss::mse, "mse"}}};
+  return t;
+}
+const Table<FanMode>& fan_mode_table() {
+  static const Table<FanMode> t{{{FanMode::fan_in, "fan_in"}, {FanMode::fan_out, "fan_out"}}};
+  return t;
+}
+const Table<Init>& init_table() {
+  static const Table<Init> t = [] {
+    Table<Init> t;
+    for (auto& i : initializer_infos()) t.rows.push_back({i.id, i.name});
+    return t;
+  }();
+  return t;
+}
+const Table<DatasetKind>& dataset_table() {
+  static const Table<DatasetKind> t = [] {
+    Table<DatasetKind> t;
+    for (auto& d : dataset_infos()) t.rows.push_back({d.id, d.name});
+    return t;
+  }();
+  return t;
+}
+}  // namespace
+
+const std::vector<std::string>& activation_names() {
+  static const auto n = activation_table().names();
+  return n;
+}
+const std::vector<std::string>& optimizer_names() {
+  static const auto n = optimizer_table().names();
+  return n;
+}
+const std::vector<std::string>& loss_names() {
+  static const auto n = loss_table().names();
+  return n;
+}
+
+const char* to_string(Init e) { return init_table().name(e); }
+const char* to_string(Activation e) { return activation_table().name(e); }
+const char* to_string(DatasetKind e) { return dataset_table().name(e); }
+const char* to_string(Optimizer e) { return optimizer_table().name(e); }
+const char* to_string(Loss e) { return loss_table().name(e); }
+const char* to_string(FanMode e) { return fan_mode_table().name(e); }
+
+Init parse_init(const std::string& id, const std::string& f) { return init_table().parse(id, f); }
+Activation parse_activation(const std::string& id, const std::string& f) {
+  return activation_table().parse(id, f);
+}
+DatasetKind parse_dataset(const std::string& id, const std::string& f) {
+  return dataset_table().parse(id, f);
+}
+Optimizer parse_optimizer(const std::string& id, const std::string& f) {
+  return optimizer_table().parse(id, f);
+}
+Loss parse_loss(const std::string& id, const std::string& f) { return loss_table().parse(id, f); }
+FanMode parse_fan_mode(const std::string& id, const std::string& f) {
+  return fan_mode_table().parse(id, f);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Message helpers
+
+std::string quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string format_number(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  // Shortest representation that round-trips, like JavaScript's Number#toString.
+  char buf[32];
+  for (int prec = 1; prec <= 17; ++prec) {
+    std::snprintf(buf, sizeof buf, "%.*g", prec, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+
+std::string join_ids(const std::vector<std::string>& ids) {
+  std::string out;
+  for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? ", " : "") + ids[i];
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Derived sizes
+
+static const DatasetInfo& info_of(DatasetKind k) {
+  for (auto& d : dataset_infos())
+    if (d.id == k) return d;
+  throw ConfigError("dataset", "?", "a known dataset");
+}
+
+int resolved_input_dim(const Config& c) {
+  return c.input_dim > 0 ? c.input_dim : info_of(c.dataset).input_dim;
+}
+int resolved_classes(const Config& c) {
+  return c.classes > 0 ? c.classes : info_of(c.dataset).classes;
+}
+int test_count(const Config& c) {
+  return static_cast<int>(std::lround(c.samples * c.test_fraction));
+}
+int train_count(const Config& c) { return c.samples - test_count(c); }
+
+int64_t parameter_count(const Config& c) {
+  int64_t n = 0;
+  int64_t prev = resolved_input_dim(c);
+  for (int w : c.hidden) {
+    n += (prev + 1) * w;
+    prev = w;
+  }
+  n += (prev + 1) * resolved_classes(c);
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+namespace {
+std::string num(double v) { return format_number(v); }
+
+void check_range(const char* field, double v, double lo, double hi, const std::string& allowed) {
+  if (!std::isfinite(v) || v < lo || v > hi) throw ConfigError(field, num(v), allowed);
+}
+void check_int(const char* field, long long v, long long lo, long long hi) {
+  if (v < lo || v > hi)
+    throw ConfigError(field, std::to_string(v),
+                      "an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
+}
+}  // namespace
+
+void validate(const Config& c) {
+  using namespace limits;
+  // data
+  const DatasetInfo& ds = info_of(c.dataset);
+  check_int("samples", c.samples, kMinSamples, kMaxSamples);
+  check_range("noise", c.noise, 0, kMaxNoise, "a number in [0, " + num(kMaxNoise) + "]");
+  check_range("testFraction", c.test_fraction, 0, kMaxTestFraction,
+              "a number in [0, " + num(kMaxTestFraction) + "]");
+  if (c.dataset == DatasetKind::gaussian_nd) {
+    if (c.input_dim != 0) check_int("inputDim", c.input_dim, 1, kMaxInputDim);
+  } else if (c.input_dim != 0 && c.input_dim != 2) {
+    throw ConfigError("inputDim", std::to_string(c.input_dim),
+                      std::string("2 (or unset) for the 2-D dataset ") + ds.name);
+  }
+  const bool free_classes = c.dataset == DatasetKind::spiral ||
+                            c.dataset == DatasetKind::gaussians ||
+                            c.dataset == DatasetKind::gaussian_nd;
+  if (free_classes) {
+    if (c.classes != 0) check_int("classes", c.classes, 2, kMaxClasses);
+  } else if (c.classes != 0 && c.classes != 2) {
+    throw ConfigError("classes", std::to_string(c.classes),
+                      std::string("2 (or unset) for the dataset ") + ds.name);
+  }
+  if (train_count(c) < 1)
+    throw ConfigError("testFraction", num(c.test_fraction),
+                      "a fraction that leaves at least one training sample");
+
+  // network
+  if (c.hidden.empty() || c.hidden.size() > static_cast<std::size_t>(kMaxDepth))
+    throw ConfigError("hidden", "a list of " + std::to_string(c.hidden.size()) + " layers",
+                      "1.." + std::to_string(kMaxDepth) + " hidden layers");
+  for (std::size_t i = 0; i < c.hidden.size(); ++i)
+    check_int(("hidden[" + std::to_string(i) + "]").c_str(), c.hidden[i], 1, kMaxWidth);
+  check_range("leakySlope", c.leaky_slope, 0, 1, "a number in [0, 1]");
+
+  // initializer
+  if (c.gain_mode == GainMode::Value)
+    check_range("gain", c.gain, 0, kMaxGain, "a number in [0, " + num(kMaxGain) + "] or \"auto\"");
+  if (c.gain_mode == GainMode::Auto && c.activation == Activation::gelu)
+    throw ConfigError("gain", "\"auto\"",
+                      "a number: calculate_gain has no value for gelu (use a number)");
+  check_range("initValue", c.init_value, -100, 100, "a number in [-100, 100]");
+  check_range("initStd", c.init_std, 0, 100, "a number in [0, 100]");
+  check_range("initBound", c.init_bound, 0, 100, "a number in [0, 100]");
+
+  // training
+  if (!std::isfinite(c.learning_rate) || c.learning_rate <= 0 || c.learning_rate > kMaxLearningRate)
+    throw ConfigError("learningRate", num(c.learning_rate),
+                      "a number in (0, " + num(kMaxLearningRate) + "]");
+  if (!std::isfinite(c.momentum) || c.momentum < 0 || c.momentum >= 1)
+    throw ConfigError("momentum", num(c.momentum), "a number in [0, 1)");
+  check_int("batchSize", c.batch_size, 0, train_count(c));
+
+  // statistics
+  check_int("probeSize", c.probe_size, 1, kMaxProbe);
+  check_int("histBins", c.hist_bins, kMinHistBins, kMaxHistBins);
+
+  // caps
+  const int64_t params = parameter_count(c);
+  if (params > kMaxParameters)
+    throw ConfigError("hidden", "a network of " + std::to_string(params) + " parameters",
+                      "at most " + std::to_string(kMaxParameters) +
+                          " parameters (fewer or narrower layers)");
+  int64_t units = 0;
+  for (int w : c.hidden) units += w;
+  units += resolved_classes(c);
+  const int64_t rows = std::max<int64_t>(
+      {c.batch_size == 0 ? train_count(c) : c.batch_size,
+       std::min<int64_t>(c.probe_size, train_count(c)), 1});
+  if (rows * units > kMaxActivations)
+    throw ConfigError("hidden", "a network of " + std::to_string(units) + " units",
+                      "at most " + std::to_string(kMaxActivations) +
+                          " activations per batch (batch rows x total units = " +
+                          std::to_string(rows) + " x " + std::to_string(units) +
+                          "): use fewer units or a smaller batchSize");
+}
+
+}  // namespace initscope

@@ -1,0 +1,224 @@
+// run.cpp: one training run and an experiment of runs.
+#include "initscope/run.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "initscope/init.hpp"
+
+namespace initscope {
+
+namespace {
+const Config& validated(const Config& c) {
+  validate(c);
+  return c;
+}
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+}  // namespace
+
+Run::Run(const Config& config)
+    : config_(validated(config)),
+      data_(make_dataset(config_)),
+      net_(data_.input_dim, config_.hidden, data_.classes, config_.activation,
+           static_cast<float>(config_.leaky_slope)),
+      opt_(config_.optimizer, net_, config_.learning_rate, config_.momentum),
+      batch_rng_(config_.seed, stream::kBatches),
+      hist_(histogram_spec(config_.activation, config_.hist_bins)),
+      last_loss_(kNaN) {
+  // Initial weights: layer l from its own stream, so a deeper network keeps the first layers.
+  for (std::size_t l = 0; l < net_.num_layers(); ++l) {
+    Layer& layer = net_.layers[l];
+    Rng wr(config_.seed, stream::kLayerWeights + l);
+    layer.W = init_weights(config_.init, layer.fan_out(), layer.fan_in(), config_, wr);
+    Rng br(config_.seed, stream::kLayerBiases + l);
+    layer.b = init_bias(config_.init, layer.fan_out(), layer.fan_in(), br);
+  }
+
+  // The probe batch: the first rows of the training split (contiguous, never copied).
+  const std::size_t probe = std::min<std::size_t>(config_.probe_size, data_.y_train.size());
+  const float* px = data_.x_train.data();
+  if (config_.init == Init::lsuv) lsuv_rescale(net_, px, probe);
+
+  // Theory line from the initializer's per-element variances; LSUV's are data-driven, so its
+  // line uses the mean square of the weights it produced.
+  std::vector<double> wv(net_.num_layers()), bv(net_.num_layers());
+  for (std::size_t l = 0; l < net_.num_layers(); ++l) {
+    const Layer& layer = net_.layers[l];
+    if (config_.init == Init::lsuv) {
+      double ss = 0;
+      for (float w : layer.W) ss += static_cast<double>(w) * w;
+      wv[l] = ss / layer.W.size();
+    } else {
+      wv[l] = nominal_weight_variance(config_.init, layer.fan_out(), layer.fan_in(), config_);
+    }
+    bv[l] = nominal_bias_variance(config_.init, layer.fan_in());
+  }
+  double m2 = 0;
+  for (std::size_t i = 0, n = probe * data_.input_dim; i < n; ++i)
+    m2 += static_cast<double>(px[i]) * px[i];
+  m2 /= static_cast<double>(probe * data_.input_dim);
+  theory_ = theory_pre_variance(net_, wv, bv, m2);
+
+  const std::size_t n_train = data_.y_train.size();
+  batch_rows_ = config_.batch_size == 0 ? n_train : static_cast<std::size_t>(config_.batch_size);
+  if (config_.batch_size != 0) {
+    batch_x_ = Matrix::from_shape({batch_rows_, static_cast<std::size_t>(data_.input_dim)});
+    batch_y_.resize(batch_rows_);
+    order_.resize(n_train);
+    for (std::size_t i = 0; i < n_train; ++i) order_[i] = static_cast<uint32_t>(i);
+    cursor_ = n_train;  // forces a shuffle before the first batch
+  }
+  ws_.reserve(net_, batch_rows_);
+  eval_ws_.reserve(net_, probe);
+}
+
+// Minibatches without replacement: each epoch is a fresh shuffle (stream kBatches); a final
+// partial batch is dropped so every update sees exactly batchSize rows.
+void Run::next_batch() {
+  if (config_.batch_size == 0) return;
+  const std::size_t n_train = order_.size();
+  if (cursor_ + batch_rows_ > n_train) {
+    for (std::size_t i = n_train - 1; i > 0; --i)
+      std::swap(order_[i], order_[batch_rng_.below(static_cast<uint32_t>(i + 1))]);
+    cursor_ = 0;
+  }
+  const std::size_t dim = static_cast<std::size_t>(data_.input_dim);
+  for (std::size_t r = 0; r < batch_rows_; ++r) {
+    const uint32_t src = order_[cursor_ + r];
+    std::copy_n(data_.x_train.data() + src * dim, dim, batch_x_.data() + r * dim);
+    batch_y_[r] = data_.y_train[src];
+  }
+  cursor_ += batch_rows_;
+}
+
+StepResult Run::step(int n) {
+  for (int i = 0; i < n && !diverged_at_; ++i) {
+    // forward -> loss -> backward -> update
+    next_batch();
+    const bool full = config_.batch_size == 0;
+    const float* x = full ? data_.x_train.data() : batch_x_.data();
+    const int* y = full ? data_.y_train.data() : batch_y_.data();
+    const float* logits = net_.forward(x, batch_rows_, ws_);
+    const double loss = loss_and_grad(config_.loss, logits, y, batch_rows_, data_.classes,
+                                      ws_.grad.back().data(), nullptr);
+    last_loss_ = loss;
+    if (!std::isfinite(loss)) {
+      diverged_at_ = ++step_;
+      break;
+    }
+    net_.backward(x, batch_rows_, ws_);
+    const bool finite = opt_.update(net_);
+    ++step_;
+    if (!finite) diverged_at_ = step_;
+  }
+  return {step_, last_loss_};
+}
+
+Evaluation Run::evaluate() {
+  auto split = [&](const Matrix& x, const std::vector<int>& y, double& loss, double& acc) {
+    const std::size_t n = y.size();
+    if (n == 0) {
+      loss = acc = kNaN;
+      return;
+    }
+    const std::size_t dim = static_cast<std::size_t>(data_.input_dim);
+    const std::size_t chunk = eval_ws_.capacity;
+    double total = 0;
+    std::size_t hits = 0;
+    for (std::size_t start = 0; start < n; start += chunk) {
+      const std::size_t rows = std::min(chunk, n - start);
+      const float* logits = net_.forward(x.data() + start * dim, rows, eval_ws_);
+      std::size_t correct = 0;
+      total += loss_and_grad(config_.loss, logits, y.data() + start, rows, data_.classes,
+                             nullptr, &correct) * static_cast<double>(rows);
+      hits += correct;
+    }
+    loss = total / static_cast<double>(n);
+    acc = static_cast<double>(hits) / static_cast<double>(n);
+  };
+  Evaluation e{};
+  e.step = step_;
+  split(data_.x_train, data_.y_train, e.train_loss, e.train_accuracy);
+  split(data_.x_test, data_.y_test, e.test_loss, e.test_accuracy);
+  e.diverged_at = diverged_at_;
+  return e;
+}
+
+std::vector<LayerStats> Run::layer_stats() {
+  const std::size_t probe = eval_ws_.capacity;
+  auto stats = measure_layers(net_, config_.loss, data_.x_train.data(), data_.y_train.data(),
+                              probe, hist_, eval_ws_);
+  for (std::size_t l = 0; l < stats.size(); ++l) stats[l].theory_var = theory_[l];
+  return stats;
+}
+
+std::vector<float> Run::predict_grid(int resolution) {
+  if (data_.input_dim != 2)
+    throw ConfigError("dataset", quote(to_string(config_.dataset)),
+                      "a 2-D dataset for predictGrid (this one has inputDim " +
+                          std::to_string(data_.input_dim) + ")");
+  if (resolution < 2 || resolution > 256)
+    throw ConfigError("resolution", std::to_string(resolution), "an integer in 2..256");
+  const std::size_t res = static_cast<std::size_t>(resolution);
+  const std::size_t C = static_cast<std::size_t>(data_.classes);
+  const auto& b = data_.bounds;
+  const double hx = (b[1] - b[0]) / res, hy = (b[3] - b[2]) / res;
+  std::vector<float> points(res * res * 2), out(res * res * C);
+  for (std::size_t j = 0; j < res; ++j)
+    for (std::size_t i = 0; i < res; ++i) {
+      points[(j * res + i) * 2] = static_cast<float>(b[0] + (i + 0.5) * hx);
+      points[(j * res + i) * 2 + 1] = static_cast<float>(b[3] - (j + 0.5) * hy);
+    }
+  const std::size_t chunk = eval_ws_.capacity;
+  for (std::size_t start = 0; start < res * res; start += chunk) {
+    const std::size_t rows = std::min(chunk, res * res - start);
+    const float* z = net_.forward(points.data() + start * 2, rows, eval_ws_);
+    for (std::size_t r = 0; r < rows; ++r) {
+      const float* zr = z + r * C;
+      float* p = out.data() + (start + r) * C;
+      const double zmax = *std::max_element(zr, zr + C);
+      double sum = 0;
+      for (std::size_t c = 0; c < C; ++c) sum += std::exp(zr[c] - zmax);
+      for (std::size_t c = 0; c < C; ++c) p[c] = static_cast<float>(std::exp(zr[c] - zmax) / sum);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Experiment
+
+Experiment::Experiment(const std::vector<Config>& configs) {
+  if (configs.empty()) throw ConfigError("runs", "[]", "1 or more run configs");
+  const Config& a = configs.front();
+  for (std::size_t i = 1; i < configs.size(); ++i) {
+    const Config& b = configs[i];
+    const bool same = a.dataset == b.dataset && a.samples == b.samples && a.noise == b.noise &&
+                      a.test_fraction == b.test_fraction && a.input_dim == b.input_dim &&
+                      a.classes == b.classes && a.seed == b.seed;
+    if (!same)
+      throw ConfigError("runs", "run " + std::to_string(i) + " with other data fields",
+                        "runs that share dataset, samples, noise, testFraction, inputDim, "
+                        "classes and seed");
+  }
+  runs_.reserve(configs.size());
+  for (const Config& c : configs) runs_.emplace_back(c);
+}
+
+Experiment Experiment::compare_inits(const Config& base, const std::vector<Init>& inits) {
+  std::vector<Config> configs;
+  for (Init i : inits) {
+    Config c = base;
+    c.init = i;
+    configs.push_back(c);
+  }
+  return Experiment(configs);
+}
+
+void Experiment::step(int n) {
+  for (Run& r : runs_)
+    if (!r.diverged_at()) r.step(n);
+}
+
+}  // namespace initscope

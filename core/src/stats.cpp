@@ -1,0 +1,113 @@
+// stats.cpp: per-layer statistics on the probe batch, and the theory line.
+#include "initscope/stats.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "initscope/activation.hpp"
+
+namespace initscope {
+
+HistogramSpec histogram_spec(Activation act, int bins) {
+  switch (act) {
+    case Activation::tanh: return {-1.0, 1.0, bins};
+    case Activation::sigmoid: return {0.0, 1.0, bins};
+    case Activation::relu: return {0.0, 3.0, bins};
+    default: return {-3.0, 3.0, bins};
+  }
+}
+
+namespace {
+struct Moments {
+  double mean, var;
+};
+// Two passes in double: exact enough for variances down to 1e-12 of the mean square.
+Moments moments(const float* p, std::size_t n) {
+  if (n == 0) return {0, 0};
+  double sum = 0;
+  for (std::size_t i = 0; i < n; ++i) sum += p[i];
+  const double mean = sum / n;
+  double ss = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double d = p[i] - mean;
+    ss += d * d;
+  }
+  return {mean, ss / n};
+}
+}  // namespace
+
+std::vector<LayerStats> measure_layers(Mlp& net, Loss loss, const float* x, const int* labels,
+                                       std::size_t rows, const HistogramSpec& spec,
+                                       Workspace& ws) {
+  ws.reserve(net, rows);
+  const float* logits = net.forward(x, rows, ws);
+  loss_and_grad(loss, logits, labels, rows, net.output_dim(), ws.grad.back().data(), nullptr);
+  net.backward(x, rows, ws);
+
+  const bool rectifier =
+      net.activation == Activation::relu || net.activation == Activation::leaky_relu;
+  const double bin_width = (spec.hi - spec.lo) / spec.bins;
+  std::vector<LayerStats> out(net.num_layers());
+  for (std::size_t l = 0; l < net.num_layers(); ++l) {
+    const Layer& layer = net.layers[l];
+    const std::size_t O = layer.fan_out(), I = layer.fan_in(), n = rows * O;
+    const bool hidden = l + 1 < net.num_layers();
+    LayerStats& s = out[l];
+    const float* pre = ws.pre[l].data();
+    const float* post = ws.post[l].data();
+    const Moments mp = moments(pre, n), mq = moments(post, n);
+    s.pre_mean = mp.mean, s.pre_var = mp.var;
+    s.post_mean = mq.mean, s.post_var = mq.var;
+    s.grad_var = moments(ws.grad[l].data(), n).var;
+    s.weight_grad_var = moments(layer.dW.data(), layer.dW.size()).var;
+    s.weight_var = moments(layer.W.data(), layer.W.size()).var;
+
+    if (hidden && rectifier) {
+      std::size_t dead = 0;
+      for (std::size_t o = 0; o < O; ++o) {
+        bool alive = false;
+        for (std::size_t r = 0; r < rows && !alive; ++r) alive = pre[r * O + o] > 0.f;
+        dead += !alive;
+      }
+      s.dead_fraction = static_cast<double>(dead) / O;
+    }
+
+    // Symmetric: at least two units and every unit has the same incoming weights and bias, so
+    // gradient descent can never tell them apart (e.g. zero or constant init).
+    if (O >= 2) {
+      bool same = true;
+      const float* w = layer.W.data();
+      const float* b = layer.b.data();
+      for (std::size_t o = 1; o < O && same; ++o) {
+        same = b[o] == b[0] && std::equal(w + o * I, w + (o + 1) * I, w);
+      }
+      s.symmetric = same;
+    }
+
+    s.histogram.assign(spec.bins, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = post[i];
+      if (std::isnan(v)) continue;
+      const double pos = std::floor((v - spec.lo) / bin_width);
+      const int bin = static_cast<int>(std::clamp(pos, 0.0, static_cast<double>(spec.bins - 1)));
+      ++s.histogram[bin];
+    }
+  }
+  return out;
+}
+
+std::vector<double> theory_pre_variance(const Mlp& net, const std::vector<double>& weight_var,
+                                        const std::vector<double>& bias_var,
+                                        double input_second_moment) {
+  std::vector<double> out(net.num_layers());
+  double m2 = input_second_moment;  // E[x^2] of the layer's input
+  for (std::size_t l = 0; l < net.num_layers(); ++l) {
+    // reference: He et al. 2015, eq. 9 form: Var[y_l] = n_l Var[w_l] E[x_l^2] (+ Var[b_l])
+    const double v = static_cast<double>(net.layers[l].fan_in()) * weight_var[l] * m2 + bias_var[l];
+    out[l] = v;
+    m2 = post_second_moment(net.activation, net.leaky_slope, v);
+  }
+  return out;
+}
+
+}  // namespace initscope
