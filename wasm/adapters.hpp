@@ -1,0 +1,73 @@
+// wasm/adapters.hpp: conversions between JavaScript values and the core (namespace js).
+//
+// What this is: the thin layer between Embind and initscope's C++ API. JS objects become
+// initscope::Config, results become plain JS objects whose arrays are typed-array COPIES taken
+// out of the wasm heap (a view would die the next time memory grows).
+//
+// What it is not: a second validator. Field types are checked here (Embind would turn NaN into 0
+// and 1.5 into 1 without a word); ranges are the core's validate().
+//
+// Errors are RETURNED, not thrown: every function catches std::exception and returns a JS Error
+// object (`val::global("Error").new_(what)`), and web/js/engine.js throws it. Throwing a JS
+// exception through C++ frames (TOOLCHAIN trap 7's `.throw_()`) skips every C++ destructor on the
+// way out and Embind's cleanup of the arguments: measured here at 136 bytes of heap, 3 emval
+// handles and 16 bytes of the C stack lost per error, for ever. Returning leaves nothing behind.
+#pragma once
+#include <emscripten/val.h>
+
+#include <memory>
+
+#include "initscope/run.hpp"
+
+namespace js {
+
+using emscripten::val;
+
+// Lists for the UI: [{ id, label, formula }], ['relu', ...], [{ id, label, inputDim, classes }].
+val initializers();
+val activations();
+val datasets();
+val optimizers();
+val losses();
+// The core's caps ({ maxDepth, maxWidth, maxParameters, ... }) and the default config.
+val limits();
+val default_config();
+// The field tables web/js/validate.js checks JS input against: [{ name, kind, allowed, min?,
+// max?, ids? }], for createRun and for sampleInit.
+val config_field_table();
+val sample_field_table();
+
+// Float32Array [fanOut][fanIn] from Rng(seed, stream::kSample) and init_weights(), or an Error.
+val sample_init(val options);
+
+// Bytes of linear memory (grows, never shrinks) and bytes currently malloc'd (what a leak moves).
+double heap_bytes();
+double heap_used_bytes();
+
+// One training run. Held by web/js/engine.js, which calls .delete() in run.dispose().
+class RunHandle {
+ public:
+  explicit RunHandle(const initscope::Config& config);
+
+  val step(val n);
+  val evaluate();
+  val layer_stats();
+  val weights(val layer);
+  val biases(val layer);
+  val dataset();
+  val predict_grid(val resolution);
+  double step_count() const;
+  val config() const;
+
+ private:
+  std::unique_ptr<initscope::Run> run_;
+};
+
+// A RunHandle (owned by the caller, who must .delete() it) or an Error.
+val create_run(val config);
+
+// Exposed for tests of the adapter: JS config object -> Config (throws ConfigError) -> JS object.
+initscope::Config config_from_js(const val& object);
+val config_to_js(const initscope::Config& config);
+
+}  // namespace js

@@ -1,0 +1,274 @@
+// engine.js: the initscope engine, the ONLY module that touches the Embind factory.
+//
+// Everything else (the page, the worker, Node scripts) talks to the object loadEngine() returns
+// and to the Run objects it creates; raw Embind handles never leave this file. Works in browsers,
+// Web Workers and Node >= 20.
+//
+//   const engine = await loadEngine();
+//   const run = engine.createRun({ dataset: 'spiral', hidden: [64, 64, 64], init: 'he_normal' });
+//   run.step(100); run.evaluate(); run.layerStats(); run.dispose();
+//
+// Lifetimes: a Run owns one C++ object on the wasm heap; run.dispose() frees it (idempotent).
+// A Run that is garbage-collected undisposed is freed by a FinalizationRegistry as a safety net,
+// but only dispose() frees it at a known time.
+//
+// Errors: the wasm functions RETURN a JS Error instead of throwing through C++ frames (see
+// wasm/adapters.hpp); unwrap() throws it here. After an error the engine keeps working.
+
+import { checkFields, checkInt } from './validate.js';
+
+const INT_MAX = 2147483647;
+
+const isNode = typeof process === 'object' && process !== null &&
+  typeof process.versions === 'object' && process.versions !== null && !!process.versions.node &&
+  typeof window === 'undefined';
+
+// Where the Emscripten factory lives, best guess first:
+//   deployed site: dist/js/engine.js  -> dist/wasm/initscope.mjs   (scripts/build-web.mjs copies it)
+//   the repository: web/js/engine.js  -> build/wasm/initscope.mjs  (scripts/build-wasm.sh)
+const MODULE_CANDIDATES = ['../wasm/initscope.mjs', '../../build/wasm/initscope.mjs'];
+
+function unwrap(result) {
+  if (result instanceof Error) throw result;
+  return result;
+}
+
+async function fileExists(url) {
+  if (url.protocol !== 'file:') return true;  // can't tell without fetching: let import() decide
+  const { access } = await import('node:fs/promises');
+  const { fileURLToPath } = await import('node:url');
+  try {
+    await access(fileURLToPath(url));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function importFactory(options) {
+  const base = import.meta.url;
+  const candidates = options.moduleUrl !== undefined
+    ? [new URL(String(options.moduleUrl), base)]
+    : MODULE_CANDIDATES.map((p) => new URL(p, base));
+  const failures = [];
+  for (const url of candidates) {
+    if (isNode && !(await fileExists(url))) {
+      failures.push(`${url.href} (not found)`);
+      continue;
+    }
+    try {
+      const mod = await import(url.href);
+      const factory = mod.default ?? mod.createInitscopeModule;
+      if (typeof factory !== 'function') throw new Error('no default export');
+      return { factory, url };
+    } catch (e) {
+      failures.push(`${url.href} (${e && e.message ? e.message : e})`);
+    }
+  }
+  throw new Error(`initscope: cannot load the WebAssembly engine; tried ${failures.join('; ')}. ` +
+    'Build it with `bash scripts/build-wasm.sh` (or pass loadEngine({ moduleUrl, wasmUrl })).');
+}
+
+// TOOLCHAIN trap 3: in Node the generated loader would fetch() a file path and fail, so read the
+// bytes ourselves and hand them over as wasmBinary.
+async function readWasm(url) {
+  if (url.protocol === 'file:') {
+    const { readFile } = await import('node:fs/promises');
+    const { fileURLToPath } = await import('node:url');
+    return readFile(fileURLToPath(url));
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`initscope: cannot fetch ${url.href}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+function deepFreeze(object) {
+  for (const v of Object.values(object)) if (v && typeof v === 'object') deepFreeze(v);
+  return Object.freeze(object);
+}
+
+/**
+ * One training run: dataset + network + optimizer + per-layer statistics, on the wasm heap.
+ * Create with engine.createRun(config); free with dispose().
+ */
+class Run {
+  #engine;
+  #handle;
+  #config;
+
+  constructor(engine, handle) {
+    this.#engine = engine;
+    this.#handle = handle;
+    this.#config = deepFreeze(handle.config());
+  }
+
+  #live() {
+    if (this.#handle === null) throw new Error('run is disposed: create a new one with engine.createRun()');
+    this.#engine.checkAlive();
+    return this.#handle;
+  }
+
+  /** The resolved config (frozen; inputDim and classes filled in). createRun(run.config) gives the same run. */
+  get config() { return this.#config; }
+  /** Updates done so far. */
+  get stepCount() { return this.#live().stepCount(); }
+  get disposed() { return this.#handle === null; }
+
+  /** n minibatch updates (stops early on divergence). Returns { step, loss }. */
+  step(n = 1) {
+    checkInt('n', n, 0, INT_MAX);
+    return unwrap(this.#live().step(n));
+  }
+
+  /** { step, trainLoss, testLoss, trainAccuracy, testAccuracy, diverged: null | step }. */
+  evaluate() { return unwrap(this.#live().evaluate()); }
+
+  /**
+   * Per-layer statistics on the probe batch, one entry per weight layer (hidden layers, then the
+   * output layer): Float64Arrays preMean, preVar, postMean, postVar, deadFraction, gradVar,
+   * weightGradVar, weightVar, theoryVar; symmetric: boolean[]; theoryExact: boolean;
+   * histogram: { lo, hi, bins, counts: Uint32Array[] }.
+   */
+  layerStats() { return unwrap(this.#live().layerStats()); }
+
+  #layer(l) {
+    return checkInt('layer', l, 0, this.#config.hidden.length);
+  }
+  /** Float32Array copy of layer l's weights, [fanOut][fanIn]; l in 0..hidden.length. */
+  weights(l) { return unwrap(this.#live().weights(this.#layer(l))); }
+  /** Float32Array copy of layer l's biases. */
+  biases(l) { return unwrap(this.#live().biases(this.#layer(l))); }
+
+  /** { xTrain, yTrain, xTest, yTest, inputDim, classes, bounds: [x0min, x0max, x1min, x1max] }. */
+  dataset() { return unwrap(this.#live().dataset()); }
+
+  /** Class probabilities on a resolution^2 grid over dataset().bounds: [res][res][classes], 2-D data only. */
+  predictGrid(resolution) {
+    checkInt('resolution', resolution, 2, 256);  // Run::predict_grid's range, in its words
+    return unwrap(this.#live().predictGrid(resolution));
+  }
+
+  /** Frees the C++ run. Safe to call twice; every other method throws afterwards. */
+  dispose() {
+    if (this.#handle === null) return;
+    const handle = this.#handle;
+    this.#handle = null;
+    this.#engine.forget(this);
+    if (!handle.isDeleted()) handle.delete();
+  }
+}
+
+class Engine {
+  #m;
+  #configFields;
+  #sampleFields;
+  #aborted;
+  #live = 0;
+  // Safety net for a Run dropped without dispose(): frees its C++ object when the Run is
+  // garbage-collected (at a time nobody controls; dispose() is the real API).
+  #leaked = typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry((handle) => {
+      if (!handle.isDeleted()) handle.delete();
+      this.#live--;
+    })
+    : null;
+
+  constructor(module, abortState) {
+    this.#m = module;
+    this.#configFields = module.configFields();
+    this.#sampleFields = module.sampleFields();
+    this.#aborted = abortState;
+  }
+
+  checkAlive() {
+    if (this.#aborted.reason !== null) {
+      throw new Error(`initscope engine has stopped (${this.#aborted.reason}): load a new one`);
+    }
+  }
+
+  forget(run) {
+    if (this.#leaked) this.#leaked.unregister(run);
+    this.#live--;
+  }
+
+  /** [{ id, label, formula }] */
+  initializers() { return this.#m.initializers(); }
+  /** ['relu', 'leaky_relu', ...] */
+  activations() { return this.#m.activations(); }
+  /** [{ id, label, inputDim, classes }] */
+  datasets() { return this.#m.datasets(); }
+  optimizers() { return this.#m.optimizers(); }
+  losses() { return this.#m.losses(); }
+  /** The core's caps: { maxDepth, maxWidth, maxParameters, maxActivations, ... }. */
+  limits() { return this.#m.limits(); }
+  /** The C++ defaults of every config field (inputDim/classes 0 = the dataset's own). */
+  defaultConfig() { return this.#m.defaultConfig(); }
+  /** The field table inputs are checked against: [{ name, kind, allowed, min?, max?, ids? }]. */
+  configFields() { return structuredClone(this.#configFields); }
+
+  /**
+   * A fresh weight matrix, Float32Array [fanOut][fanIn], from the stream (seed, kSample) — the
+   * numbers `initscope sample --raw` prints. options: { init, fanIn, fanOut, seed, activation,
+   * leakySlope, gain, fanMode, initValue, initStd, initBound }.
+   */
+  sampleInit(options) {
+    this.checkAlive();
+    checkFields(options, this.#sampleFields, 'sampleInit');
+    return unwrap(this.#m.sampleInit(options));
+  }
+
+  /** A new Run from a config object (missing fields take the defaults). */
+  createRun(config) {
+    this.checkAlive();
+    checkFields(config, this.#configFields, 'config');
+    const handle = unwrap(this.#m.createRun(config));
+    const run = new Run(this, handle);
+    if (this.#leaked) this.#leaked.register(run, handle, run);
+    this.#live++;
+    return run;
+  }
+
+  /** Runs created and not yet disposed. */
+  get liveRuns() { return this.#live; }
+  /**
+   * What a leak would move: { heapBytes (linear memory; grows, never shrinks), heapUsedBytes
+   * (malloc'd now), emvalHandles (JS values held by C++), liveRuns (created, not disposed) }.
+   */
+  memory() {
+    return {
+      heapBytes: this.#m.heapBytes(),
+      heapUsedBytes: this.#m.heapUsedBytes(),
+      emvalHandles: typeof this.#m.count_emval_handles === 'function' ? this.#m.count_emval_handles() : NaN,
+      liveRuns: this.#live,
+    };
+  }
+  /** Bytes of wasm linear memory (grows, never shrinks). */
+  heapBytes() { return this.#m.heapBytes(); }
+  /** Bytes currently allocated by malloc: what a leak would move. */
+  heapUsedBytes() { return this.#m.heapUsedBytes(); }
+}
+
+/**
+ * Loads the WebAssembly engine.
+ * options.moduleUrl: the Emscripten factory (initscope.mjs); default: dist/wasm next to dist/js,
+ *   else the repository's build/wasm. Relative URLs resolve against this file.
+ * options.wasmUrl: the .wasm (default: next to the factory). options.wasmBinary: its bytes.
+ * options.print / options.printErr: where the module's stdout / stderr go.
+ */
+export async function loadEngine(options = {}) {
+  const { factory, url } = await importFactory(options);
+  const wasmUrl = options.wasmUrl !== undefined
+    ? new URL(String(options.wasmUrl), import.meta.url)
+    : new URL(url.pathname.replace(/\.m?js$/, '.wasm').split('/').pop(), url);
+  const abortState = { reason: null };
+  const moduleOptions = {
+    locateFile: (path, prefix) => (path.endsWith('.wasm') ? wasmUrl.href : prefix + path),
+    onAbort: (what) => { abortState.reason = String(what ?? 'abort'); },
+  };
+  if (options.print) moduleOptions.print = options.print;
+  if (options.printErr) moduleOptions.printErr = options.printErr;
+  if (options.wasmBinary) moduleOptions.wasmBinary = options.wasmBinary;
+  else if (isNode) moduleOptions.wasmBinary = await readWasm(wasmUrl);
+  const module = await factory(moduleOptions);
+  return new Engine(module, abortState);
+}
