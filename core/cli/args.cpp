@@ -144,7 +144,35 @@ std::string flag_hint(const std::string& field, const std::vector<Flag>& flags,
   return "";
 }
 
+namespace {
+// Appends text word-wrapped to `width` columns, every line indented by `indent` spaces except
+// the first, which continues wherever `out` is.
+void append_wrapped(std::string& out, const std::string& text, std::size_t indent,
+                    std::size_t width) {
+  const std::size_t last_newline = out.rfind('\n');
+  std::size_t column = out.size() - (last_newline == std::string::npos ? 0 : last_newline + 1);
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    if (column > indent && column + 1 + word.size() > width) {
+      out += "\n" + std::string(indent, ' ');
+      column = indent;
+    } else if (column > indent) {
+      out += ' ';
+      ++column;
+    }
+    out += word;
+    column += word.size();
+    start = end + 1;
+  }
+  out += '\n';
+}
+}  // namespace
+
 std::string flags_help(const std::vector<Flag>& flags) {
+  constexpr std::size_t kIndent = 28, kWidth = 100;  // the project's column limit
   std::string out;
   std::string section;
   for (const Flag& f : flags) {
@@ -155,12 +183,20 @@ std::string flags_help(const std::vector<Flag>& flags) {
     std::string head = "  --" + f.name;
     if (!f.alias.empty()) head += ", --" + f.alias;
     if (!f.metavar.empty()) head += " " + f.metavar;
-    head.resize(std::max<std::size_t>(head.size() + 2, 28), ' ');
-    out += head + f.help + "\n";
+    if (head.size() + 2 > kIndent) {
+      head += "\n" + std::string(kIndent, ' ');
+    } else {
+      head.resize(kIndent, ' ');
+    }
+    out += head;
+    append_wrapped(out, f.help, kIndent, kWidth);
     std::string details;
     if (!f.default_text.empty()) details += "default " + f.default_text;
     if (!f.allowed.empty()) details += (details.empty() ? "" : "; ") + f.allowed;
-    if (!details.empty()) out += std::string(28, ' ') + details + "\n";
+    if (!details.empty()) {
+      out += std::string(kIndent, ' ');
+      append_wrapped(out, details, kIndent, kWidth);
+    }
   }
   return out;
 }

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "args.hpp"
+#include "initscope/activation.hpp"
 #include "initscope/config.hpp"
 #include "initscope/init.hpp"
 #include "initscope/rng.hpp"
@@ -34,7 +35,8 @@ using namespace initscope;
 
 constexpr const char* kVersion = "0.1.0";  // keep equal to project(... VERSION) in CMakeLists.txt
 
-std::string num(double v) { return format_number(v); }
+// Not format_number(): it prints 10 as "1e+01" (see the report); to_chars prints "10".
+std::string num(double v) { return cli::format_double(v); }
 std::string int_range(int64_t lo, int64_t hi) {  // the core's wording for integer ranges
   return "an integer in " + std::to_string(lo) + ".." + std::to_string(hi);
 }
@@ -166,7 +168,7 @@ void add_init_flags(std::vector<Flag>& f, Config& c, std::vector<Init>& inits, b
                s});
   f.push_back({"gain", "", "gain", "X",
                "initializer gain; auto = calculate_gain(activation) for every initializer",
-               "default (He: calculate_gain(activation), others 1)",
+               "the initializer's own (He: calculate_gain(activation), others 1)",
                "a number in [0, " + num(limits::kMaxGain) + "], auto or default",
                [&c](auto& v) {
                  if (v == "auto") {
@@ -374,11 +376,6 @@ void write_run_json(const Config& c, const std::vector<Init>& inits, const RunOp
     j.key("gain").number(resolve_gain(run.config().init, run.config()));
     j.key("diverged");
     if (run.diverged_at()) j.integer(*run.diverged_at()); else j.null();
-    if (o.histograms) {
-      j.key("histogramRange").begin_array();
-      j.number(run.hist_spec().lo).number(run.hist_spec().hi);
-      j.end_array();
-    }
     j.key("records").begin_array();
     for (const Record& rec : logs[r].records) {
       const auto& L = rec.layers;
@@ -401,14 +398,21 @@ void write_run_json(const Config& c, const std::vector<Init>& inits, const RunOp
       j.key("symmetric").begin_array();
       for (const LayerStats& s : L) j.boolean(s.symmetric);
       j.end_array();
-      if (o.histograms) {
-        j.key("histogram").begin_array();
+      j.key("theoryExact").boolean(theory_is_exact(run.config().activation));
+      if (o.histograms) {  // the JS API's shape: fixed bin edges, then counts per layer
+        const HistogramSpec& spec = run.hist_spec();
+        j.key("histogram").begin_object();
+        j.key("lo").number(spec.lo);
+        j.key("hi").number(spec.hi);
+        j.key("bins").integer(spec.bins);
+        j.key("counts").begin_array();
         for (const LayerStats& s : L) {
           j.begin_array();
           for (uint32_t count : s.histogram) j.integer(count);
           j.end_array();
         }
         j.end_array();
+        j.end_object();
       }
       j.end_object();
       j.end_object();
@@ -455,11 +459,12 @@ const char* kRunUsage =
     "Usage: initscope run [flags]\n"
     "  e.g. initscope run --init he_normal,xavier_normal,zeros --hidden 64x30 --steps 2000\n"
     "\n"
-    "Output (stdout): JSON { config, runs: [ { init, gain, diverged: null | step,\n"
-    "histogramRange, records: [ { step, trainLoss, testLoss, trainAccuracy, testAccuracy,\n"
-    "layerStats: { preMean, preVar, postMean, postVar, deadFraction, gradVar, weightGradVar,\n"
-    "weightVar, theoryVar, symmetric, histogram } } ] } ] }, one array entry per layer (hidden\n"
-    "layers, then the output layer). Numbers are the shortest text that reads back to the same\n"
+    "Output (stdout): JSON { config, runs: [ { init, gain, diverged: null | step, records: [\n"
+    "{ step, trainLoss, testLoss, trainAccuracy, testAccuracy, layerStats } ] } ] }, where\n"
+    "layerStats is the page's run.layerStats(): { preMean, preVar, postMean, postVar,\n"
+    "deadFraction, gradVar, weightGradVar, weightVar, theoryVar, symmetric, theoryExact,\n"
+    "histogram: { lo, hi, bins, counts } }, one array entry per layer (hidden layers, then the\n"
+    "output layer). Numbers are the shortest text that reads back to the same\n"
     "double; JSON has no NaN or Infinity, so a non-finite number (a diverged loss, the test\n"
     "loss of an empty test split) is null. CSV: one row per (run, record, layer), histograms\n"
     "omitted, non-finite numbers as NaN / Infinity / -Infinity.\n";
