@@ -1,0 +1,278 @@
+// Activation histograms per layer for one run (model.activeRun) at the scrubber's record, as a
+// ridgeline: one row per layer, first hidden layer on top, like Glorot & Bengio (2010, fig. 3/6)
+// so a collapse toward 0 (tanh, small init) or a widening reads top to bottom. Bins are the
+// core's fixed edges [lo, hi] so frames are comparable. Deep nets show ~10 evenly spaced layers,
+// first and last included, and the legend names them.
+//
+// Each row is scaled to its own tallest bin, so shapes compare, not counts. A spike in the bin
+// holding 0 (ReLU sends half the units there) would flatten the rest, so when it dwarfs the other
+// bins it is clipped and labelled with its share instead.
+
+import { withAlpha } from '../colors.js';
+import { Panel, h, setText, runColor, runLabel, recordAt, formatValue, sampleIndices } from './common.js';
+
+const MAX_ROWS = 10;
+const EMPTY = new Uint32Array(0);
+const PAD = { left: 50, right: 44, top: 6, bottom: 30 };
+
+export class HistogramView {
+  constructor(container, options = {}) {
+    this.options = options;
+    this.panel = new Panel(container, { kind: 'histograms', title: 'Activation histograms', options });
+    this.canvas = h('canvas', 'iv-canvas');
+    this.panel.inner.append(this.canvas);
+    this.panel.onResize = () => this.draw(true);
+    this.picker = null;
+    if (typeof options.onSelectRun === 'function') {
+      this.picker = h('div', 'iv-picker');
+      this.picker.setAttribute('role', 'group');
+      this.picker.setAttribute('aria-label', 'run whose histograms are shown');
+      this.panel.head.append(this.picker);
+    }
+    this.model = null;
+    this.drawn = null;
+  }
+
+  update(model) {
+    this.model = model;
+    const runs = model?.runs ?? [];
+    const ai = Math.min(Math.max(0, model?.activeRun ?? 0), Math.max(0, runs.length - 1));
+    this.run = runs[ai] ?? null;
+    this.runIndex = ai;
+    this.pick = this.run ? recordAt(this.run, model.cursor) : null;
+    this.hist = this.pick?.record?.layerStats?.histogram ?? null;
+    this.updatePicker(runs, ai);
+    this.updateHeader();
+    this.draw(false);
+    this.panel.summary(() => this.describe());
+  }
+
+  updatePicker(runs, ai) {
+    if (!this.picker) return;
+    const key = runs.map((r) => `${r.key}|${runColor(r)}|${runLabel(r)}`).join(',');
+    if (key !== this.pickerKey) {
+      this.pickerKey = key;
+      this.picker.replaceChildren(...runs.map((run, i) => {
+        const b = h('button', 'iv-pick', runLabel(run));
+        b.type = 'button';
+        b.style.setProperty('--run', runColor(run));
+        b.addEventListener('click', () => this.options.onSelectRun(i));
+        return b;
+      }));
+    }
+    [...this.picker.children].forEach((b, i) => b.setAttribute('aria-pressed', String(i === ai)));
+  }
+
+  /** Which layers get a row: all when few, else ~10 evenly spaced including first and last. */
+  rows() {
+    const L = this.hist?.counts?.length ?? 0;
+    return sampleIndices(L, MAX_ROWS);
+  }
+
+  layerName(i) {
+    const L = this.hist?.counts?.length ?? 0;
+    const hidden = this.model?.hidden;
+    const isOut = L > 1 && i === L - 1 && (!Array.isArray(hidden) || hidden.length + 1 === L);
+    return isOut ? 'out' : String(i + 1);
+  }
+
+  updateHeader() {
+    const run = this.run;
+    const step = this.pick?.record?.step;
+    setText(this.panel.sub, run ? `${runLabel(run)}${step != null ? ` \u00B7 step ${step}` : ''}` : '');
+    this.panel.sub.style.color = run ? runColor(run) : '';
+    const items = [];
+    const L = this.hist?.counts?.length ?? 0;
+    if (run && L) {
+      const rows = this.rows();
+      const names = rows.map((i) => this.layerName(i));
+      items.push({
+        color: runColor(run), label: runLabel(run),
+        note: rows.length < L ? `layers ${names.join(', ')} (${rows.length} of ${L})` : `all ${L} layers`,
+      });
+      items.push({ cls: 'iv-key', label: 'each row scaled to its tallest bin' });
+    } else if (run) {
+      items.push({ color: runColor(run), label: runLabel(run), note: run.diverged != null ? `diverged at step ${run.diverged}` : 'no histogram yet' });
+    }
+    this.panel.setLegend(items);
+    const hg = this.hist;
+    setText(this.panel.readout, hg ? `x: post-activation value, ${hg.bins} bins from ${formatValue(hg.lo)} to ${formatValue(hg.hi)}` : '');
+  }
+
+  draw(force) {
+    const { width, height } = this.panel.size;
+    const dpr = devicePixelRatio || 1;
+    const hist = this.hist;
+    const state = { hist, runIndex: this.runIndex, width, height, dpr, color: this.run ? runColor(this.run) : '' };
+    const d = this.drawn;
+    if (!force && d && d.hist === state.hist && d.runIndex === state.runIndex && d.width === width
+      && d.height === height && d.dpr === dpr && d.color === state.color) return;
+    this.drawn = state;
+
+    const c = this.canvas;
+    const W = Math.max(1, Math.round(width * dpr));
+    const H = Math.max(1, Math.round(height * dpr));
+    if (c.width !== W || c.height !== H) { c.width = W; c.height = H; }
+    c.style.width = `${width}px`;
+    c.style.height = `${height}px`;
+    const ctx = c.getContext('2d');
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    ctx.font = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+
+    const counts = hist?.counts;
+    if (!hist || !counts?.length || !(hist.hi > hist.lo) || !(hist.bins > 0)) {
+      ctx.fillStyle = '#666';
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      const run = this.run;
+      ctx.fillText(!run ? 'no runs' : run.diverged != null && !hist ? `${runLabel(run)} diverged at step ${run.diverged}` : 'no histogram yet', width / 2, height / 2);
+      return;
+    }
+
+    const color = state.color;
+    const rows = this.rows();
+    const { lo, hi, bins } = hist;
+    const x0 = PAD.left;
+    const x1 = Math.max(x0 + 10, width - PAD.right);
+    const avail = Math.max(10, height - PAD.top - PAD.bottom);
+    const overlap = 1.7;
+    const spacing = avail / (rows.length - 1 + overlap);
+    const ridgeH = spacing * overlap;
+    const xOf = (v) => x0 + ((v - lo) / (hi - lo)) * (x1 - x0);
+    const zeroBin = lo <= 0 && 0 < hi ? Math.min(bins - 1, Math.floor(((0 - lo) / (hi - lo)) * bins)) : -1;
+
+    // x axis
+    const axisY = PAD.top + avail + 4;
+    ctx.strokeStyle = '#999';
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(x0, axisY + 0.5);
+    ctx.lineTo(x1, axisY + 0.5);
+    ctx.stroke();
+    ctx.fillStyle = '#333';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    for (const t of niceTicks(lo, hi, Math.max(2, Math.floor((x1 - x0) / 60)))) {
+      const x = Math.round(xOf(t)) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(x, axisY);
+      ctx.lineTo(x, axisY + 4);
+      ctx.stroke();
+      ctx.fillText(formatValue(t, 3), x, axisY + 6);
+    }
+    if (zeroBin >= 0) {
+      ctx.strokeStyle = 'rgba(0,0,0,0.12)';
+      const xz = Math.round(xOf(0)) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(xz, PAD.top);
+      ctx.lineTo(xz, axisY);
+      ctx.stroke();
+    }
+
+    // ridges, top (first layer) to bottom, each painted over the one above it
+    const fill = withAlpha(color, 0.28);
+    rows.forEach((layer, r) => {
+      const base = PAD.top + ridgeH + r * spacing;
+      const cnt = counts[layer] ?? EMPTY;
+      let total = 0;
+      let max = 0;
+      let maxOther = 0;
+      const n = Math.min(bins, cnt?.length ?? 0);
+      for (let b = 0; b < n; b++) {
+        const v = cnt[b];
+        total += v;
+        if (v > max) max = v;
+        if (b !== zeroBin && v > maxOther) maxOther = v;
+      }
+      const clipZero = zeroBin >= 0 && maxOther > 0 && cnt[zeroBin] > 2.5 * maxOther;
+      const scale = clipZero ? maxOther * 1.25 : max;
+
+      const path = new Path2D();
+      path.moveTo(x0, base);
+      for (let b = 0; b < n; b++) {
+        const hgt = scale > 0 ? Math.min(1, cnt[b] / scale) * ridgeH : 0;
+        const xa = xOf(lo + ((hi - lo) * b) / bins);
+        const xb = xOf(lo + ((hi - lo) * (b + 1)) / bins);
+        path.lineTo(xa, base - hgt);
+        path.lineTo(xb, base - hgt);
+      }
+      path.lineTo(x1, base);
+      path.closePath();
+      ctx.fillStyle = '#fff';
+      ctx.fill(path);
+      ctx.fillStyle = fill;
+      ctx.fill(path);
+      ctx.strokeStyle = color;
+      ctx.lineWidth = 1.25;
+      ctx.stroke(path);
+      ctx.strokeStyle = 'rgba(0,0,0,0.25)';
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.moveTo(x0, Math.round(base) + 0.5);
+      ctx.lineTo(x1, Math.round(base) + 0.5);
+      ctx.stroke();
+
+      ctx.fillStyle = '#333';
+      ctx.textAlign = 'right';
+      ctx.textBaseline = 'middle';
+      const name = this.layerName(layer);
+      ctx.fillText(name === 'out' ? 'out' : `layer ${name}`, x0 - 6, base - Math.min(6, spacing / 2));
+      if (clipZero && total > 0) {
+        ctx.textAlign = 'left';
+        ctx.fillStyle = '#333';
+        ctx.fillText(`${Math.round((cnt[zeroBin] / total) * 100)}% at 0`, x1 + 4, base - Math.min(6, spacing / 2));
+      } else if (total === 0) {
+        ctx.textAlign = 'left';
+        ctx.fillStyle = '#666';
+        ctx.fillText('empty', x1 + 4, base - Math.min(6, spacing / 2));
+      }
+    });
+    ctx.fillStyle = '#333';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'alphabetic';
+  }
+
+  describe() {
+    const run = this.run;
+    if (!run) return 'Activation histograms: no runs.';
+    const hist = this.hist;
+    if (!hist?.counts?.length) return `Activation histograms of ${runLabel(run)}: no data yet.`;
+    const { lo, hi, bins } = hist;
+    const parts = this.rows().map((layer) => {
+      const cnt = hist.counts[layer] ?? EMPTY;
+      let total = 0;
+      let s1 = 0;
+      let s2 = 0;
+      for (let b = 0; b < Math.min(bins, cnt?.length ?? 0); b++) {
+        const mid = lo + ((b + 0.5) * (hi - lo)) / bins;
+        total += cnt[b];
+        s1 += cnt[b] * mid;
+        s2 += cnt[b] * mid * mid;
+      }
+      const mean = total ? s1 / total : NaN;
+      const sd = total ? Math.sqrt(Math.max(0, s2 / total - mean * mean)) : NaN;
+      const name = this.layerName(layer);
+      return `${name === 'out' ? 'output layer' : `layer ${name}`} spread ${formatValue(sd, 2)}`;
+    });
+    return `Activation histograms of ${runLabel(run)} at step ${this.pick?.record?.step}, values from ${formatValue(lo)} to ${formatValue(hi)}: ${parts.join(', ')}.`;
+  }
+
+  resize() { this.panel.measure(); this.draw(true); }
+
+  reset() { this.drawn = null; }
+
+  destroy() { this.panel.destroy(); }
+}
+
+/** Round-number ticks covering [lo, hi], at most about maxTicks of them. */
+export function niceTicks(lo, hi, maxTicks) {
+  const span = hi - lo;
+  if (!(span > 0)) return [lo];
+  const raw = span / maxTicks;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => span / s <= maxTicks) ?? 10 * mag;
+  const out = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : +v.toPrecision(12));
+  return out;
+}
