@@ -31,15 +31,16 @@ class UsageError : public std::invalid_argument {
 struct BadValue {};
 
 struct Flag {
-  std::string name;      // typed as --name
-  std::string alias;     // another spelling (--lr for --learning-rate), or empty
-  std::string field;     // name in messages: the JS camelCase Config field, or "--name"
-  std::string metavar;   // placeholder in --help ("N", "X", "ID"); empty = a switch, no value
-  std::string help;      // one line: what it does
+  std::string name;     // typed as --name
+  std::string alias;    // another spelling (--lr for --learning-rate), or empty
+  std::string field;    // name in messages: the JS camelCase Config field, or "--name"
+  std::string metavar;  // placeholder in --help ("N", "X", "ID"); empty = a switch, no value
+  std::string help;     // one line: what it does
   std::string default_text;
-  std::string allowed;   // the accepted values; also the "expected ..." of error messages
-  std::function<void(const std::string& value)> set;  // parses (throws BadValue) and stores
-  std::string section;   // heading this flag is listed under in --help
+  std::string allowed;  // the accepted values; also the "expected ..." of error messages
+  // Parses the value (throwing BadValue) and stores it; a switch gets an empty string.
+  std::function<void(const std::string& value)> set;
+  std::string section;  // heading this flag is listed under in --help
 };
 
 struct Parsed {

@@ -35,8 +35,8 @@ class JsonWriter {
 
   // Distinct names rather than overloads: an uint32_t or a size_t would otherwise be ambiguous
   // between the integer and floating overloads.
-  JsonWriter& number(double v);    // null if not finite
-  JsonWriter& number_f(float v);   // null if not finite
+  JsonWriter& number(double v);   // null if not finite
+  JsonWriter& number_f(float v);  // null if not finite
   JsonWriter& integer(int64_t v);
   JsonWriter& boolean(bool v);
   JsonWriter& string(const std::string& s);

@@ -109,8 +109,8 @@ void add_data_flags(std::vector<Flag>& f, Config& c) {
                "2-D toys: std of the added jitter; gaussian_nd: twice the label-flip probability",
                num(c.noise), "a number in [0, " + num(limits::kMaxNoise) + "]",
                [&c](auto& v) { c.noise = cli::to_number(v); }, s});
-  f.push_back({"test-fraction", "", "testFraction", "X", "share of the samples held out for testing",
-               num(c.test_fraction),
+  f.push_back({"test-fraction", "", "testFraction", "X",
+               "share of the samples held out for testing", num(c.test_fraction),
                "a number in [0, " + num(limits::kMaxTestFraction) +
                    "] that leaves at least one training sample",
                [&c](auto& v) { c.test_fraction = cli::to_number(v); }, s});
@@ -133,9 +133,10 @@ void add_data_flags(std::vector<Flag>& f, Config& c) {
 }
 
 void add_activation_flags(std::vector<Flag>& f, Config& c, const char* s) {
-  f.push_back({"activation", "", "activation", "ID", "hidden-layer activation (the output is linear)",
-               to_string(c.activation), one_of(activation_names()),
-               [&c](auto& v) { c.activation = parse_activation(v); }, s});
+  f.push_back({"activation", "", "activation", "ID",
+               "hidden-layer activation (the output is linear)", to_string(c.activation),
+               one_of(activation_names()), [&c](auto& v) { c.activation = parse_activation(v); },
+               s});
   f.push_back({"leaky-slope", "", "leakySlope", "X",
                "negative slope a of leaky_relu (He's gain uses it too)", num(c.leaky_slope),
                "a number in [0, 1]", [&c](auto& v) { c.leaky_slope = cli::to_number(v); }, s});
@@ -232,12 +233,11 @@ std::vector<Flag> config_flags(Config& c, std::vector<Init>& inits, bool many_in
 }
 
 Flag format_flag(std::string& format, const std::vector<std::string>& allowed, const char* s) {
-  return {"format", "", "--format", "ID", "output format", format, one_of(allowed),
-          [&format, allowed](auto& v) {
-            if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) throw cli::BadValue{};
-            format = v;
-          },
-          s};
+  auto set = [&format, allowed](const std::string& v) {
+    if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) throw cli::BadValue{};
+    format = v;
+  };
+  return {"format", "", "--format", "ID", "output format", format, one_of(allowed), set, s};
 }
 
 // Parses, or prints the command's help and returns false.
@@ -263,10 +263,12 @@ int with_flag_hints(const std::vector<Flag>& flags, const cli::Parsed& parsed, W
 // Output pieces shared by run and dump
 
 void write_gain(JsonWriter& j, const Config& c) {
-  switch (c.gain_mode) {
-    case GainMode::Default: j.null(); break;  // the JS API's `gain: undefined`
-    case GainMode::Auto: j.string("auto"); break;
-    case GainMode::Value: j.number(c.gain); break;
+  if (c.gain_mode == GainMode::Value) {
+    j.number(c.gain);
+  } else if (c.gain_mode == GainMode::Auto) {
+    j.string("auto");
+  } else {
+    j.null();  // GainMode::Default, the JS API's `gain: null` (or unset)
   }
 }
 
@@ -375,7 +377,11 @@ void write_run_json(const Config& c, const std::vector<Init>& inits, const RunOp
     j.key("init").string(to_string(run.config().init));
     j.key("gain").number(resolve_gain(run.config().init, run.config()));
     j.key("diverged");
-    if (run.diverged_at()) j.integer(*run.diverged_at()); else j.null();
+    if (run.diverged_at()) {
+      j.integer(*run.diverged_at());
+    } else {
+      j.null();
+    }
     j.key("records").begin_array();
     for (const Record& rec : logs[r].records) {
       const auto& L = rec.layers;
@@ -433,11 +439,10 @@ void write_run_csv(std::vector<Run>& runs, const std::vector<RunLog>& logs) {
   for (std::size_t r = 0; r < runs.size(); ++r) {
     const char* init = to_string(runs[r].config().init);
     for (const Record& rec : logs[r].records) {
-      const std::string head = std::string(init) + "," + std::to_string(rec.eval.step) + "," +
-                               format_double(rec.eval.train_loss) + "," +
-                               format_double(rec.eval.test_loss) + "," +
-                               format_double(rec.eval.train_accuracy) + "," +
-                               format_double(rec.eval.test_accuracy);
+      const std::string head =
+          std::string(init) + "," + std::to_string(rec.eval.step) + "," +
+          format_double(rec.eval.train_loss) + "," + format_double(rec.eval.test_loss) + "," +
+          format_double(rec.eval.train_accuracy) + "," + format_double(rec.eval.test_accuracy);
       for (std::size_t l = 0; l < rec.layers.size(); ++l) {
         const LayerStats& s = rec.layers[l];
         std::fprintf(stdout, "%s,%zu", head.c_str(), l);
@@ -542,18 +547,30 @@ Scale scale_of(Init init, std::size_t fan_out, std::size_t fan_in, const Config&
   const double fi = static_cast<double>(fan_in), fo = static_cast<double>(fan_out);
   const double fan = c.fan_mode == FanMode::fan_in ? fi : fo;
   switch (init) {
-    case Init::uniform: return {{}, c.init_bound};
-    case Init::normal: return {c.init_std, {}};
-    case Init::small_normal: return {0.01, {}};
-    case Init::truncated_normal: return {c.init_std, 2 * c.init_std};
-    case Init::xavier_uniform: return {{}, g * std::sqrt(6.0 / (fi + fo))};
-    case Init::xavier_normal: return {g * std::sqrt(2.0 / (fi + fo)), {}};
-    case Init::he_uniform: return {{}, std::sqrt(3.0) * g / std::sqrt(fan)};
-    case Init::he_normal: return {g / std::sqrt(fan), {}};
-    case Init::lecun_uniform: return {{}, g * std::sqrt(3.0 / fi)};
-    case Init::lecun_normal: return {g / std::sqrt(fi), {}};
-    case Init::pytorch_default: return {{}, 1.0 / std::sqrt(fi)};
-    default: return {};  // zeros, constant, orthogonal: no std or bound
+    case Init::uniform:
+      return {{}, c.init_bound};
+    case Init::normal:
+      return {c.init_std, {}};
+    case Init::small_normal:
+      return {0.01, {}};
+    case Init::truncated_normal:
+      return {c.init_std, 2 * c.init_std};
+    case Init::xavier_uniform:
+      return {{}, g * std::sqrt(6.0 / (fi + fo))};
+    case Init::xavier_normal:
+      return {g * std::sqrt(2.0 / (fi + fo)), {}};
+    case Init::he_uniform:
+      return {{}, std::sqrt(3.0) * g / std::sqrt(fan)};
+    case Init::he_normal:
+      return {g / std::sqrt(fan), {}};
+    case Init::lecun_uniform:
+      return {{}, g * std::sqrt(3.0 / fi)};
+    case Init::lecun_normal:
+      return {g / std::sqrt(fi), {}};
+    case Init::pytorch_default:
+      return {{}, 1.0 / std::sqrt(fi)};
+    default:
+      return {};  // zeros, constant, orthogonal: no std or bound
   }
 }
 
@@ -656,10 +673,16 @@ int cmd_sample(const std::vector<std::string>& args) {
     j.key("activation").string(to_string(config.activation));
     j.key("nominal").begin_object();
     j.key("gain").number(gain);
-    j.key("std");
-    if (scale.std) j.number(*scale.std); else j.null();
-    j.key("bound");
-    if (scale.bound) j.number(*scale.bound); else j.null();
+    auto optional = [&j](const char* name, std::optional<double> v) {
+      j.key(name);
+      if (v) {
+        j.number(*v);
+      } else {
+        j.null();
+      }
+    };
+    optional("std", scale.std);
+    optional("bound", scale.bound);
     j.key("variance").number(nominal);
     j.end_object();
     j.key("sample").begin_object();
@@ -698,8 +721,7 @@ int cmd_dump(const std::vector<std::string>& args) {
   std::string what;
   std::vector<Flag> flags = config_flags(config, inits, false);
   const std::vector<std::string> whats = {"dataset", "weights"};
-  flags.push_back({"what", "", "--what", "ID", "what to print (required)", "",
-                   one_of(whats),
+  flags.push_back({"what", "", "--what", "ID", "what to print (required)", "", one_of(whats),
                    [&](auto& v) {
                      if (v != "dataset" && v != "weights") throw cli::BadValue{};
                      what = v;
