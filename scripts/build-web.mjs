@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// build-web.mjs: assembles the deployable static site in dist/.
+//
+//   dist/            <- web/ (index.html, css/, js/ with engine.js, the worker and the views)
+//   dist/wasm/       <- build/wasm/initscope.{mjs,wasm}  (scripts/build-wasm.sh makes them)
+//   dist/vendor/     <- uPlot's ES module and stylesheet from node_modules
+//
+// Every URL in the site is relative, so dist/ works from any static host and any subpath.
+// Fails with a clear message (and exit code 1) when an input is missing; nothing is fetched.
+
+import { cpSync, existsSync, mkdirSync, rmSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+
+const inputs = [
+  { from: 'build/wasm/initscope.mjs', to: 'wasm/initscope.mjs', hint: 'run `bash scripts/build-wasm.sh` first (or `npm run build`)' },
+  { from: 'build/wasm/initscope.wasm', to: 'wasm/initscope.wasm', hint: 'run `bash scripts/build-wasm.sh` first (or `npm run build`)' },
+  { from: 'node_modules/uplot/dist/uPlot.esm.js', to: 'vendor/uPlot.esm.js', hint: 'run `npm ci` (package uplot)' },
+  { from: 'node_modules/uplot/dist/uPlot.min.css', to: 'vendor/uPlot.min.css', hint: 'run `npm ci` (package uplot)' },
+  { from: 'web/index.html', to: null, hint: 'the page source is missing' },
+  { from: 'web/js/engine.js', to: null, hint: 'the engine wrapper is missing' },
+];
+
+const missing = inputs.filter((i) => !existsSync(join(root, i.from)));
+if (missing.length) {
+  for (const m of missing) console.error(`build-web: missing ${m.from}: ${m.hint}`);
+  process.exit(1);
+}
+
+rmSync(dist, { recursive: true, force: true });
+cpSync(join(root, 'web'), dist, { recursive: true });
+for (const { from, to } of inputs) {
+  if (!to) continue;
+  mkdirSync(dirname(join(dist, to)), { recursive: true });
+  cpSync(join(root, from), join(dist, to));
+}
+
+let files = 0;
+let bytes = 0;
+(function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const s = statSync(p);
+    if (s.isDirectory()) walk(p);
+    else { files++; bytes += s.size; }
+  }
+})(dist);
+console.log(`build-web: ${relative(process.cwd(), dist) || 'dist'}/ ready (${files} files, ${(bytes / 1024).toFixed(0)} KiB)`);

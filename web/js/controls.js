@@ -1,0 +1,196 @@
+// controls.js: the control panel. Fills the static form in index.html from the engine's
+// catalog, shows a state, and turns edits into new valid states.
+//
+// A value is checked (state.js validateState, the core's rules) before it goes anywhere; an
+// invalid one stays in its input, marked aria-invalid with the message under it, and nothing is
+// passed on. Every text set here goes through textContent / option.text, never innerHTML.
+
+import { MAX_RUNS, SPEEDS, LIMITS, StateError, validateState, formatHidden, parseInteger } from './state.js';
+import { PRESETS, INIT_NOTES, matchPreset } from './presets.js';
+import { labelFor } from './colors.js';
+import { DEFAULTS } from './state.js';
+
+// Inputs whose text maps one-to-one onto a state field.
+const TEXT_FIELDS = ['leakySlope', 'noise', 'learningRate', 'batchSize', 'seed', 'samples',
+  'testFraction', 'momentum', 'gain', 'inputDim', 'classes'];
+const SELECT_FIELDS = ['activation', 'dataset', 'optimizer', 'loss'];
+
+const $ = (id) => document.getElementById(id);
+
+function option(value, text, title) {
+  const o = document.createElement('option');
+  o.value = value;
+  o.text = text;
+  if (title) o.title = title;
+  return o;
+}
+
+export class Controls {
+  // onChange(nextState) gets a whole valid state; onPreset(id) a preset id.
+  constructor({ catalog, onChange, onPreset, onNewSeed }) {
+    this.catalog = catalog;
+    this.onChange = onChange;
+    this.state = null;
+    this.fill();
+    this.wire({ onPreset, onNewSeed });
+  }
+
+  fill() {
+    const { catalog } = this;
+    for (let slot = 0; slot < MAX_RUNS; slot++) {
+      const select = $(`c-init-${slot}`);
+      if (slot > 0) select.add(option('', '— none —'));
+      for (const init of catalog.initializers) {
+        const note = INIT_NOTES[init.id];
+        const label = labelFor(init.id);
+        select.add(option(init.id, note ? `${label} — ${note}` : label, `${init.label}: ${init.formula}`));
+      }
+    }
+    for (const id of catalog.activations) $('c-activation').add(option(id, id.replace('_', ' ')));
+    for (const d of catalog.datasets) $('c-dataset').add(option(d.id, d.label, d.id));
+    for (const n of SPEEDS) $('c-speed').add(option(String(n), `${n}×`));
+    $('c-preset').add(option('', 'Custom'));
+    for (const p of PRESETS) $('c-preset').add(option(p.id, p.label));
+  }
+
+  wire({ onPreset, onNewSeed }) {
+    const form = $('controls-form');
+    form.addEventListener('submit', (e) => e.preventDefault());
+
+    $('c-preset').addEventListener('change', (e) => { if (e.target.value) onPreset(e.target.value); });
+    $('b-newseed').addEventListener('click', onNewSeed);
+
+    for (let slot = 0; slot < MAX_RUNS; slot++) {
+      $(`c-init-${slot}`).addEventListener('change', () => {
+        const inits = [];
+        for (let i = 0; i < MAX_RUNS; i++) {
+          const v = $(`c-init-${i}`).value;
+          if (v) inits.push(v);
+        }
+        this.propose('inits', { inits });
+      });
+    }
+    for (const field of SELECT_FIELDS) {
+      $(`c-${field}`).addEventListener('change', (e) => this.propose(field, { [field]: e.target.value }));
+    }
+    for (const field of TEXT_FIELDS) {
+      const input = $(`c-${field}`);
+      // Check while typing (message at once), apply on change (blur / Enter).
+      input.addEventListener('input', () => this.check(field, { [field]: input.value }));
+      input.addEventListener('change', () => this.propose(field, { [field]: input.value }));
+    }
+    $('c-hidden').addEventListener('input', () => this.check('hidden', { hidden: $('c-hidden').value }));
+    $('c-hidden').addEventListener('change', () => this.propose('hidden', { hidden: $('c-hidden').value }));
+    for (const field of ['depth', 'width']) {
+      const input = $(`c-${field}`);
+      input.addEventListener('input', () => this.check(field, this.hiddenFrom(field, input.value)));
+      input.addEventListener('change', () => this.propose(field, this.hiddenFrom(field, input.value)));
+    }
+    // Enter applies a text field without submitting anything.
+    form.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && e.target.tagName === 'INPUT') {
+        e.preventDefault();
+        e.target.dispatchEvent(new Event('change'));
+      }
+    });
+  }
+
+  // Depth or width edits become a `hidden` list; a malformed number is an error of that input.
+  hiddenFrom(field, text) {
+    const v = parseInteger(text);
+    const hidden = this.state.hidden;
+    if (field === 'depth') {
+      if (v === undefined || v < 1 || v > LIMITS.maxDepth) {
+        return { error: new StateError('depth', JSON.stringify(text), `an integer in 1..${LIMITS.maxDepth}`) };
+      }
+      const last = hidden[hidden.length - 1];
+      return { hidden: Array.from({ length: v }, (_, i) => hidden[i] ?? last) };
+    }
+    if (v === undefined || v < 1 || v > LIMITS.maxWidth) {
+      return { error: new StateError('width', JSON.stringify(text), `an integer in 1..${LIMITS.maxWidth}`) };
+    }
+    return { hidden: hidden.map(() => v) };
+  }
+
+  // The next state if `patch` is valid, else shows why at `field` and returns null.
+  check(field, patch) {
+    try {
+      if (patch.error) throw patch.error;
+      const next = validateState({ ...this.state, ...patch }, this.catalog);
+      this.setError(field, '');
+      return next;
+    } catch (e) {
+      if (!(e instanceof StateError)) throw e;
+      this.setError(field, e.message);
+      return null;
+    }
+  }
+
+  propose(field, patch) {
+    const next = this.check(field, patch);
+    if (next) this.onChange(next);
+  }
+
+  setError(field, message) {
+    const el = $(`e-${field}`);
+    const input = field === 'inits' ? null : $(`c-${field}`);
+    if (el) el.textContent = message;
+    if (field === 'inits') {
+      for (let i = 0; i < MAX_RUNS; i++) $(`c-init-${i}`).toggleAttribute('aria-invalid', !!message);
+    } else if (input) {
+      if (message) {
+        input.setAttribute('aria-invalid', 'true');
+        input.setAttribute('aria-describedby', `e-${field}`);
+      } else {
+        input.removeAttribute('aria-invalid');
+      }
+    }
+  }
+
+  // An error from elsewhere (the engine) about a field: shown at its control.
+  showFieldError(message) {
+    const m = /^invalid ([A-Za-z]+)/.exec(message);
+    const field = m && document.getElementById(`e-${m[1]}`) ? m[1] : 'hidden';
+    this.setError(field, message);
+  }
+
+  clearErrors() {
+    for (const el of document.querySelectorAll('#controls .error')) el.textContent = '';
+    for (const el of document.querySelectorAll('#controls [aria-invalid]')) el.removeAttribute('aria-invalid');
+  }
+
+  // Shows a (valid) state in every control.
+  render(state, colors) {
+    this.state = state;
+    this.clearErrors();
+    for (let slot = 0; slot < MAX_RUNS; slot++) {
+      $(`c-init-${slot}`).value = state.inits[slot] ?? '';
+      const swatch = document.querySelector(`.swatch[data-slot="${slot}"]`);
+      swatch.style.background = state.inits[slot] ? colors[slot] : 'transparent';
+    }
+    for (const field of SELECT_FIELDS) $(`c-${field}`).value = state[field];
+    for (const field of TEXT_FIELDS) $(`c-${field}`).value = String(state[field]);
+    $('f-leakySlope').hidden = state.activation !== 'leaky_relu';
+    const uniform = state.hidden.every((w) => w === state.hidden[0]);
+    $('c-depth').value = String(state.hidden.length);
+    $('c-width').value = uniform ? String(state.hidden[0]) : '';
+    $('c-width').placeholder = uniform ? '' : 'mixed';
+    $('c-hidden').value = formatHidden(state.hidden);
+    $('c-speed').value = String(state.speed);
+    $('c-logY').checked = state.logY;
+
+    const preset = matchPreset(state, DEFAULTS);
+    $('c-preset').value = preset ? preset.id : '';
+    const text = $('preset-text');
+    if (preset) {
+      const what = document.createElement('span');
+      what.textContent = preset.what;
+      const watch = document.createElement('span');
+      watch.className = 'watch';
+      watch.textContent = `Watch: ${preset.watch}`;
+      text.replaceChildren(what, document.createElement('br'), watch);
+    } else {
+      text.textContent = 'Your own experiment: change anything, the link keeps it.';
+    }
+  }
+}

@@ -1,0 +1,366 @@
+// main.js: wiring. The worker trains and posts snapshots; this file keeps the model the views
+// draw (every logged record per run), the state in the URL hash, and routes the controls, keys
+// and buttons. It draws at most once per animation frame and acks each snapshot after drawing
+// it, which is what paces the worker (see worker.js).
+
+import { DEFAULTS, VIEW_PARTS, parseHash, toHash, runConfig, sameRuns, validateState, LIMITS } from './state.js';
+import { Controls } from './controls.js';
+import { presetById } from './presets.js';
+import { applyEmbedMode, setupEmbedDialog } from './embed.js';
+import { runColors, labelFor } from './colors.js';
+import { LossView } from './views/loss.js';
+import { VarianceView } from './views/variance.js';
+import { GradientView } from './views/gradient.js';
+import { HistogramView } from './views/histograms.js';
+import { BoundaryView } from './views/boundary.js';
+import { BadgesView } from './views/badges.js';
+
+const MAX_RECORDS = 1000;     // per run; beyond this every other record is dropped (step 0 stays)
+const GRID_RES = 32;
+const REDUCED_MOTION = matchMedia('(prefers-reduced-motion: reduce)');
+const REDUCED_FRAME_MS = 250; // with reduced motion: redraw at most 4 times a second
+
+const $ = (id) => document.getElementById(id);
+
+let catalog = null;
+let controls = null;
+let views = {};               // part -> view instance
+let state = null;             // the state shown (valid)
+let good = null;              // { state, gen }: the last configuration the engine accepted
+let gen = 0;                  // the set of runs the page expects snapshots from
+let playing = false;
+let ready = false;            // the first step-0 snapshot of `gen` has arrived
+let unacked = 0;
+let drawPending = false;
+let lastDraw = 0;
+
+const model = {
+  runs: [], cursor: -1, activeRun: 0, dataset: null, logY: true, activation: 'relu', hidden: [],
+};
+
+const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+
+// ---------------------------------------------------------------------------------------------
+// Notices: plain text only (they can quote the hash).
+
+const notices = [];
+function notify(text) {
+  notices.push(String(text));
+  while (notices.length > 6) notices.shift();
+  const list = $('notice-list');
+  list.replaceChildren(...notices.map((t) => {
+    const li = document.createElement('li');
+    li.textContent = t;
+    return li;
+  }));
+  $('notices').hidden = false;
+}
+$('notice-close').addEventListener('click', () => {
+  notices.length = 0;
+  $('notices').hidden = true;
+});
+
+// ---------------------------------------------------------------------------------------------
+// Views: one per panel (web/js/views/), each drawing from the same model.
+
+const VIEWS = {
+  loss: [LossView, 'v-loss'],
+  variance: [VarianceView, 'v-variance'],
+  gradient: [GradientView, 'v-gradient'],
+  histograms: [HistogramView, 'v-histograms'],
+  boundary: [BoundaryView, 'v-boundary'],
+  badges: [BadgesView, 'badges'],
+};
+
+function createViews() {
+  for (const [part, [View, id]] of Object.entries(VIEWS)) {
+    const container = $(id);
+    const view = new View(container, { onSelectRun: selectHistRun });
+    new ResizeObserver(() => view.resize()).observe(container);
+    views[part] = view;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drawing. Snapshots are folded into the model at once; drawing waits for the next frame.
+
+function latestIndex() {
+  return model.runs.length ? model.runs[0].records.length - 1 : -1;
+}
+
+function scheduleDraw() {
+  if (drawPending) return;
+  drawPending = true;
+  const wait = REDUCED_MOTION.matches ? Math.max(0, lastDraw + REDUCED_FRAME_MS - performance.now()) : 0;
+  setTimeout(() => requestAnimationFrame(draw), wait);
+}
+
+function draw() {
+  drawPending = false;
+  lastDraw = performance.now();
+  model.logY = state.logY;
+  model.activeRun = Math.min(state.hist, model.runs.length - 1);
+  for (const [part, view] of Object.entries(views)) {
+    if (document.querySelector(`[data-part="${part}"]`)?.hidden) continue;
+    try {
+      view.update(model);
+    } catch (e) {
+      console.error(`view ${part} failed`, e);
+    }
+  }
+  const last = latestIndex();
+  const shown = model.cursor < 0 ? last : model.cursor;
+  const step = shown >= 0 ? model.runs[0].records[shown].step : 0;
+  $('step-counter').textContent = `step ${step.toLocaleString('en-US')}`;
+  const scrub = $('c-scrub');
+  scrub.max = String(Math.max(0, last));
+  scrub.value = String(Math.max(0, shown));
+  scrub.setAttribute('aria-valuetext', `step ${step}`);
+  document.body.dataset.step = String(model.runs.length ? model.runs[0].records[last].step : 0);
+  ack();
+}
+
+function ack() {
+  for (; unacked > 0; unacked--) worker.postMessage({ type: 'ack' });
+}
+
+function addRecords(snapshot, replaceGrid) {
+  snapshot.forEach((snap, i) => {
+    const run = model.runs[i];
+    const { grid, diverged, ...record } = snap;
+    const recs = run.records;
+    if (recs.length && recs[recs.length - 1].step === record.step) recs[recs.length - 1] = record;
+    else recs.push(record);
+    run.diverged = diverged;
+    if (grid) run.grid = { res: grid.res, classes: model.dataset.classes, probs: grid.probs };
+    else if (replaceGrid) run.grid = null;
+  });
+  if (model.runs[0].records.length > MAX_RECORDS) thin();
+}
+
+// Keeps step 0, every other record, and the latest; the scrubber keeps pointing at its step.
+function thin() {
+  const stepAt = model.cursor >= 0 ? model.runs[0].records[model.cursor].step : null;
+  for (const run of model.runs) {
+    const r = run.records;
+    run.records = r.filter((_, i) => i === 0 || i % 2 === 0 || i === r.length - 1);
+  }
+  if (stepAt !== null) {
+    const recs = model.runs[0].records;
+    model.cursor = Math.max(0, recs.findIndex((rec) => rec.step >= stepAt));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worker messages.
+
+const handlers = {
+  ready(msg) {
+    catalog = msg.catalog;
+    start();
+  },
+  fatal(msg) {
+    notify(msg.message);
+    document.body.dataset.error = msg.message;
+  },
+  configured(msg) {
+    unacked++;
+    if (msg.gen !== gen) return ack();
+    good = { state, gen };
+    model.dataset = msg.dataset;
+    model.activation = state.activation;
+    model.hidden = state.hidden.slice();
+    model.cursor = -1;
+    const colors = runColors(state.inits);
+    model.runs = state.inits.map((init, i) => ({
+      key: `${gen}:${i}:${init}`,
+      init,
+      label: labelFor(init),
+      color: colors[i],
+      diverged: null,
+      records: [],
+      grid: null,
+    }));
+    for (const view of Object.values(views)) view.reset?.();
+    addRecords(msg.snapshot, true);
+    ready = true;
+    document.body.dataset.ready = String(gen);
+    scheduleDraw();
+  },
+  snapshot(msg) {
+    unacked++;
+    if (msg.gen !== gen || !ready) return ack();
+    addRecords(msg.snapshot, false);
+    if (REDUCED_MOTION.matches) ack();   // keep training at full pace; only the drawing slows
+    scheduleDraw();
+  },
+  playing(msg) {
+    playing = msg.playing;
+    const b = $('b-play');
+    b.textContent = playing ? 'Pause' : 'Play';
+    b.setAttribute('aria-pressed', String(playing));
+    document.body.dataset.playing = String(playing);
+    if (!playing && model.runs.some((r) => r.diverged !== null) && model.runs.every((r) => r.diverged !== null)) {
+      notify('every run diverged: lower the learning rate, or reset');
+    }
+  },
+  error(msg) {
+    notify(msg.message);
+    if (/^invalid /.test(msg.message)) controls?.showFieldError(msg.message);
+    if (msg.gen !== gen || !good || good.gen === gen) return;
+    // The engine refused a config the page thought valid. The worker kept the runs it had:
+    // go back to their state and generation.
+    const message = msg.message;
+    state = good.state;
+    gen = good.gen;
+    ready = true;
+    writeHash();
+    controls.render(state, runColors(state.inits));
+    controls.showFieldError(message);
+  },
+};
+
+worker.onmessage = (event) => {
+  const handler = handlers[event.data && event.data.type];
+  if (handler) handler(event.data);
+};
+worker.onerror = (event) => {
+  notify(`the training worker failed: ${event.message || 'unknown error'}`);
+};
+
+// ---------------------------------------------------------------------------------------------
+// State changes.
+
+function writeHash() {
+  const hash = toHash(state);
+  if (location.hash !== hash) history.replaceState(null, '', hash);
+}
+
+function configure() {
+  gen++;
+  ready = false;
+  playing = false;
+  worker.postMessage({
+    type: 'configure',
+    gen,
+    gridRes: GRID_RES,
+    configs: state.inits.map((init) => runConfig(state, init)),
+  });
+  worker.postMessage({ type: 'speed', stepsPerTick: state.speed });
+}
+
+function apply(next) {
+  const runsChanged = !state || !sameRuns(state, next);
+  const embedChanged = !state || JSON.stringify(state.embed) !== JSON.stringify(next.embed);
+  state = next;
+  writeHash();
+  controls.render(state, runColors(state.inits));
+  if (embedChanged) applyEmbedMode(state.embed);
+  worker.postMessage({ type: 'speed', stepsPerTick: state.speed });
+  if (runsChanged) configure();
+  else scheduleDraw();
+}
+
+function reset() {
+  configure();
+}
+
+function newSeed() {
+  const seed = crypto.getRandomValues(new Uint32Array(1))[0];
+  apply({ ...state, seed });
+}
+
+function selectHistRun(index) {
+  if (index >= 0 && index < state.inits.length) apply({ ...state, hist: index });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start: views, controls, the hash, the first runs.
+
+async function start() {
+  createViews();
+  controls = new Controls({
+    catalog,
+    onChange: apply,
+    onPreset(id) {
+      const preset = presetById(id);
+      apply(validateState({ ...DEFAULTS, ...preset.state, speed: state.speed, embed: state.embed }, catalog));
+    },
+    onNewSeed: newSeed,
+  });
+  const parsed = parseHash(location.hash, catalog);
+  for (const n of parsed.notices) notify(`Link: ${n}`);
+  apply(parsed.state);
+
+  $('b-play').addEventListener('click', () => worker.postMessage({ type: playing ? 'pause' : 'play' }));
+  $('b-step').addEventListener('click', () => worker.postMessage({ type: 'step' }));
+  $('b-reset').addEventListener('click', reset);
+  $('c-speed').addEventListener('change', (e) => apply({ ...state, speed: Number(e.target.value) }));
+  $('c-logY').addEventListener('change', (e) => apply({ ...state, logY: e.target.checked }));
+  $('c-scrub').addEventListener('input', (e) => {
+    const i = Number(e.target.value);
+    model.cursor = i >= latestIndex() ? -1 : i;
+    scheduleDraw();
+  });
+  $('b-share').addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(location.href);
+      notify('link copied: it reproduces this exact experiment');
+    } catch {
+      notify(`copy this link: ${location.href}`);
+    }
+  });
+  setupEmbedDialog({ getHash: () => toHash(state), notify });
+
+  window.addEventListener('hashchange', () => {
+    const { state: next, notices: ns } = parseHash(location.hash, catalog);
+    for (const n of ns) notify(`Link: ${n}`);
+    apply(next);
+  });
+  document.addEventListener('keydown', onKey);
+}
+
+// space = play/pause, s = step, r = reset; never while typing, and never over a focused
+// control's own meaning of the key.
+function onKey(e) {
+  if (e.ctrlKey || e.metaKey || e.altKey || !state) return;
+  const t = e.target;
+  if (t.closest && t.closest('input, select, textarea, dialog, [contenteditable]')) return;
+  const onControl = t.closest && t.closest('button, summary, a');
+  if (e.key === ' ' && !onControl) {
+    e.preventDefault();
+    worker.postMessage({ type: playing ? 'pause' : 'play' });
+  } else if (e.key === 's' || e.key === 'S') {
+    worker.postMessage({ type: 'step' });
+  } else if (e.key === 'r' || e.key === 'R') {
+    reset();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A read-only window onto what the page shows, for tests and the curious (copies, no handles).
+
+function copyRecords(i) {
+  const run = model.runs[i];
+  return run ? structuredClone(run.records) : null;
+}
+Object.defineProperty(window, 'initscope', {
+  value: Object.freeze({
+    get state() { return state && structuredClone(state); },
+    get configs() { return state ? state.inits.map((init) => runConfig(state, init)) : []; },
+    get playing() { return playing; },
+    get ready() { return ready; },
+    get gen() { return gen; },
+    get cursor() { return model.cursor; },
+    get limits() { return LIMITS; },
+    get viewParts() { return VIEW_PARTS.slice(); },
+    runs() {
+      return model.runs.map((r, i) => ({
+        init: r.init, label: r.label, color: r.color, diverged: r.diverged,
+        records: r.records.length, latest: structuredClone(r.records[r.records.length - 1]),
+        hasGrid: !!r.grid, index: i,
+      }));
+    },
+    records: copyRecords,
+  }),
+});

@@ -1,0 +1,361 @@
+// state.js: the page's whole configuration, its defaults, its validation, and the URL hash.
+//
+// What this is: plain data and pure functions, no DOM. The hash is the single source of truth
+// for a shared link: parseHash() turns untrusted text into a valid state plus a list of notices
+// for everything it ignored; toHash() writes every field, so a link keeps meaning the same
+// experiment even if a default changes later.
+//
+// Validation mirrors core/src/config.cpp (same limits, same message wording:
+// `invalid <field> = <value>: expected <allowed>`), so a value is refused at the control that
+// produced it instead of by the engine. Ids (initializers, activations, datasets) are checked
+// against the catalog the engine reports, never against a copy kept here.
+
+export const MAX_RUNS = 4;
+
+// Mirrors initscope::limits (core/include/initscope/config.hpp).
+export const LIMITS = Object.freeze({
+  maxDepth: 200, maxWidth: 2048, minSamples: 10, maxSamples: 20000, maxInputDim: 2048,
+  maxClasses: 10, maxParameters: 4194304, maxActivations: 8388608, maxLearningRate: 10,
+  maxNoise: 2, maxTestFraction: 0.9, maxGain: 100, maxSeed: 4294967295,
+});
+
+export const SPEEDS = Object.freeze([1, 2, 5, 10, 20, 50, 100, 200]);
+export const VIEW_PARTS = Object.freeze(['loss', 'variance', 'gradient', 'histograms', 'boundary', 'badges']);
+// Parts an embed may keep besides the views.
+export const EMBED_PARTS = Object.freeze([...VIEW_PARTS, 'controls', 'intro']);
+
+export const DEFAULTS = Object.freeze({
+  inits: Object.freeze(['he_normal', 'xavier_normal', 'zeros']),
+  dataset: 'spiral',
+  samples: 1000,
+  noise: 0.1,
+  testFraction: 0.5,
+  inputDim: 0,          // 0 = the dataset's default
+  classes: 0,           // 0 = the dataset's default
+  seed: 42,
+  hidden: Object.freeze(Array(10).fill(64)),
+  activation: 'relu',
+  leakySlope: 0.01,
+  gain: 'default',      // 'default' | 'auto' | number
+  optimizer: 'sgd',
+  learningRate: 0.05,
+  momentum: 0.9,
+  batchSize: 32,
+  loss: 'cross_entropy',
+  // view state (shared in links too, but does not change the runs)
+  speed: 10,
+  hist: 0,              // index of the run whose histograms are shown
+  logY: true,
+  embed: null,          // null = the full page; an array of EMBED_PARTS = embed mode
+});
+
+// Fields that define the runs: changing one re-creates them (step 0).
+export const RUN_FIELDS = Object.freeze(['inits', 'dataset', 'samples', 'noise', 'testFraction',
+  'inputDim', 'classes', 'seed', 'hidden', 'activation', 'leakySlope', 'gain', 'optimizer',
+  'learningRate', 'momentum', 'batchSize', 'loss']);
+
+export class StateError extends Error {
+  constructor(field, value, allowed) {
+    super(`invalid ${field} = ${value}: expected ${allowed}`);
+    this.field = field;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text -> value parsers. Strict: the whole string must be a plain number, no "0x", no "1e", no
+// whitespace games. They return undefined when the text is not of the type at all.
+
+const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const INT_RE = /^[+-]?\d+$/;
+
+export function parseNumber(text) {
+  const t = String(text).trim();
+  return NUMBER_RE.test(t) ? Number(t) : undefined;
+}
+export function parseInteger(text) {
+  const t = String(text).trim();
+  return INT_RE.test(t) ? Number(t) : undefined;
+}
+
+// "64x10" (10 layers of width 64) or "128,64,32"; returns an int array or undefined.
+export function parseHidden(text) {
+  const t = String(text).replace(/\s+/g, '');
+  let m = /^(\d{1,6})[x×*](\d{1,6})$/i.exec(t);
+  if (m) {
+    const depth = Number(m[2]);
+    if (depth > LIMITS.maxDepth) return { tooDeep: depth };
+    return Array(depth).fill(Number(m[1]));
+  }
+  if (!/^\d{1,6}(,\d{1,6})*$/.test(t)) return undefined;
+  return t.split(',').map(Number);
+}
+
+export function formatHidden(hidden) {
+  if (hidden.length > 1 && hidden.every((w) => w === hidden[0])) return `${hidden[0]}x${hidden.length}`;
+  return hidden.join(',');
+}
+
+// Quoted like the core's messages, and cut short: hostile input is echoed, never trusted.
+function show(text) {
+  const s = String(text);
+  return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field validators: (raw value, state so far, catalog) -> valid value, or throw StateError.
+// Raw values are strings (hash, text inputs) or already-typed values (presets, code).
+
+function num(field, raw, lo, hi, allowed, { openLo = false, openHi = false } = {}) {
+  const v = typeof raw === 'number' ? raw : parseNumber(raw);
+  const ok = v !== undefined && Number.isFinite(v) && (openLo ? v > lo : v >= lo) && (openHi ? v < hi : v <= hi);
+  if (!ok) throw new StateError(field, typeof raw === 'number' ? String(raw) : show(raw), allowed);
+  return v;
+}
+function int(field, raw, lo, hi, allowed = `an integer in ${lo}..${hi}`) {
+  const v = typeof raw === 'number' ? raw : parseInteger(raw);
+  if (v === undefined || !Number.isInteger(v) || v < lo || v > hi) {
+    throw new StateError(field, typeof raw === 'number' ? String(raw) : show(raw), allowed);
+  }
+  return v;
+}
+function oneOf(field, raw, ids) {
+  const v = String(raw);
+  if (!ids.includes(v)) throw new StateError(field, show(v), `one of ${ids.join(', ')}`);
+  return v;
+}
+function list(raw) {
+  return Array.isArray(raw) ? raw.map(String) : String(raw).split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function datasetInfo(catalog, id) {
+  return catalog.datasets.find((d) => d.id === id);
+}
+export function resolvedInputDim(s, catalog) {
+  return s.inputDim > 0 ? s.inputDim : datasetInfo(catalog, s.dataset)?.inputDim ?? 2;
+}
+export function resolvedClasses(s, catalog) {
+  return s.classes > 0 ? s.classes : datasetInfo(catalog, s.dataset)?.classes ?? 2;
+}
+export function trainCount(s) {
+  return s.samples - Math.round(s.samples * s.testFraction);
+}
+export function parameterCount(hidden, inputDim, classes) {
+  let n = 0;
+  let prev = inputDim;
+  for (const w of hidden) { n += (prev + 1) * w; prev = w; }
+  return n + (prev + 1) * classes;
+}
+
+const FREE_CLASSES = ['spiral', 'gaussians', 'gaussian_nd'];
+
+// Order matters: a validator may read fields validated before it (dataset before inputDim,
+// samples and testFraction before batchSize, everything before the caps in `hidden`).
+const VALIDATORS = {
+  inits(raw, s, catalog) {
+    const ids = catalog.initializers.map((i) => i.id);
+    const v = list(raw);
+    if (v.length < 1 || v.length > MAX_RUNS) {
+      throw new StateError('inits', show(v.join(',')), `1 to ${MAX_RUNS} initializers`);
+    }
+    for (const id of v) oneOf('inits', id, ids);
+    if (new Set(v).size !== v.length) {
+      throw new StateError('inits', show(v.join(',')), 'each initializer at most once');
+    }
+    return v;
+  },
+  dataset: (raw, s, catalog) => oneOf('dataset', raw, catalog.datasets.map((d) => d.id)),
+  samples: (raw) => int('samples', raw, LIMITS.minSamples, LIMITS.maxSamples),
+  noise: (raw) => num('noise', raw, 0, LIMITS.maxNoise, `a number in [0, ${LIMITS.maxNoise}]`),
+  testFraction(raw, s) {
+    const v = num('testFraction', raw, 0, LIMITS.maxTestFraction, `a number in [0, ${LIMITS.maxTestFraction}]`);
+    if (trainCount({ ...s, testFraction: v }) < 1) {
+      throw new StateError('testFraction', String(v), 'a fraction that leaves at least one training sample');
+    }
+    return v;
+  },
+  inputDim(raw, s) {
+    if (s.dataset === 'gaussian_nd') return int('inputDim', raw, 0, LIMITS.maxInputDim, `an integer in 1..${LIMITS.maxInputDim} (0 = default)`);
+    const v = int('inputDim', raw, 0, 2, `2 (or 0 = unset) for the 2-D dataset ${s.dataset}`);
+    if (v === 1) throw new StateError('inputDim', '1', `2 (or 0 = unset) for the 2-D dataset ${s.dataset}`);
+    return v;
+  },
+  classes(raw, s) {
+    if (FREE_CLASSES.includes(s.dataset)) return int('classes', raw, 0, LIMITS.maxClasses, `an integer in 2..${LIMITS.maxClasses} (0 = default)`);
+    return int('classes', raw, 0, 2, `2 (or 0 = unset) for the dataset ${s.dataset}`);
+  },
+  seed: (raw) => int('seed', raw, 0, LIMITS.maxSeed),
+  activation: (raw, s, catalog) => oneOf('activation', raw, catalog.activations),
+  leakySlope: (raw) => num('leakySlope', raw, 0, 1, 'a number in [0, 1]'),
+  gain(raw, s) {
+    if (raw === 'default' || raw === 'auto') {
+      if (raw === 'auto' && s.activation === 'gelu') {
+        throw new StateError('gain', '"auto"', 'a number: calculate_gain has no value for gelu');
+      }
+      return raw;
+    }
+    return num('gain', raw, 0, LIMITS.maxGain, `"default", "auto" or a number in [0, ${LIMITS.maxGain}]`);
+  },
+  optimizer: (raw) => oneOf('optimizer', raw, ['sgd', 'momentum', 'adam']),
+  learningRate: (raw) => num('learningRate', raw, 0, LIMITS.maxLearningRate,
+    `a number in (0, ${LIMITS.maxLearningRate}]`, { openLo: true }),
+  momentum: (raw) => num('momentum', raw, 0, 1, 'a number in [0, 1)', { openHi: true }),
+  batchSize(raw, s) {
+    const n = trainCount(s);
+    return int('batchSize', raw, 0, n, `an integer in 0..${n} (0 = full batch; ${n} training samples)`);
+  },
+  loss: (raw) => oneOf('loss', raw, ['cross_entropy', 'mse']),
+  hidden(raw, s, catalog) {
+    const v = Array.isArray(raw) ? raw.slice() : parseHidden(raw);
+    if (v && v.tooDeep) {
+      throw new StateError('hidden', `${v.tooDeep} layers`, `1..${LIMITS.maxDepth} hidden layers`);
+    }
+    if (!v || v.length < 1 || v.length > LIMITS.maxDepth) {
+      throw new StateError('hidden', Array.isArray(raw) ? `a list of ${raw.length} layers` : show(raw),
+        `"WIDTHxDEPTH" (e.g. 64x10) or a list of widths (e.g. 128,64,32), 1..${LIMITS.maxDepth} layers`);
+    }
+    v.forEach((w, i) => int(`hidden[${i}]`, w, 1, LIMITS.maxWidth));
+    const params = parameterCount(v, resolvedInputDim(s, catalog), resolvedClasses(s, catalog));
+    if (params > LIMITS.maxParameters) {
+      throw new StateError('hidden', `a network of ${params} parameters`,
+        `at most ${LIMITS.maxParameters} parameters (fewer or narrower layers)`);
+    }
+    const units = v.reduce((a, b) => a + b, 0) + resolvedClasses(s, catalog);
+    const n = trainCount(s);
+    const rows = Math.max(s.batchSize === 0 ? n : s.batchSize, Math.min(256, n), 1);
+    if (rows * units > LIMITS.maxActivations) {
+      throw new StateError('hidden', `a network of ${units} units`,
+        `at most ${LIMITS.maxActivations} activations per batch (${rows} rows x ${units} units): use fewer units or a smaller batch`);
+    }
+    return v;
+  },
+  speed(raw) {
+    const v = int('speed', raw, 1, SPEEDS[SPEEDS.length - 1]);
+    if (!SPEEDS.includes(v)) throw new StateError('speed', String(v), `one of ${SPEEDS.join(', ')}`);
+    return v;
+  },
+  hist: (raw, s) => int('hist', raw, 0, s.inits.length - 1),
+  logY(raw) {
+    if (raw === true || raw === false) return raw;
+    return oneOf('logY', raw, ['0', '1']) === '1';
+  },
+  embed(raw) {
+    if (raw === null) return null;
+    const v = list(raw);
+    if (v.length === 1 && (v[0] === '1' || v[0] === 'all')) return VIEW_PARTS.slice();
+    for (const p of v) oneOf('embed', p, EMBED_PARTS);
+    return v;
+  },
+};
+export const FIELDS = Object.freeze(Object.keys(VALIDATORS));
+
+// Validates one field against the rest of a state. Returns the value or throws StateError.
+export function validateField(field, raw, state, catalog) {
+  const validator = VALIDATORS[field];
+  if (!validator) throw new StateError('parameter', show(field), `one of ${FIELDS.join(', ')}`);
+  return validator(raw, state, catalog);
+}
+
+// Validates a whole state (every field, in order) and throws the first StateError: what a
+// control uses, so a change that breaks another field (fewer samples than the batch size) is
+// refused where it was made. View fields are clamped instead: dropping a run is not an error.
+export function validateState(state, catalog) {
+  const out = {};
+  for (const field of FIELDS) {
+    let raw = Object.prototype.hasOwnProperty.call(state, field) ? state[field] : DEFAULTS[field];
+    if (field === 'hist') raw = Math.min(Number(raw) || 0, out.inits.length - 1);
+    out[field] = validateField(field, raw, out, catalog);
+  }
+  return out;
+}
+
+// Re-checks every field of a state in order (a change to one field can invalidate another, e.g.
+// fewer samples and the batch size). An invalid field falls back to a valid value, with a notice.
+export function normalize(state, catalog) {
+  const out = {};
+  const notices = [];
+  for (const field of FIELDS) {
+    const given = Object.prototype.hasOwnProperty.call(state, field);
+    try {
+      out[field] = validateField(field, given ? state[field] : DEFAULTS[field], out, catalog);
+    } catch (e) {
+      if (!(e instanceof StateError)) throw e;
+      out[field] = fallback(field, out);
+      notices.push(`${e.message} (using ${field === 'hidden' ? formatHidden(out[field]) : out[field]})`);
+    }
+  }
+  return { state: out, notices };
+}
+
+function fallback(field, s) {
+  if (field === 'batchSize') return Math.min(DEFAULTS.batchSize, trainCount(s));
+  if (field === 'hidden') return DEFAULTS.hidden.slice();
+  if (field === 'inits') return DEFAULTS.inits.slice();
+  return DEFAULTS[field];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The URL hash: "#inits=he_normal,zeros&hidden=64x10&..." (URLSearchParams syntax).
+
+export function toHash(state) {
+  const p = new URLSearchParams();
+  for (const field of FIELDS) {
+    const v = state[field];
+    if (field === 'embed') {
+      if (v) p.set('embed', v.join(','));
+    } else if (field === 'hidden') {
+      p.set('hidden', formatHidden(v));
+    } else if (field === 'logY') {
+      p.set('logY', v ? '1' : '0');
+    } else {
+      p.set(field, Array.isArray(v) ? v.join(',') : String(v));
+    }
+  }
+  // Keep the commas readable; URLSearchParams would write %2C.
+  return `#${p.toString().replace(/%2C/g, ',')}`;
+}
+
+// Untrusted text in, a valid state out. Every unknown key and every invalid value becomes a
+// notice (plain text, to be shown with textContent) and is ignored.
+export function parseHash(hash, catalog) {
+  const text = String(hash || '').replace(/^#/, '');
+  const notices = [];
+  const raw = {};
+  if (text.length > 8192) {
+    return { state: { ...DEFAULTS }, notices: ['the link\'s settings are too long (over 8192 characters) and were ignored'] };
+  }
+  let params;
+  try {
+    params = new URLSearchParams(text);
+  } catch {
+    return { state: { ...DEFAULTS }, notices: ['the link\'s settings could not be read and were ignored'] };
+  }
+  for (const [key, value] of params) {
+    if (!Object.prototype.hasOwnProperty.call(VALIDATORS, key)) {
+      notices.push(`ignored unknown setting ${show(key)}`);
+    } else if (key in raw) {
+      notices.push(`ignored a repeated setting ${show(key)}`);
+    } else {
+      raw[key] = value;
+    }
+  }
+  const { state, notices: invalid } = normalize(raw, catalog);
+  return { state, notices: notices.concat(invalid) };
+}
+
+// The engine config of one run (camelCase fields of DESIGN.md's createRun).
+export function runConfig(state, init) {
+  const config = {
+    dataset: state.dataset, samples: state.samples, noise: state.noise,
+    testFraction: state.testFraction, inputDim: state.inputDim, classes: state.classes,
+    seed: state.seed, hidden: state.hidden.slice(), activation: state.activation,
+    leakySlope: state.leakySlope, init, optimizer: state.optimizer,
+    learningRate: state.learningRate, momentum: state.momentum, batchSize: state.batchSize,
+    loss: state.loss,
+  };
+  if (state.gain !== 'default') config.gain = state.gain;
+  return config;
+}
+
+export function sameRuns(a, b) {
+  return RUN_FIELDS.every((f) => JSON.stringify(a[f]) === JSON.stringify(b[f]));
+}

@@ -1,0 +1,169 @@
+// worker.js: the Web Worker that owns the engine and the runs, so the page never blocks.
+//
+// One tick = `stepsPerTick` updates of every run that has not diverged, then one snapshot of
+// each (losses, accuracies, per-layer statistics; a decision-boundary grid now and then) posted
+// to the page. Snapshots are rate-limited twice: at most one per FRAME_MS, and at most
+// MAX_IN_FLIGHT not yet drawn (the page acks each one after drawing it), so a slow page slows
+// training down instead of queueing frames it will never show.
+//
+// Messages in:  configure {gen, configs, gridRes} | play | pause | step | speed {stepsPerTick} | ack
+// Messages out: ready {catalog} | fatal {message} | configured {gen, dataset, snapshot}
+//               | snapshot {gen, snapshot} | playing {playing} | error {gen, message}
+// `gen` numbers a set of runs: the page drops anything from a set it has replaced.
+
+import { loadEngine } from './engine.js';
+import { Player } from './player.js';
+
+const FRAME_MS = 33;          // at most ~30 snapshots per second
+const GRID_MS = 1000;         // decision-boundary grids at most once a second while playing
+const MAX_IN_FLIGHT = 2;
+
+let engine = null;
+let runs = [];                // [{ run, diverged }]
+let gen = 0;
+let gridRes = 32;
+let twoD = false;
+let stepsPerTick = 1;
+let inFlight = 0;
+let lastPost = 0;
+let lastGrid = 0;
+let wake = null;              // resolves the player's wait() early when an ack arrives
+
+const player = new Player({
+  tick: () => tick(),
+  wait: () => waitForSlot(),
+  onStateChange: (playing) => {
+    // The final frame of a play gets a fresh boundary.
+    if (!playing && runs.length) post('snapshot', { gen, snapshot: snapshot(true) });
+    postMessage({ type: 'playing', playing });
+  },
+});
+
+function post(type, body) {
+  inFlight++;
+  lastPost = performance.now();
+  postMessage({ type, ...body });
+}
+
+function waitForSlot() {
+  return new Promise((resolve) => {
+    const check = () => {
+      const due = lastPost + FRAME_MS - performance.now();
+      if (inFlight < MAX_IN_FLIGHT && due <= 0) {
+        wake = null;
+        resolve();
+      } else {
+        wake = check;
+        // A timer always, even when waiting for an ack: it also yields to the message queue,
+        // which is how pause and reset get in between ticks.
+        setTimeout(check, Math.max(due, inFlight < MAX_IN_FLIGHT ? 0 : FRAME_MS));
+      }
+    };
+    check();
+  });
+}
+
+// One snapshot per run. The grid is expensive (res^2 forward passes per run): only when asked.
+function snapshot(withGrid) {
+  const grid = withGrid && twoD;
+  if (grid) lastGrid = performance.now();
+  return runs.map((r) => {
+    const ev = r.run.evaluate();
+    if (ev.diverged !== null && ev.diverged !== undefined) r.diverged = ev.diverged;
+    let stats = null;
+    try {
+      stats = r.run.layerStats();
+    } catch (e) {
+      // A diverged run may have nothing finite to measure; the page shows the badge instead.
+      if (r.diverged === null) throw e;
+    }
+    return {
+      step: ev.step,
+      trainLoss: ev.trainLoss,
+      testLoss: ev.testLoss,
+      trainAccuracy: ev.trainAccuracy,
+      testAccuracy: ev.testAccuracy,
+      diverged: r.diverged,
+      layerStats: stats,
+      grid: grid && r.diverged === null ? { res: gridRes, probs: r.run.predictGrid(gridRes) } : null,
+    };
+  });
+}
+
+// `boundary` forces a grid (a single step is a pause-state frame, it deserves a current one).
+async function tick(boundary = false) {
+  let live = 0;
+  for (const r of runs) {
+    if (r.diverged !== null) continue;
+    r.run.step(stepsPerTick);
+    live++;
+  }
+  if (!live) return false;
+  const withGrid = boundary || performance.now() - lastGrid >= GRID_MS;
+  const snap = snapshot(withGrid);
+  post('snapshot', { gen, snapshot: snap });
+  return snap.some((s) => s.diverged === null);
+}
+
+function configure(msg) {
+  player.stop();
+  const created = [];
+  try {
+    for (const config of msg.configs) created.push({ run: engine.createRun(config), diverged: null });
+  } catch (e) {
+    for (const r of created) r.run.dispose();
+    postMessage({ type: 'error', gen: msg.gen, message: String(e && e.message ? e.message : e) });
+    return;
+  }
+  for (const r of runs) r.run.dispose();
+  runs = created;
+  gen = msg.gen;
+  gridRes = msg.gridRes || gridRes;
+  const data = runs[0].run.dataset();
+  twoD = data.inputDim === 2;
+  inFlight = 0;
+  post('configured', { gen, dataset: data, snapshot: snapshot(true) });
+}
+
+const handlers = {
+  configure,
+  play: () => player.play(),
+  pause: () => player.pause(),
+  step() {
+    if (runs.length) return player.step(true);
+  },
+  speed: (msg) => { stepsPerTick = msg.stepsPerTick; },
+  ack() {
+    inFlight = Math.max(0, inFlight - 1);
+    if (wake) wake();
+  },
+};
+
+self.onmessage = (event) => {
+  const msg = event.data;
+  const handler = msg && handlers[msg.type];
+  if (!handler || !engine) return;
+  try {
+    const result = handler(msg);
+    if (result && result.catch) result.catch(fail);
+  } catch (e) {
+    fail(e);
+  }
+};
+
+function fail(e) {
+  player.stop();
+  postMessage({ type: 'error', gen, message: String(e && e.message ? e.message : e) });
+}
+
+loadEngine().then((e) => {
+  engine = e;
+  postMessage({
+    type: 'ready',
+    catalog: {
+      initializers: engine.initializers(),
+      activations: engine.activations(),
+      datasets: engine.datasets(),
+    },
+  });
+}, (e) => postMessage({ type: 'fatal', message: `the engine did not load: ${e && e.message ? e.message : e}` }));
