@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <sstream>
 
 namespace initscope {
@@ -176,13 +177,24 @@ std::string quote(const std::string& s) {
 std::string format_number(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
-  // Shortest representation that round-trips, like JavaScript's Number#toString.
-  char buf[32];
-  for (int prec = 1; prec <= 17; ++prec) {
-    std::snprintf(buf, sizeof buf, "%.*g", prec, v);
+  if (v == 0) return "0";
+  // Like JavaScript's Number#toString: the fewest significant digits that round-trip, in fixed
+  // notation for exponents in [-7, 21), else exponent notation (1e+21, 1.5e-7).
+  char buf[64];
+  int prec = 1;
+  for (; prec < 17; ++prec) {
+    std::snprintf(buf, sizeof buf, "%.*e", prec - 1, v);
     if (std::strtod(buf, nullptr) == v) break;
   }
-  return buf;
+  std::snprintf(buf, sizeof buf, "%.*e", prec - 1, v);
+  const int exponent = std::atoi(std::strchr(buf, 'e') + 1);
+  if (exponent >= -7 && exponent < 21) {
+    std::snprintf(buf, sizeof buf, "%.*f", std::max(0, prec - 1 - exponent), v);
+    return buf;
+  }
+  std::string out(buf, std::strchr(buf, 'e') + 1);  // mantissa and 'e'
+  out += exponent < 0 ? "-" : "+";
+  return out + std::to_string(std::abs(exponent));
 }
 
 std::string join_ids(const std::vector<std::string>& ids) {
