@@ -8,8 +8,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <exception>
 #include <functional>
 #include <string>
@@ -45,30 +43,6 @@ val guarded(const std::function<val()>& body) {
     message = "internal error (unknown C++ exception)";
   }
   return error_object(message);
-}
-
-// A number as JavaScript's Number#toString prints it (20, not 2e+01; 1e-7, not 1e-07), so that
-// messages read the same whichever side wrote them.
-// reference: ECMA-262, Number::toString (shortest round-trip digits, exponent outside [-7, 21)).
-std::string js_number(double v) {
-  if (!std::isfinite(v) || v == 0) return v == 0 ? "0" : initscope::format_number(v);
-  char buf[40];
-  for (int p = 1; p <= 17; ++p) {
-    std::snprintf(buf, sizeof buf, "%.*e", p - 1, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  std::string text = buf, sign, digits;
-  if (text[0] == '-') sign = "-", text.erase(0, 1);
-  const std::size_t e = text.find('e');
-  for (char ch : text.substr(0, e))
-    if (ch != '.') digits += ch;
-  const int k = static_cast<int>(digits.size());
-  const int n = std::atoi(text.c_str() + e + 1) + 1;  // the decimal point sits after n digits
-  if (k <= n && n <= 21) return sign + digits + std::string(n - k, '0');
-  if (0 < n && n <= 21) return sign + digits.substr(0, n) + "." + digits.substr(n);
-  if (-6 < n && n <= 0) return sign + "0." + std::string(-n, '0') + digits;
-  const std::string mantissa = k == 1 ? digits : digits.substr(0, 1) + "." + digits.substr(1);
-  return sign + mantissa + "e" + (n - 1 >= 0 ? "+" : "-") + std::to_string(std::abs(n - 1));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -127,7 +101,7 @@ std::vector<std::string> dataset_ids() {
 }
 const std::vector<std::string> kFanModes = {"fan_in", "fan_out"};
 const std::string kGainAllowed =
-    "a number in [0, " + js_number(initscope::limits::kMaxGain) +
+    "a number in [0, " + initscope::format_number(initscope::limits::kMaxGain) +
     "] or \"auto\" (null or unset: the initializer's default)";
 constexpr double kMaxSeed = 4294967295.0;
 
@@ -137,8 +111,8 @@ const std::vector<Field>& config_fields() {
   static const std::vector<Field> fields = {
       enum_field("dataset", dataset_ids()),
       int_field("samples", kMinSamples, kMaxSamples),
-      number_field("noise", "a number in [0, " + js_number(kMaxNoise) + "]"),
-      number_field("testFraction", "a number in [0, " + js_number(kMaxTestFraction) + "]"),
+      number_field("noise", "a number in [0, " + initscope::format_number(kMaxNoise) + "]"),
+      number_field("testFraction", "a number in [0, " + initscope::format_number(kMaxTestFraction) + "]"),
       int_field("inputDim", 0, kMaxInputDim, " (0 = the dataset's default)"),
       int_field("classes", 0, kMaxClasses, " (0 = the dataset's default)"),
       int_field("seed", 0, static_cast<long long>(kMaxSeed)),
@@ -156,7 +130,7 @@ const std::vector<Field>& config_fields() {
       number_field("initBound", "a number in [0, 100]"),
       enum_field("optimizer", initscope::optimizer_names()),
       number_field("learningRate",
-                   "a number in (0, " + js_number(kMaxLearningRate) + "]"),
+                   "a number in (0, " + initscope::format_number(kMaxLearningRate) + "]"),
       number_field("momentum", "a number in [0, 1)"),
       int_field("batchSize", 0, kMaxSamples, " (0 = full batch; at most the training samples)"),
       enum_field("loss", initscope::loss_names()),
@@ -190,7 +164,7 @@ std::string type_of(const val& v) { return v.typeOf().as<std::string>(); }
 std::string describe(const val& v) {
   const std::string t = type_of(v);
   if (t == "string") return initscope::quote(v.as<std::string>());
-  if (t == "number") return js_number(v.as<double>());
+  if (t == "number") return initscope::format_number(v.as<double>());
   if (t == "boolean") return v.as<bool>() ? "true" : "false";
   if (t == "undefined") return "undefined";
   if (v.isNull()) return "null";
@@ -229,7 +203,7 @@ std::vector<int> read_hidden(const Field& f, const val& v) {
                      val::global("ArrayBuffer").call<bool>("isView", v);
   if (!v.isArray() && !typed) type_error(f.name, v, f.allowed);
   const double n = v["length"].as<double>();
-  if (n > 1e6) throw ConfigError(f.name, "an array of " + js_number(n) + " widths", f.allowed);
+  if (n > 1e6) throw ConfigError(f.name, "an array of " + initscope::format_number(n) + " widths", f.allowed);
   std::vector<int> widths;
   for (int i = 0; i < n; ++i) {
     const std::string name = std::string(f.name) + "[" + std::to_string(i) + "]";

@@ -484,11 +484,13 @@ describe('validation', () => {
     assert.ok(m.endsWith('expected one of relu, leaky_relu, tanh, sigmoid, linear, selu, gelu'), m);
   });
 
-  test('numbers in messages print as JavaScript prints them', {
-    todo: 'core/src/config.cpp format_number prints 20 as "2e+01" and the limit 10 as "1e+01"',
-  }, () => {
+  test('numbers in messages print as JavaScript prints them, whichever side checked', () => {
     const m = assertConfigError(() => engine.createRun({ learningRate: 20 }), 'learningRate', '20');
-    assert.match(m, /\(0, 10\]/);
+    assert.match(m, /\(0, 10\]$/);
+    assert.match(assertConfigError(() => engine.createRun({ gain: 150 }), 'gain', '150'), /\[0, 100\]/);
+    assertConfigError(() => engine.createRun({ noise: 1e21 }), 'noise', '1e+21');
+    assertConfigError(() => engine.createRun({ noise: 0.000001 - 1 }), 'noise', String(0.000001 - 1));
+    stillWorks();
   });
 
   const badSamples = [
