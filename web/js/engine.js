@@ -92,19 +92,19 @@ function deepFreeze(object) {
  * Create with engine.createRun(config); free with dispose().
  */
 class Run {
-  #engine;
-  #handle;
+  #owner;   // { checkAlive(), released(run) }: the engine's bookkeeping, kept off its public face
+  #handle;  // the Embind RunHandle; null once disposed
   #config;
 
-  constructor(engine, handle) {
-    this.#engine = engine;
+  constructor(owner, handle) {
+    this.#owner = owner;
     this.#handle = handle;
     this.#config = deepFreeze(handle.config());
   }
 
   #live() {
     if (this.#handle === null) throw new Error('run is disposed: create a new one with engine.createRun()');
-    this.#engine.checkAlive();
+    this.#owner.checkAlive();
     return this.#handle;
   }
 
@@ -153,7 +153,7 @@ class Run {
     if (this.#handle === null) return;
     const handle = this.#handle;
     this.#handle = null;
-    this.#engine.forget(this);
+    this.#owner.released(this);
     if (!handle.isDeleted()) handle.delete();
   }
 }
@@ -173,6 +173,14 @@ class Engine {
     })
     : null;
 
+  #owner = {
+    checkAlive: () => this.#checkAlive(),
+    released: (run) => {
+      if (this.#leaked) this.#leaked.unregister(run);
+      this.#live--;
+    },
+  };
+
   constructor(module, abortState) {
     this.#m = module;
     this.#configFields = module.configFields();
@@ -180,15 +188,11 @@ class Engine {
     this.#aborted = abortState;
   }
 
-  checkAlive() {
+  // After an abort (a wasm trap) the module's memory is in an unknown state: refuse to go on.
+  #checkAlive() {
     if (this.#aborted.reason !== null) {
       throw new Error(`initscope engine has stopped (${this.#aborted.reason}): load a new one`);
     }
-  }
-
-  forget(run) {
-    if (this.#leaked) this.#leaked.unregister(run);
-    this.#live--;
   }
 
   /** [{ id, label, formula }] */
@@ -212,17 +216,17 @@ class Engine {
    * leakySlope, gain, fanMode, initValue, initStd, initBound }.
    */
   sampleInit(options) {
-    this.checkAlive();
+    this.#checkAlive();
     checkFields(options, this.#sampleFields, 'sampleInit');
     return unwrap(this.#m.sampleInit(options));
   }
 
   /** A new Run from a config object (missing fields take the defaults). */
   createRun(config) {
-    this.checkAlive();
+    this.#checkAlive();
     checkFields(config, this.#configFields, 'config');
     const handle = unwrap(this.#m.createRun(config));
-    const run = new Run(this, handle);
+    const run = new Run(this.#owner, handle);
     if (this.#leaked) this.#leaked.register(run, handle, run);
     this.#live++;
     return run;
