@@ -42,7 +42,7 @@ export class BadgesView {
       out.push({ kind: 'diverged', text: `diverged at step ${run.diverged}`, title: 'a loss or parameter became NaN or infinite; this run stopped' });
     }
     const ls = recordAt(run, model.cursor)?.record?.layerStats;
-    if (!ls) return out;
+    if (!ls) return out.length ? out : [{ kind: 'ok', text: 'no data yet' }];
     const L = Math.max(ls.preVar?.length ?? 0, ls.deadFraction?.length ?? 0, ls.symmetric?.length ?? 0);
     const hidden = Array.isArray(model.hidden) && model.hidden.length < L ? model.hidden.length : Math.max(0, L - 1);
 

@@ -64,6 +64,7 @@ export class BoundaryView {
       sw.style.background = runColor(run);
       const label = h('span', 'iv-tile-label', runLabel(run));
       const note = h('span', 'iv-tile-note');
+      note.title = 'test accuracy at the latest step';
       cap.append(sw, label, note);
       const canvas = h('canvas', 'iv-tile-canvas');
       canvas.style.borderColor = runColor(run);
@@ -103,7 +104,7 @@ export class BoundaryView {
   updateTile(tile, run, ds) {
     if (!tile) return;
     const last = run.records?.[run.records.length - 1];
-    const note = run.diverged != null ? `diverged at ${run.diverged}` : last ? `test ${formatPercent(last.testAccuracy)}` : '';
+    const note = run.diverged != null ? '\u2715' : last ? formatPercent(last.testAccuracy) : '';
     setText(tile.note, note);
 
     const size = this.tileSize;
@@ -124,7 +125,6 @@ export class BoundaryView {
     const heat = this.heatmap(tile, grid);
     if (heat) {
       ctx.imageSmoothingEnabled = true;
-      ctx.imageSmoothingQuality = 'high';
       ctx.drawImage(heat, 0, 0, px, px);
     }
     ctx.drawImage(this.points(ds, px, dpr), 0, 0);
@@ -137,10 +137,15 @@ export class BoundaryView {
       ctx.fillStyle = 'rgba(255,255,255,0.7)';
       ctx.fillRect(0, 0, size, size);
       ctx.fillStyle = '#222';
-      ctx.fillText(`diverged at step ${run.diverged}`, size / 2, size / 2);
+      ctx.fillText('diverged', size / 2, size / 2 - 8);
+      ctx.fillText(`at step ${run.diverged}`, size / 2, size / 2 + 8);
     } else if (!grid) {
+      const text = 'no prediction yet';
+      const w = ctx.measureText(text).width + 10;
+      ctx.fillStyle = 'rgba(255,255,255,0.85)';
+      ctx.fillRect((size - w) / 2, size / 2 - 9, w, 18);
       ctx.fillStyle = '#555';
-      ctx.fillText('no prediction yet', size / 2, size / 2);
+      ctx.fillText(text, size / 2, size / 2);
     }
   }
 
@@ -238,6 +243,7 @@ export class BoundaryView {
       items.push({ cls: 'iv-key', marker: '\u25CF', color: '#555', label: 'train' });
       items.push({ cls: 'iv-key', marker: '\u25CB', color: '#555', label: 'test' });
       items.push({ cls: 'iv-key', label: 'pale = unsure' });
+      items.push({ cls: 'iv-key', label: '% = test accuracy' });
     }
     this.panel.setLegend(items);
     const runs = this.model?.runs ?? [];

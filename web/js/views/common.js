@@ -55,7 +55,7 @@ export function formatValue(v, digits = 3) {
   if (v === -Infinity) return '\u2212\u221E';
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e4) return trimZeros(v.toPrecision(digits)).replace('-', '\u2212');
+  if (a >= 1e-3 && a < 1e4) return String(Number(v.toPrecision(digits))).replace('-', '\u2212');
   const [m, e] = v.toExponential(digits - 1).split('e');
   const mant = trimZeros(m);
   const pow = `10${superscript(Number(e))}`;
@@ -92,7 +92,9 @@ export function logRange(min, max, fallback = [0.1, 10]) {
   let lo = Math.floor(Math.log10(Math.max(min, 1e-300)));
   let hi = Math.ceil(Math.log10(Math.min(max, 1e300)));
   if (hi <= lo) { lo -= 1; hi += 1; }
-  return [Number(`1e${lo}`), Number(`1e${hi}`)];
+  // a little headroom on long ranges so a line at the extreme does not sit on the frame
+  const pad = hi - lo > 6 ? 0.03 * (hi - lo) : 0;
+  return [10 ** (lo - pad), 10 ** (hi + pad)];
 }
 
 /** Decade ticks for a log axis, every 1, 2, 3, 5, 10… decades so at most maxTicks show; within a
@@ -196,7 +198,7 @@ export class Panel {
     this.ro.observe(this.plot);
 
     this.summaryFn = null;
-    this.summaryAt = 0;
+    this.summaryAt = -Infinity;
     this.summaryTimer = 0;
   }
 
@@ -226,9 +228,16 @@ export class Panel {
 
   /** Legend items from [{ color, label, dash, marker, note, title }]; rebuilt only when changed. */
   setLegend(items) {
-    const key = JSON.stringify(items);
-    if (key === this.legendKey) return;
-    this.legendKey = key;
+    // Most frames only change the values (notes): update those text nodes in place.
+    const shape = JSON.stringify(items.map((it) => ({ ...it, note: it.note ? 1 : 0 })));
+    if (shape === this.legendShape) {
+      items.forEach((it, i) => {
+        const note = this.legend.children[i]?.querySelector('.iv-legend-note');
+        if (note) setText(note, it.note);
+      });
+      return;
+    }
+    this.legendShape = shape;
     this.legend.replaceChildren(...items.map(legendItem));
   }
 
@@ -268,6 +277,8 @@ export const LABEL_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sa
 export function yAxis(label, values, splits) {
   return {
     label, values, splits,
+    // our splits are already thinned; uPlot's default log filter would drop most of their labels
+    filter: splits ? (u, sp) => sp : undefined,
     stroke: AXIS_STROKE, font: FONT, labelFont: LABEL_FONT, labelSize: 18, gap: 4,
     grid: { stroke: GRID_STROKE, width: 1 }, ticks: { stroke: GRID_STROKE, width: 1, size: 4 },
     size: (u, vals) => 14 + 7 * Math.max(2, ...(vals ?? []).map((v) => String(v ?? '').length)),
@@ -422,6 +433,8 @@ export class LayerProfileChart {
     const runs = this.model?.runs ?? [];
     ctx.save();
     let any = false;
+    const spacing = this.layers > 1 ? Math.abs(u.valToPos(2, 'x') - u.valToPos(1, 'x')) : 20;
+    const markerSize = Math.max(1.5, Math.min(4, spacing * 0.45));
     runs.forEach((run, r) => {
       const arr = this.raw[r];
       if (!arr) return;
@@ -430,8 +443,8 @@ export class LayerProfileChart {
         if (arr[i] !== 0) continue;
         any = true;
         const x = u.valToPos(i + 1, 'x', true);
-        const y = bottom - (3 + r * 7) * dpr;
-        const s = 4 * dpr;
+        const y = bottom - (2 + r * (markerSize * 1.4 + 2)) * dpr;
+        const s = markerSize * dpr;
         ctx.beginPath();
         ctx.moveTo(x - s, y - s * 1.4);
         ctx.lineTo(x + s, y - s * 1.4);

@@ -12,7 +12,7 @@ export class GradientView extends LayerProfileChart {
       field: 'gradVar',
       theoryField: null,
       xLabel: 'layer (gradients flow from out toward 1)',
-      yLabel: 'gradient variance Var[\u2202L/\u2202y\u2097]',
+      yLabel: 'Var[\u2202L/\u2202y\u2097] (log)',
       quantity: 'gradient variance',
     });
   }

@@ -13,7 +13,7 @@ import { Panel, h, setText, runColor, runLabel, recordAt, formatValue, sampleInd
 
 const MAX_ROWS = 10;
 const EMPTY = new Uint32Array(0);
-const PAD = { left: 50, right: 44, top: 6, bottom: 30 };
+const PAD = { left: 50, right: 58, top: 6, bottom: 30 };
 
 export class HistogramView {
   constructor(container, options = {}) {
@@ -21,7 +21,7 @@ export class HistogramView {
     this.panel = new Panel(container, { kind: 'histograms', title: 'Activation histograms', options });
     this.canvas = h('canvas', 'iv-canvas');
     this.panel.inner.append(this.canvas);
-    this.panel.onResize = () => this.draw(true);
+    this.panel.onResize = () => { this.updateHeader(); this.draw(true); };
     this.picker = null;
     if (typeof options.onSelectRun === 'function') {
       this.picker = h('div', 'iv-picker');
@@ -66,7 +66,10 @@ export class HistogramView {
   /** Which layers get a row: all when few, else ~10 evenly spaced including first and last. */
   rows() {
     const L = this.hist?.counts?.length ?? 0;
-    return sampleIndices(L, MAX_ROWS);
+    // ~10 rows, fewer when the panel is short: a row needs ~13px for its label
+    const avail = this.panel.size.height - PAD.top - PAD.bottom;
+    const fit = Math.max(3, Math.min(MAX_ROWS, Math.floor(avail / 13)));
+    return sampleIndices(L, L <= fit + (fit === MAX_ROWS ? 2 : 0) ? L : fit);
   }
 
   layerName(i) {
@@ -76,21 +79,28 @@ export class HistogramView {
     return isOut ? 'out' : String(i + 1);
   }
 
+  rowLabel(i) {
+    const name = this.layerName(i);
+    return name === 'out' ? 'out' : `layer ${name}`;
+  }
+
   updateHeader() {
     const run = this.run;
     const step = this.pick?.record?.step;
-    setText(this.panel.sub, run ? `${runLabel(run)}${step != null ? ` \u00B7 step ${step}` : ''}` : '');
-    this.panel.sub.style.color = run ? runColor(run) : '';
+    // with a picker the pressed button names the run; without one the subtitle does
+    const name = run && !this.picker ? `${runLabel(run)} \u00B7 ` : '';
+    setText(this.panel.sub, run ? `${name}${step != null ? `step ${step}` : ''}` : '');
+    this.panel.sub.style.color = run && !this.picker ? runColor(run) : '';
     const items = [];
     const L = this.hist?.counts?.length ?? 0;
     if (run && L) {
       const rows = this.rows();
       const names = rows.map((i) => this.layerName(i));
       items.push({
-        color: runColor(run), label: runLabel(run),
-        note: rows.length < L ? `layers ${names.join(', ')} (${rows.length} of ${L})` : `all ${L} layers`,
+        cls: 'iv-key iv-wrap', color: runColor(run),
+        label: rows.length < L ? `layers ${names.join(', ')} (${rows.length} of ${L})` : `all ${L} layers`,
       });
-      items.push({ cls: 'iv-key', label: 'each row scaled to its tallest bin' });
+      items.push({ cls: 'iv-key', label: 'rows scaled to their tallest bin' });
     } else if (run) {
       items.push({ color: runColor(run), label: runLabel(run), note: run.diverged != null ? `diverged at step ${run.diverged}` : 'no histogram yet' });
     }
@@ -133,10 +143,12 @@ export class HistogramView {
     const color = state.color;
     const rows = this.rows();
     const { lo, hi, bins } = hist;
-    const x0 = PAD.left;
+    let labelW = 0;
+    for (const l of rows) labelW = Math.max(labelW, ctx.measureText(this.rowLabel(l)).width);
+    const x0 = Math.max(PAD.left, Math.ceil(labelW) + 10);
     const x1 = Math.max(x0 + 10, width - PAD.right);
     const avail = Math.max(10, height - PAD.top - PAD.bottom);
-    const overlap = 1.7;
+    const overlap = rows.length <= 3 ? 0.9 : 1.7;
     const spacing = avail / (rows.length - 1 + overlap);
     const ridgeH = spacing * overlap;
     const xOf = (v) => x0 + ((v - lo) / (hi - lo)) * (x1 - x0);
@@ -216,8 +228,7 @@ export class HistogramView {
       ctx.fillStyle = '#333';
       ctx.textAlign = 'right';
       ctx.textBaseline = 'middle';
-      const name = this.layerName(layer);
-      ctx.fillText(name === 'out' ? 'out' : `layer ${name}`, x0 - 6, base - Math.min(6, spacing / 2));
+      ctx.fillText(this.rowLabel(layer), x0 - 6, base - Math.min(6, spacing / 2));
       if (clipZero && total > 0) {
         ctx.textAlign = 'left';
         ctx.fillStyle = '#333';

@@ -60,8 +60,17 @@ export class LossView {
       cols.push(train, test);
     }
     if (logY) this.yRange = logRange(min, max);
-    else if (max >= min) this.yRange = [Math.min(0, min), max > 0 ? max * 1.05 : 1];
-    else this.yRange = [0, 1];
+    else if (max >= min) {
+      // A run blowing up before it diverges would flatten every other curve: cap the linear axis at
+      // 3x the largest initial loss and let that curve leave through the top (log-y shows it all).
+      let first = 0;
+      for (const run of runs) {
+        const l0 = run.records?.[0];
+        for (const v of [l0?.trainLoss, l0?.testLoss]) if (Number.isFinite(v) && v > first) first = v;
+      }
+      const top = first > 0 ? Math.min(max, 3 * first) : max;
+      this.yRange = [Math.min(0, min), top > 0 ? top * 1.05 : 1];
+    } else this.yRange = [0, 1];
     this.uplot.setData(cols);
 
     this.updateLegend();
@@ -158,7 +167,10 @@ export class LossView {
     const model = this.model;
     const runs = model?.runs ?? [];
     const hovered = this.hoverIdx != null && this.hoverIdx < this.steps.length;
-    const items = [{ cls: 'iv-key', color: '#555', label: 'train' }, { cls: 'iv-key', color: '#555', dash: true, label: 'test' }];
+    const items = [
+      { cls: 'iv-key', color: '#555', label: 'train', title: 'solid: training set; first value of each pair' },
+      { cls: 'iv-key', color: '#555', dash: true, label: 'test', title: 'dashed: test set; second value of each pair' },
+    ];
     for (const run of runs) {
       const recs = run.records ?? [];
       let rec = null;
@@ -174,7 +186,6 @@ export class LossView {
     this.panel.setLegend(items);
     const step = hovered ? this.steps[this.hoverIdx] : cursorStep(model);
     setText(this.panel.sub, step == null ? '' : `step ${step}${hovered ? ' (hover)' : model.cursor >= 0 ? ' (scrubbed)' : ''}`);
-    setText(this.panel.readout, runs.length ? 'values: loss train / test \u00B7 accuracy train / test' : 'no runs');
   }
 
   describe() {

@@ -8,11 +8,11 @@ export class VarianceView extends LayerProfileChart {
   constructor(container, options = {}) {
     super(container, options, {
       kind: 'variance',
-      title: 'Activation variance by layer',
+      title: 'Pre-activation variance by layer',
       field: 'preVar',
       theoryField: 'theoryVar',
       xLabel: 'layer',
-      yLabel: 'pre-activation variance Var[y\u2097]',
+      yLabel: 'Var[y\u2097] (log)',
       quantity: 'pre-activation variance',
     });
   }
