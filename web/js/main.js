@@ -46,7 +46,7 @@ const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'modu
 const notices = [];
 function notify(text) {
   notices.push(String(text));
-  while (notices.length > 6) notices.shift();
+  while (notices.length > 12) notices.shift();
   const list = $('notice-list');
   list.replaceChildren(...notices.map((t) => {
     const li = document.createElement('li');
@@ -84,8 +84,16 @@ function createViews() {
 // ---------------------------------------------------------------------------------------------
 // Drawing. Snapshots are folded into the model at once; drawing waits for the next frame.
 
+// Runs log at the same steps, so record i of every run is the same step; a diverged run just
+// has fewer. The longest run's records are the timeline.
+function timeline() {
+  let longest = [];
+  for (const run of model.runs) if (run.records.length > longest.length) longest = run.records;
+  return longest;
+}
+
 function latestIndex() {
-  return model.runs.length ? model.runs[0].records.length - 1 : -1;
+  return timeline().length - 1;
 }
 
 function scheduleDraw() {
@@ -95,8 +103,10 @@ function scheduleDraw() {
   setTimeout(() => requestAnimationFrame(draw), wait);
 }
 
+let draws = 0;
 function draw() {
   drawPending = false;
+  draws++;
   lastDraw = performance.now();
   model.logY = state.logY;
   model.activeRun = Math.min(state.hist, model.runs.length - 1);
@@ -108,15 +118,16 @@ function draw() {
       console.error(`view ${part} failed`, e);
     }
   }
-  const last = latestIndex();
+  const records = timeline();
+  const last = records.length - 1;
   const shown = model.cursor < 0 ? last : model.cursor;
-  const step = shown >= 0 ? model.runs[0].records[shown].step : 0;
+  const step = shown >= 0 ? records[shown].step : 0;
   $('step-counter').textContent = `step ${step.toLocaleString('en-US')}`;
   const scrub = $('c-scrub');
   scrub.max = String(Math.max(0, last));
   scrub.value = String(Math.max(0, shown));
   scrub.setAttribute('aria-valuetext', `step ${step}`);
-  document.body.dataset.step = String(model.runs.length ? model.runs[0].records[last].step : 0);
+  document.body.dataset.step = String(last >= 0 ? records[last].step : 0);
   ack();
 }
 
@@ -135,20 +146,17 @@ function addRecords(snapshot, replaceGrid) {
     if (grid) run.grid = { res: grid.res, classes: model.dataset.classes, probs: grid.probs };
     else if (replaceGrid) run.grid = null;
   });
-  if (model.runs[0].records.length > MAX_RECORDS) thin();
+  if (timeline().length > MAX_RECORDS) thin();
 }
 
-// Keeps step 0, every other record, and the latest; the scrubber keeps pointing at its step.
+// Keeps step 0, every other record, and the latest, in every run alike (by step, so record i
+// stays the same step in every run); the scrubber keeps pointing at its step.
 function thin() {
-  const stepAt = model.cursor >= 0 ? model.runs[0].records[model.cursor].step : null;
-  for (const run of model.runs) {
-    const r = run.records;
-    run.records = r.filter((_, i) => i === 0 || i % 2 === 0 || i === r.length - 1);
-  }
-  if (stepAt !== null) {
-    const recs = model.runs[0].records;
-    model.cursor = Math.max(0, recs.findIndex((rec) => rec.step >= stepAt));
-  }
+  const records = timeline();
+  const stepAt = model.cursor >= 0 ? records[model.cursor].step : null;
+  const keep = new Set(records.filter((_, i) => i % 2 === 0 || i === records.length - 1).map((r) => r.step));
+  for (const run of model.runs) run.records = run.records.filter((r) => keep.has(r.step));
+  if (stepAt !== null) model.cursor = Math.max(0, timeline().findIndex((r) => r.step >= stepAt));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -352,6 +360,7 @@ Object.defineProperty(window, 'initscope', {
     get ready() { return ready; },
     get gen() { return gen; },
     get cursor() { return model.cursor; },
+    get draws() { return draws; },
     get limits() { return LIMITS; },
     get viewParts() { return VIEW_PARTS.slice(); },
     runs() {

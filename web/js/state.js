@@ -280,10 +280,16 @@ export function normalize(state, catalog) {
     } catch (e) {
       if (!(e instanceof StateError)) throw e;
       out[field] = fallback(field, out);
-      notices.push(`${e.message} (using ${field === 'hidden' ? formatHidden(out[field]) : out[field]})`);
+      notices.push(`${e.message} (using ${showValue(field, out[field])})`);
     }
   }
   return { state: out, notices };
+}
+
+function showValue(field, v) {
+  if (field === 'hidden') return formatHidden(v);
+  if (field === 'embed') return v ? v.join(',') : 'the full page';
+  return Array.isArray(v) ? v.join(',') : String(v);
 }
 
 function fallback(field, s) {
