@@ -1,0 +1,220 @@
+// tests/native/test_stats.cpp: per-layer statistics and the theory line
+// (core/include/initscope/stats.hpp).
+//
+// measure_layers is checked against moments recomputed here from the same forward/backward
+// buffers (population moments over every (row, unit) element, in double). Both sides sum the
+// same float values in double, so they agree to ~n 1e-16 relative: 1e-9 is loose by orders of
+// magnitude yet catches a sample-vs-population denominator (1/(n-1), 1e-3 at n = 40) or a
+// moment taken over the wrong buffer.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <vector>
+
+#include "helpers.hpp"
+#include "initscope/activation.hpp"
+#include "initscope/mlp.hpp"
+#include "initscope/rng.hpp"
+#include "initscope/stats.hpp"
+
+using namespace initscope;
+
+namespace {
+
+struct Net {
+  Mlp net;
+  std::vector<float> x;
+  std::vector<int> y;
+  Net(Activation act, std::size_t rows, uint64_t seed) : net(3, {5, 4}, 3, act, 0.1f) {
+    Rng rng(seed, stream::kSample);
+    for (Layer& l : net.layers) {
+      for (float& w : l.W) w = static_cast<float>(0.9 * rng.normal());
+      for (float& b : l.b) b = static_cast<float>(0.3 * rng.normal());
+    }
+    x.resize(rows * 3);
+    for (float& v : x) v = static_cast<float>(1.5 * rng.normal());
+    for (std::size_t r = 0; r < rows; ++r) y.push_back(static_cast<int>(rng.below(3)));
+  }
+};
+
+double pop_var(const float* p, std::size_t n) { return testing::moments(p, n).m2; }
+double pop_mean(const float* p, std::size_t n) { return testing::moments(p, n).mean; }
+
+}  // namespace
+
+TEST_CASE("histogram_spec: fixed edges per activation", "[stats]") {
+  auto check = [](Activation a, double lo, double hi) {
+    const HistogramSpec s = histogram_spec(a, 17);
+    INFO(to_string(a));
+    CHECK(s.lo == lo);
+    CHECK(s.hi == hi);
+    CHECK(s.bins == 17);
+  };
+  check(Activation::tanh, -1, 1);
+  check(Activation::sigmoid, 0, 1);
+  check(Activation::relu, 0, 3);
+  check(Activation::leaky_relu, -3, 3);
+  check(Activation::linear, -3, 3);
+  check(Activation::selu, -3, 3);
+  check(Activation::gelu, -3, 3);
+}
+
+TEST_CASE("measure_layers: moments are population moments of the probe's buffers", "[stats]") {
+  for (Activation act : {Activation::relu, Activation::tanh, Activation::gelu}) {
+    for (Loss loss : {Loss::cross_entropy, Loss::mse}) {
+      DYNAMIC_SECTION(to_string(act) << " / " << to_string(loss)) {
+        const std::size_t rows = 8;
+        Net a(act, rows, 3);
+        Mlp copy = a.net;  // the reference pass runs on an identical copy
+        const HistogramSpec spec = histogram_spec(act, 10);
+        Workspace ws;
+        const auto stats = measure_layers(a.net, loss, a.x.data(), a.y.data(), rows, spec, ws);
+        REQUIRE(stats.size() == 3);
+
+        Workspace ref;
+        ref.reserve(copy, rows);
+        const float* logits = copy.forward(a.x.data(), rows, ref);
+        loss_and_grad(loss, logits, a.y.data(), rows, 3, ref.grad.back().data(), nullptr);
+        copy.backward(a.x.data(), rows, ref);
+
+        for (std::size_t l = 0; l < 3; ++l) {
+          INFO("layer " << l);
+          const std::size_t n = rows * copy.layers[l].fan_out();
+          const LayerStats& s = stats[l];
+          CHECK(s.pre_mean == Approx(pop_mean(ref.pre[l].data(), n)).epsilon(1e-9).margin(1e-15));
+          CHECK(s.pre_var == Approx(pop_var(ref.pre[l].data(), n)).epsilon(1e-9));
+          CHECK(s.post_mean == Approx(pop_mean(ref.post[l].data(), n)).epsilon(1e-9).margin(1e-15));
+          CHECK(s.post_var == Approx(pop_var(ref.post[l].data(), n)).epsilon(1e-9));
+          CHECK(s.grad_var == Approx(pop_var(ref.grad[l].data(), n)).epsilon(1e-9));
+          const Layer& L = copy.layers[l];
+          CHECK(s.weight_grad_var == Approx(pop_var(L.dW.data(), L.dW.size())).epsilon(1e-9));
+          CHECK(s.weight_var == Approx(pop_var(L.W.data(), L.W.size())).epsilon(1e-9));
+          // The output layer's "post" is the logits: identical to its pre-activation.
+          if (l == 2) CHECK(s.post_var == s.pre_var);
+          // dW/db were overwritten with the probe batch's gradients.
+          CHECK(testing::same_bits(a.net.layers[l].dW, copy.layers[l].dW));
+
+          // Histogram: every post-activation lands in exactly one bin, values outside [lo, hi]
+          // in the end bins.
+          REQUIRE(s.histogram.size() == static_cast<std::size_t>(spec.bins));
+          std::vector<uint32_t> expect(spec.bins, 0);
+          const double w = (spec.hi - spec.lo) / spec.bins;
+          for (std::size_t i = 0; i < n; ++i) {
+            const double v = ref.post[l][i];
+            int bin = static_cast<int>(std::floor((v - spec.lo) / w));
+            bin = std::max(0, std::min(spec.bins - 1, bin));
+            ++expect[bin];
+          }
+          CHECK(s.histogram == expect);
+          uint64_t total = 0;
+          for (uint32_t c : s.histogram) total += c;
+          CHECK(total == n);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("measure_layers: dead fraction counts ReLU units that never fire on the probe",
+          "[stats]") {
+  const std::size_t rows = 16;
+  Net a(Activation::relu, rows, 4);
+  // Unit 1 of layer 0: bias -1000 (dead). Unit 3: zero weights and bias, pre = 0 on every row,
+  // which counts as dead (pre <= 0 everywhere). The other units are whatever the draw makes
+  // them; the count is compared with one taken from the pre-activations below.
+  a.net.layers[0].b(1) = -1000.f;
+  for (std::size_t i = 0; i < 3; ++i) a.net.layers[0].W(3, i) = 0.f;
+  a.net.layers[0].b(3) = 0.f;
+  Workspace ws;
+  auto stats = measure_layers(a.net, Loss::cross_entropy, a.x.data(), a.y.data(), rows,
+                              histogram_spec(Activation::relu, 10), ws);
+  // Count from the pre-activations themselves.
+  auto dead_in = [&](std::size_t l) {
+    const std::size_t O = a.net.layers[l].fan_out();
+    std::size_t dead = 0;
+    for (std::size_t o = 0; o < O; ++o) {
+      bool alive = false;
+      for (std::size_t r = 0; r < rows; ++r) alive = alive || ws.pre[l][r * O + o] > 0.f;
+      dead += !alive;
+    }
+    return static_cast<double>(dead) / O;
+  };
+  CHECK(stats[0].dead_fraction >= 2.0 / 5);
+  CHECK(stats[0].dead_fraction == dead_in(0));
+  CHECK(stats[1].dead_fraction == dead_in(1));
+  SECTION("tanh has no dead units by this definition") {
+    Net t(Activation::tanh, rows, 4);
+    t.net.layers[0].b(1) = -1000.f;
+    auto s = measure_layers(t.net, Loss::cross_entropy, t.x.data(), t.y.data(), rows,
+                            histogram_spec(Activation::tanh, 10), ws);
+    CHECK(s[0].dead_fraction == 0.0);
+  }
+}
+
+TEST_CASE("measure_layers: symmetric flags layers whose units are interchangeable", "[stats]") {
+  const std::size_t rows = 8;
+  Net a(Activation::tanh, rows, 5);
+  Workspace ws;
+  const auto spec = histogram_spec(Activation::tanh, 10);
+  SECTION("random weights: no layer is symmetric") {
+    for (const auto& s : measure_layers(a.net, Loss::cross_entropy, a.x.data(), a.y.data(), rows,
+                                        spec, ws))
+      CHECK_FALSE(s.symmetric);
+  }
+  SECTION("constant weights and biases: every layer is symmetric") {
+    for (Layer& l : a.net.layers) {
+      for (float& w : l.W) w = 0.25f;
+      for (float& b : l.b) b = -0.5f;
+    }
+    for (const auto& s : measure_layers(a.net, Loss::cross_entropy, a.x.data(), a.y.data(), rows,
+                                        spec, ws))
+      CHECK(s.symmetric);
+  }
+  SECTION("identical weights but one different bias breaks the symmetry of that layer only") {
+    for (Layer& l : a.net.layers) {
+      for (float& w : l.W) w = 0.25f;
+      for (float& b : l.b) b = 0.f;
+    }
+    a.net.layers[1].b(2) = 0.125f;
+    const auto s = measure_layers(a.net, Loss::cross_entropy, a.x.data(), a.y.data(), rows, spec,
+                                  ws);
+    CHECK(s[0].symmetric);
+    CHECK_FALSE(s[1].symmetric);
+    CHECK(s[2].symmetric);
+  }
+}
+
+TEST_CASE("theory_pre_variance: He et al. 2015 eq. 9 recursion", "[stats]") {
+  // Var[y_1] = n_0 Var[w_1] E[x^2] + Var[b_1]; Var[y_l] = n_{l-1} Var[w_l] E[f(y_{l-1})^2] + Var[b_l]
+  const std::vector<double> wv = {0.3, 0.2, 0.7}, bv = {0.01, 0.0, 0.05};
+  const double q = 1.7;
+  SECTION("relu: E[f(y)^2] = Var[y]/2") {
+    Mlp net(3, {5, 4}, 3, Activation::relu, 0.01f);
+    const auto t = theory_pre_variance(net, wv, bv, q);
+    REQUIRE(t.size() == 3);
+    const double v1 = 3 * 0.3 * q + 0.01;
+    const double v2 = 5 * 0.2 * (v1 / 2) + 0.0;
+    const double v3 = 4 * 0.7 * (v2 / 2) + 0.05;
+    CHECK(t[0] == Approx(v1).epsilon(1e-14));
+    CHECK(t[1] == Approx(v2).epsilon(1e-14));
+    CHECK(t[2] == Approx(v3).epsilon(1e-14));
+  }
+  SECTION("leaky_relu uses the network's slope: (1 + a^2)/2") {
+    Mlp net(3, {5, 4}, 3, Activation::leaky_relu, 0.5f);
+    const auto t = theory_pre_variance(net, wv, bv, q);
+    const double c = (1 + 0.25) / 2;
+    const double v1 = 3 * 0.3 * q + 0.01;
+    const double v2 = 5 * 0.2 * c * v1;
+    CHECK(t[1] == Approx(v2).epsilon(1e-14));
+    CHECK(t[2] == Approx(4 * 0.7 * c * v2 + 0.05).epsilon(1e-14));
+  }
+  SECTION("tanh uses the Gaussian second moment post_second_moment") {
+    Mlp net(3, {5, 4}, 3, Activation::tanh, 0.01f);
+    const auto t = theory_pre_variance(net, wv, bv, q);
+    const double v1 = 3 * 0.3 * q + 0.01;
+    const double v2 = 5 * 0.2 * post_second_moment(Activation::tanh, 0.01, v1);
+    CHECK(t[1] == Approx(v2).epsilon(1e-14));
+    CHECK(t[2] == Approx(4 * 0.7 * post_second_moment(Activation::tanh, 0.01, v2) + 0.05)
+                      .epsilon(1e-14));
+  }
+}
