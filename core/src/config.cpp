@@ -188,7 +188,7 @@ std::string format_number(double v) {
   }
   std::snprintf(buf, sizeof buf, "%.*e", prec - 1, v);
   const int exponent = std::atoi(std::strchr(buf, 'e') + 1);
-  if (exponent >= -7 && exponent < 21) {
+  if (exponent >= -6 && exponent < 21) {
     std::snprintf(buf, sizeof buf, "%.*f", std::max(0, prec - 1 - exponent), v);
     return buf;
   }
