@@ -170,7 +170,9 @@ export class Controls {
     }
     for (const field of SELECT_FIELDS) $(`c-${field}`).value = state[field];
     for (const field of TEXT_FIELDS) $(`c-${field}`).value = String(state[field]);
-    $('f-leakySlope').hidden = state.activation !== 'leaky_relu';
+    const leaky = state.activation === 'leaky_relu';
+    $('f-leakySlope').hidden = !leaky;
+    $('f-activation').classList.toggle('wide', !leaky);   // keeps depth and width on one row
     const uniform = state.hidden.every((w) => w === state.hidden[0]);
     $('c-depth').value = String(state.hidden.length);
     $('c-width').value = uniform ? String(state.hidden[0]) : '';

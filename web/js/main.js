@@ -242,6 +242,8 @@ worker.onerror = (event) => {
 function writeHash() {
   const hash = toHash(state);
   if (location.hash !== hash) history.replaceState(null, '', hash);
+  // An embed links to the same experiment on the full page.
+  $('a-open').href = toHash({ ...state, embed: null });
 }
 
 function configure() {

@@ -6,10 +6,10 @@
 // compare against (our lecun_*). The labels say which is which.
 
 export const INIT_NOTES = Object.freeze({
-  xavier_normal: 'Glorot: 2/(fan_in+fan_out)',
-  xavier_uniform: 'Glorot: 2/(fan_in+fan_out)',
-  lecun_normal: '1/fan_in, the "Xavier" of He et al.',
-  lecun_uniform: '1/fan_in, the "Xavier" of He et al.',
+  xavier_normal: '2/(fan_in+fan_out)',
+  xavier_uniform: '2/(fan_in+fan_out)',
+  lecun_normal: '1/fan_in, He et al.\'s "Xavier"',
+  lecun_uniform: '1/fan_in, He et al.\'s "Xavier"',
   he_normal: '2/fan_in',
   he_uniform: '2/fan_in',
   pytorch_default: 'U(±1/√fan_in), Var 1/(3 fan_in)',

@@ -45,7 +45,7 @@ export const DEFAULTS = Object.freeze({
   // view state (shared in links too, but does not change the runs)
   speed: 10,
   hist: 0,              // index of the run whose histograms are shown
-  logY: true,
+  logY: false,
   embed: null,          // null = the full page; an array of EMBED_PARTS = embed mode
 });
 
