@@ -165,6 +165,8 @@ test('update() survives hostile models', async () => {
     const rec = (step, v) => ({ step, trainLoss: v, testLoss: v, trainAccuracy: v, testAccuracy: v, layerStats: stats(4, v) });
     const ds = d.model.dataset;
     const models = [
+      null,
+      {},
       { runs: [], cursor: -1, activeRun: 0, dataset: null, logY: true, activation: 'relu', hidden: [] },
       { runs: [{ key: 'a', init: 'he_normal', label: 'He', color: '#0072B2', diverged: null, records: [], grid: null }], cursor: -1, activeRun: 3, dataset: ds, logY: true, activation: 'relu', hidden: [8, 8, 8] },
       {

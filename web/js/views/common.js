@@ -392,7 +392,8 @@ export class LayerProfileChart {
       const color = runColor(run);
       series.push({
         label: runLabel(run), stroke: color, width: 2, spanGaps: false,
-        points: { show: () => this.layers <= 40, size: 5, fill: color, stroke: color },
+        // every point when few layers; else only isolated values, which no line segment shows
+        points: { show: () => this.layers <= 40, filter: isolatedPoints, size: 5, fill: color, stroke: color },
       });
       if (hasTheory) {
         series.push({
@@ -492,7 +493,9 @@ export class LayerProfileChart {
       const t = this.theory[r]?.[i];
       return `${runLabel(run)} ${v == null ? '\u2013' : formatValue(v)}${this.hasTheory && t != null ? ` (theory ${formatValue(t)})` : ''}`;
     });
-    setText(this.panel.readout, `${name}: ${parts.join(' \u00B7 ')}`);
+    const text = `${name}: ${parts.join(' \u00B7 ')}`;
+    setText(this.panel.readout, text);
+    this.panel.readout.title = text;
   }
 
   describe(runs, picks) {
@@ -521,6 +524,17 @@ export class LayerProfileChart {
     this.uplot = null;
     this.panel.destroy();
   }
+}
+
+/** uPlot points filter: indices of values with no non-null neighbour (null = none or all shown). */
+function isolatedPoints(u, seriesIdx, show) {
+  if (show) return null;
+  const d = u.data[seriesIdx];
+  const out = [];
+  for (let i = 0; i < d.length; i++) {
+    if (d[i] != null && d[i - 1] == null && d[i + 1] == null) out.push(i);
+  }
+  return out.length ? out : null;
 }
 
 /** n indices evenly spread over 0..count-1, first and last included, no repeats. */

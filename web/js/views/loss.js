@@ -149,7 +149,7 @@ export class LossView {
     model.runs.forEach((run, r) => {
       if (run.diverged == null) return;
       const x = Math.min(right - 6 * dpr, Math.max(left + 6 * dpr, u.valToPos(run.diverged, 'x', true)));
-      ctx.strokeStyle = run.color ? run.color : runColor(run);
+      ctx.strokeStyle = runColor(run);
       ctx.fillStyle = ctx.strokeStyle;
       ctx.setLineDash([2 * dpr, 3 * dpr]);
       ctx.lineWidth = dpr;
