@@ -3,7 +3,8 @@
 # Usage: scripts/setup.sh [native|wasm|browser|all]   (default: all)
 set -euo pipefail
 want="${1:-all}"
-pkgs=(cmake g++ make xtensor-dev xtl-dev catch2)
+# dataset-fashion-mnist: the idx files scripts/prepare-data.mjs subsets (tests and the page use it).
+pkgs=(cmake g++ make xtensor-dev xtl-dev catch2 dataset-fashion-mnist)
 case "$want" in
   native) ;;
   wasm) pkgs+=(emscripten) ;;
