@@ -69,13 +69,19 @@ TEST_CASE("config: every enum round-trips through its public id", "[config]") {
                                                          "linear", "selu", "gelu"});
     CHECK(optimizer_names() == std::vector<std::string>{"sgd", "momentum", "adam"});
     CHECK(loss_names() == std::vector<std::string>{"cross_entropy", "mse"});
+    // The generated datasets come first in this order; file-backed ones (fashion_mnist) may
+    // follow.
     std::vector<std::string> datasets;
     for (const auto& d : dataset_infos()) datasets.push_back(d.name);
-    CHECK(datasets == std::vector<std::string>{"spiral", "circles", "xor", "gaussians", "moons",
-                                               "gaussian_nd"});
+    const std::vector<std::string> generated = {"spiral", "circles", "xor", "gaussians", "moons",
+                                                "gaussian_nd"};
+    REQUIRE(datasets.size() >= generated.size());
+    CHECK(std::vector<std::string>(datasets.begin(), datasets.begin() + 6) == generated);
   }
   SECTION("dataset defaults: 2-D toys 2 inputs, gaussian_nd 64; 2 classes") {
     for (const auto& d : dataset_infos()) {
+      if (std::string(d.name) == "fashion_mnist") continue;  // 784 inputs, 10 classes
+      INFO(d.name);
       CHECK(d.input_dim == (d.id == DatasetKind::gaussian_nd ? 64 : 2));
       CHECK(d.classes == 2);
     }
@@ -234,10 +240,11 @@ TEST_CASE("config: derived sizes", "[config]") {
 TEST_CASE("config: defaults and the limits themselves are valid", "[config]") {
   Config c;
   CHECK_NOTHROW(validate(c));
-  for (const auto& d : dataset_infos()) {
+  for (DatasetKind kind : {DatasetKind::spiral, DatasetKind::circles, DatasetKind::xor_,
+                           DatasetKind::gaussians, DatasetKind::moons, DatasetKind::gaussian_nd}) {
     Config k;
-    k.dataset = d.id;
-    INFO(d.name);
+    k.dataset = kind;
+    INFO(to_string(kind));
     CHECK_NOTHROW(validate(k));
   }
   SECTION("every boundary value is accepted") {

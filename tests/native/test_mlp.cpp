@@ -179,7 +179,7 @@ void check_grad(const std::string& what, const std::vector<double>& an,
 
 // ---------------------------------------------------------------------------------------------
 
-TEST_CASE("mlp: layers are [fan_out][fan_in], zero-filled, with the stated sizes", "[mlp]") {
+TEST_CASE("mlp: layers are fan_out x fan_in, zero-filled, with the stated sizes", "[mlp]") {
   Mlp net(3, {5, 4}, 3, Activation::tanh, 0.1f);
   REQUIRE(net.num_layers() == 3);
   CHECK(net.input_dim() == 3);
@@ -210,7 +210,7 @@ TEST_CASE("mlp: layers are [fan_out][fan_in], zero-filled, with the stated sizes
   }
 }
 
-TEST_CASE("mlp: forward matches a double-precision reference; the output layer is linear",
+TEST_CASE("mlp: forward matches a double-precision reference and the output layer is linear",
           "[mlp]") {
   // Float forward error: each pre-activation is a <= 5-term dot product plus a bias, ~6 float
   // roundings of relative size 2^-24 on terms of size <= |w||x| (<= ~10 here), passed through

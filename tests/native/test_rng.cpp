@@ -124,7 +124,7 @@ TEST_CASE("rng: different streams and seeds give different numbers", "[rng]") {
   }
 }
 
-TEST_CASE("rng: uniform is in [0, 1) with mean 1/2 and variance 1/12 within 5 standard errors",
+TEST_CASE("rng: uniform lies in 0 <= u < 1 with mean 1/2 and variance 1/12 within 5 standard errors",
           "[rng]") {
   const std::size_t n = 1 << 20;
   Rng rng(2024, 9);
@@ -191,7 +191,7 @@ TEST_CASE("rng: normal has mean 0, variance 1 and kurtosis 3 within 5 standard e
   }
 }
 
-TEST_CASE("rng: below(n) is in [0, n) and uniform over it", "[rng]") {
+TEST_CASE("rng: below(n) lies in 0..n-1 and is uniform over it", "[rng]") {
   Rng rng(11, 4);
   SECTION("below(1) is always 0") {
     for (int i = 0; i < 1000; ++i) REQUIRE(rng.below(1) == 0u);

@@ -311,7 +311,7 @@ TEST_CASE("divergence: a run that blows up is marked and stops, the others conti
 // ---------------------------------------------------------------------------------------------
 // Reproducibility and the run contract
 
-TEST_CASE("run: same config gives identical bits; each layer has its own stream", "[run]") {
+TEST_CASE("run: same config gives identical bits, and each layer has its own stream", "[run]") {
   Config c;
   c.init = Init::pytorch_default;  // random weights and biases
   Run a(c), b(c);
