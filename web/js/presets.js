@@ -28,14 +28,14 @@ export const PRESETS = Object.freeze([
     label: 'He et al. 2015: 30-layer ReLU',
     state: { inits: ['he_normal', 'lecun_normal'], activation: 'relu', hidden: Array(30).fill(64), learningRate: 0.01 },
     what: 'He et al. 2015, fig. 3: a 30-layer ReLU net with Var[w] = 2/fan_in vs 1/fan_in ("Xavier" in the paper).',
-    watch: 'With 1/fan_in the variance halves at every layer, 2^-30 at the top; the loss stays flat while He\'s falls.',
+    watch: 'With 1/fan_in the variance halves at every layer (about 2^-29 by layer 30) and the loss never moves; He\'s stays flat and learns.',
   },
   {
     id: 'glorot2010',
     label: 'Glorot & Bengio 2010: tanh',
     state: { inits: ['pytorch_default', 'xavier_uniform'], activation: 'tanh', hidden: Array(8).fill(64), learningRate: 0.05 },
     what: 'Glorot & Bengio 2010: "standard" U(±1/√n) init (PyTorch\'s default) vs their normalized (Xavier) init, tanh.',
-    watch: 'Standard init shrinks tanh activations by ~1/3 in variance per layer; Xavier keeps them, and the histograms stay wide.',
+    watch: 'Standard init shrinks the variance ~1/3 per layer at first and its gradients vanish towards layer 1; Xavier keeps both flat.',
   },
   {
     id: 'symmetry',
@@ -47,16 +47,16 @@ export const PRESETS = Object.freeze([
   {
     id: 'saxe',
     label: 'Saxe et al. 2013: deep linear, orthogonal',
-    state: { inits: ['orthogonal', 'xavier_normal', 'small_normal'], activation: 'linear', hidden: Array(30).fill(32), learningRate: 0.01 },
+    state: { inits: ['orthogonal', 'xavier_normal'], activation: 'linear', hidden: Array(30).fill(32), dataset: 'moons', learningRate: 0.01 },
     what: 'Saxe et al. 2013: a 30-layer linear net. Orthogonal weights keep every singular value of the product at 1.',
-    watch: 'Small normal collapses the signal at once; Xavier keeps the variance on average; orthogonal keeps it exactly.',
+    watch: 'Orthogonal sits exactly on the theory line at every layer; Gaussian (Xavier) only on average, its line wanders with depth.',
   },
   {
     id: 'lsuv',
     label: 'LSUV (Mishkin & Matas 2015)',
     state: { inits: ['lsuv', 'orthogonal', 'he_normal'], activation: 'tanh', hidden: Array(20).fill(64), learningRate: 0.05 },
     what: 'LSUV: orthogonal init, then each layer rescaled on a batch until its output variance is 1.',
-    watch: 'At step 0 LSUV\'s variance is 1 at every layer by construction; plain orthogonal drifts with depth under tanh.',
+    watch: 'At step 0 LSUV\'s variance is exactly 1 at every layer; orthogonal keeps the small input variance. LSUV then trains faster.',
   },
   {
     id: 'sigmoid',
