@@ -208,23 +208,20 @@ const handlers = {
     b.textContent = playing ? 'Pause' : 'Play';
     b.setAttribute('aria-pressed', String(playing));
     document.body.dataset.playing = String(playing);
-    if (!playing && model.runs.some((r) => r.diverged !== null) && model.runs.every((r) => r.diverged !== null)) {
-      notify('every run diverged: lower the learning rate, or reset');
-    }
+    if (msg.allDiverged && msg.gen === gen) notify('every run diverged: lower the learning rate, or reset');
   },
   error(msg) {
     notify(msg.message);
+    if (msg.gen === gen && good && good.gen !== gen) {
+      // The engine refused a config the page thought valid. The worker kept the runs it had:
+      // go back to their state and generation.
+      state = good.state;
+      gen = good.gen;
+      ready = true;
+      writeHash();
+      controls.render(state, runColors(state.inits));
+    }
     if (/^invalid /.test(msg.message)) controls?.showFieldError(msg.message);
-    if (msg.gen !== gen || !good || good.gen === gen) return;
-    // The engine refused a config the page thought valid. The worker kept the runs it had:
-    // go back to their state and generation.
-    const message = msg.message;
-    state = good.state;
-    gen = good.gen;
-    ready = true;
-    writeHash();
-    controls.render(state, runColors(state.inits));
-    controls.showFieldError(message);
   },
 };
 

@@ -19,7 +19,7 @@ const GRID_MS = 1000;         // decision-boundary grids at most once a second w
 const MAX_IN_FLIGHT = 2;
 
 let engine = null;
-let runs = [];                // [{ run, diverged }]
+let runs = [];                // [{ run, diverged, last }]
 let gen = 0;
 let gridRes = 32;
 let twoD = false;
@@ -35,7 +35,8 @@ const player = new Player({
   onStateChange: (playing) => {
     // The final frame of a play gets a fresh boundary.
     if (!playing && runs.length) post('snapshot', { gen, snapshot: snapshot(true) });
-    postMessage({ type: 'playing', playing });
+    const allDiverged = runs.length > 0 && runs.every((r) => r.diverged !== null);
+    postMessage({ type: 'playing', gen, playing, allDiverged });
   },
 });
 
@@ -64,10 +65,12 @@ function waitForSlot() {
 }
 
 // One snapshot per run. The grid is expensive (res^2 forward passes per run): only when asked.
+// A diverged run does not change any more: its last snapshot is sent again.
 function snapshot(withGrid) {
   const grid = withGrid && twoD;
   if (grid) lastGrid = performance.now();
   return runs.map((r) => {
+    if (r.diverged !== null && r.last) return r.last;
     const ev = r.run.evaluate();
     if (ev.diverged !== null && ev.diverged !== undefined) r.diverged = ev.diverged;
     let stats = null;
@@ -77,7 +80,7 @@ function snapshot(withGrid) {
       // A diverged run may have nothing finite to measure; the page shows the badge instead.
       if (r.diverged === null) throw e;
     }
-    return {
+    const snap = {
       step: ev.step,
       trainLoss: ev.trainLoss,
       testLoss: ev.testLoss,
@@ -87,6 +90,8 @@ function snapshot(withGrid) {
       layerStats: stats,
       grid: grid && r.diverged === null ? { res: gridRes, probs: r.run.predictGrid(gridRes) } : null,
     };
+    if (r.diverged !== null) r.last = { ...snap, grid: null };
+    return snap;
   });
 }
 
@@ -106,16 +111,19 @@ async function tick(boundary = false) {
 }
 
 function configure(msg) {
+  const old = runs;
+  runs = [];            // so stopping the player does not snapshot runs about to go
   player.stop();
   const created = [];
   try {
     for (const config of msg.configs) created.push({ run: engine.createRun(config), diverged: null });
   } catch (e) {
     for (const r of created) r.run.dispose();
+    runs = old;
     postMessage({ type: 'error', gen: msg.gen, message: String(e && e.message ? e.message : e) });
     return;
   }
-  for (const r of runs) r.run.dispose();
+  for (const r of old) r.run.dispose();
   runs = created;
   gen = msg.gen;
   gridRes = msg.gridRes || gridRes;
