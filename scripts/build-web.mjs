@@ -3,6 +3,8 @@
 //
 //   dist/            <- web/ (index.html, css/, js/ with engine.js, the worker and the views)
 //   dist/wasm/       <- build/wasm/initscope.{mjs,wasm}  (scripts/build-wasm.sh makes them)
+//   dist/data/       <- build/data/fashion-mnist.bin     (scripts/prepare-data.mjs, run by build-wasm.sh;
+//                       the engine fetches it only when a run uses that dataset)
 //   dist/vendor/     <- uPlot's ES module and stylesheet from node_modules
 //
 // Every URL in the site is relative, so dist/ works from any static host and any subpath.
@@ -18,6 +20,7 @@ const dist = join(root, 'dist');
 const inputs = [
   { from: 'build/wasm/initscope.mjs', to: 'wasm/initscope.mjs', hint: 'run `bash scripts/build-wasm.sh` first (or `npm run build`)' },
   { from: 'build/wasm/initscope.wasm', to: 'wasm/initscope.wasm', hint: 'run `bash scripts/build-wasm.sh` first (or `npm run build`)' },
+  { from: 'build/data/fashion-mnist.bin', to: 'data/fashion-mnist.bin', hint: 'run `bash scripts/build-wasm.sh` first (it runs scripts/prepare-data.mjs)' },
   { from: 'node_modules/uplot/dist/uPlot.esm.js', to: 'vendor/uPlot.esm.js', hint: 'run `npm ci` (package uplot)' },
   { from: 'node_modules/uplot/dist/uPlot.min.css', to: 'vendor/uPlot.min.css', hint: 'run `npm ci` (package uplot)' },
   { from: 'web/index.html', to: null, hint: 'the page source is missing' },

@@ -179,6 +179,20 @@ test('presets load the paper experiments with their explanation', async () => {
   await page.context().close();
 });
 
+test('an image dataset is fetched on demand from the site itself', async () => {
+  const page = await openPage(browser, server.origin);
+  await load(page, server.url, '#dataset=fashion_mnist&inits=he_normal,xavier_normal&hidden=32x3&samples=600');
+  const data = await page.evaluate(() => window.initscope.records(0)[0].layerStats.preVar.length);
+  assert.equal(data, 4);
+  assert.match(await page.textContent('[data-part="boundary"]'), /not available/);
+  await page.click('#b-step');
+  await page.waitForFunction(() => Number(document.body.dataset.step) > 0);
+  assert.deepEqual(page.problems.foreign, []);
+  assert.deepEqual(page.problems.pageErrors, []);
+  assert.deepEqual(page.problems.console, []);
+  await page.context().close();
+});
+
 test('embed mode shows only the chosen parts; <initscope-lab> works from another origin', async () => {
   const page = await openPage(browser, server.origin);
   await load(page, server.url, '#inits=he_normal,zeros&hidden=16x4&embed=loss,variance');

@@ -195,6 +195,9 @@ const handlers = {
     document.body.dataset.ready = String(gen);
     scheduleDraw();
   },
+  loading(msg) {
+    if (msg.gen === gen) $('step-counter').textContent = `loading ${msg.label}…`;
+  },
   snapshot(msg) {
     unacked++;
     if (msg.gen !== gen || !ready) return ack();

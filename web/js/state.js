@@ -164,7 +164,11 @@ const VALIDATORS = {
     return v;
   },
   dataset: (raw, s, catalog) => oneOf('dataset', raw, catalog.datasets.map((d) => d.id)),
-  samples: (raw) => int('samples', raw, LIMITS.minSamples, LIMITS.maxSamples),
+  samples(raw, s, catalog) {
+    // A dataset read from a file has as many samples as the file (known once it is loaded).
+    const max = Math.min(LIMITS.maxSamples, datasetInfo(catalog, s.dataset).maxSamples ?? LIMITS.maxSamples);
+    return int('samples', raw, LIMITS.minSamples, max);
+  },
   noise: (raw) => num('noise', raw, 0, LIMITS.maxNoise, `a number in [0, ${LIMITS.maxNoise}]`),
   testFraction(raw, s) {
     const v = num('testFraction', raw, 0, LIMITS.maxTestFraction, `a number in [0, ${LIMITS.maxTestFraction}]`);
@@ -173,15 +177,26 @@ const VALIDATORS = {
     }
     return v;
   },
-  inputDim(raw, s) {
+  // gaussian_nd takes any input size; spiral, gaussians and gaussian_nd any class count; every
+  // other dataset has its own fixed sizes (0 = use them).
+  inputDim(raw, s, catalog) {
     if (s.dataset === 'gaussian_nd') return int('inputDim', raw, 0, LIMITS.maxInputDim, `an integer in 1..${LIMITS.maxInputDim} (0 = default)`);
-    const v = int('inputDim', raw, 0, 2, `2 (or 0 = unset) for the 2-D dataset ${s.dataset}`);
-    if (v === 1) throw new StateError('inputDim', '1', `2 (or 0 = unset) for the 2-D dataset ${s.dataset}`);
+    const own = datasetInfo(catalog, s.dataset).inputDim;
+    const v = int('inputDim', raw, 0, own, `${own} (or 0 = unset) for ${s.dataset}`);
+    if (v !== 0 && v !== own) throw new StateError('inputDim', String(v), `${own} (or 0 = unset) for ${s.dataset}`);
     return v;
   },
-  classes(raw, s) {
-    if (FREE_CLASSES.includes(s.dataset)) return int('classes', raw, 0, LIMITS.maxClasses, `an integer in 2..${LIMITS.maxClasses} (0 = default)`);
-    return int('classes', raw, 0, 2, `2 (or 0 = unset) for the dataset ${s.dataset}`);
+  classes(raw, s, catalog) {
+    if (FREE_CLASSES.includes(s.dataset)) {
+      const allowed = `an integer in 2..${LIMITS.maxClasses} (0 = default)`;
+      const v = int('classes', raw, 0, LIMITS.maxClasses, allowed);
+      if (v === 1) throw new StateError('classes', '1', allowed);
+      return v;
+    }
+    const own = datasetInfo(catalog, s.dataset).classes;
+    const v = int('classes', raw, 0, own, `${own} (or 0 = unset) for ${s.dataset}`);
+    if (v !== 0 && v !== own) throw new StateError('classes', String(v), `${own} (or 0 = unset) for ${s.dataset}`);
+    return v;
   },
   seed: (raw) => int('seed', raw, 0, LIMITS.maxSeed),
   activation: (raw, s, catalog) => oneOf('activation', raw, catalog.activations),

@@ -7,7 +7,8 @@
 // training down instead of queueing frames it will never show.
 //
 // Messages in:  configure {gen, configs, gridRes} | play | pause | step | speed {stepsPerTick} | ack
-// Messages out: ready {catalog} | fatal {message} | configured {gen, dataset, snapshot}
+// Messages out: ready {catalog} | fatal {message} | loading {gen, label}
+//               | configured {gen, dataset, snapshot}
 //               | snapshot {gen, snapshot} | playing {playing} | error {gen, message}
 // `gen` numbers a set of runs: the page drops anything from a set it has replaced.
 
@@ -20,7 +21,8 @@ const MAX_IN_FLIGHT = 2;
 
 let engine = null;
 let runs = [];                // [{ run, diverged, last }]
-let gen = 0;
+let gen = 0;                  // the set of runs alive
+let latestGen = 0;            // the newest set asked for (may still be loading its data)
 let gridRes = 32;
 let twoD = false;
 let stepsPerTick = 1;
@@ -110,13 +112,31 @@ async function tick(boundary = false) {
   return snap.some((s) => s.diverged === null);
 }
 
-function configure(msg) {
+// Replaces the runs. Datasets read from a file (Fashion-MNIST) are fetched first, once; a newer
+// configure arriving meanwhile wins. On an engine error the old runs stay.
+async function configure(msg) {
+  latestGen = msg.gen;
   const old = runs;
   runs = [];            // so stopping the player does not snapshot runs about to go
   player.stop();
+  const info = engine.datasets().find((d) => d.id === msg.configs[0].dataset);
+  if (info && info.needsLoad && !info.loaded) {
+    postMessage({ type: 'loading', gen: msg.gen, label: info.label });
+    try {
+      await engine.loadDataset(info.id);
+    } catch (e) {
+      runs = old;
+      postMessage({ type: 'error', gen: msg.gen, message: String(e && e.message ? e.message : e) });
+      return;
+    }
+    if (msg.gen !== latestGen) {
+      runs = old;       // superseded while loading; the newer configure disposes them
+      return;
+    }
+  }
   const created = [];
   try {
-    for (const config of msg.configs) created.push({ run: engine.createRun(config), diverged: null });
+    for (const config of msg.configs) created.push({ run: engine.createRun(config), diverged: null, last: null });
   } catch (e) {
     for (const r of created) r.run.dispose();
     runs = old;
