@@ -49,6 +49,8 @@ const std::vector<DatasetInfo>& dataset_infos() {
       {DatasetKind::gaussians, "gaussians", "Gaussian blobs", 2, 2},
       {DatasetKind::moons, "moons", "Two moons", 2, 2},
       {DatasetKind::gaussian_nd, "gaussian_nd", "Gaussian N-D (signal propagation)", 64, 2},
+      {DatasetKind::fashion_mnist, "fashion_mnist", "Fashion-MNIST (subset)", 784, 10,
+       "fashion-mnist.bin"},
   };
   return infos;
 }
@@ -206,17 +208,17 @@ std::string join_ids(const std::vector<std::string>& ids) {
 // ---------------------------------------------------------------------------------------------
 // Derived sizes
 
-static const DatasetInfo& info_of(DatasetKind k) {
+const DatasetInfo& dataset_info(DatasetKind k) {
   for (auto& d : dataset_infos())
     if (d.id == k) return d;
   throw ConfigError("dataset", "?", "a known dataset");
 }
 
 int resolved_input_dim(const Config& c) {
-  return c.input_dim > 0 ? c.input_dim : info_of(c.dataset).input_dim;
+  return c.input_dim > 0 ? c.input_dim : dataset_info(c.dataset).input_dim;
 }
 int resolved_classes(const Config& c) {
-  return c.classes > 0 ? c.classes : info_of(c.dataset).classes;
+  return c.classes > 0 ? c.classes : dataset_info(c.dataset).classes;
 }
 int test_count(const Config& c) {
   return static_cast<int>(std::lround(c.samples * c.test_fraction));
@@ -253,25 +255,27 @@ void check_int(const char* field, long long v, long long lo, long long hi) {
 void validate(const Config& c) {
   using namespace limits;
   // data
-  const DatasetInfo& ds = info_of(c.dataset);
+  const DatasetInfo& ds = dataset_info(c.dataset);
   check_int("samples", c.samples, kMinSamples, kMaxSamples);
   check_range("noise", c.noise, 0, kMaxNoise, "a number in [0, " + num(kMaxNoise) + "]");
   check_range("testFraction", c.test_fraction, 0, kMaxTestFraction,
               "a number in [0, " + num(kMaxTestFraction) + "]");
+  // Fixed sizes (2-D toys, images) may be given but must be the dataset's own.
+  const std::string kind = ds.data_file ? "the image dataset " : "the 2-D dataset ";
   if (c.dataset == DatasetKind::gaussian_nd) {
     if (c.input_dim != 0) check_int("inputDim", c.input_dim, 1, kMaxInputDim);
-  } else if (c.input_dim != 0 && c.input_dim != 2) {
+  } else if (c.input_dim != 0 && c.input_dim != ds.input_dim) {
     throw ConfigError("inputDim", std::to_string(c.input_dim),
-                      std::string("2 (or unset) for the 2-D dataset ") + ds.name);
+                      std::to_string(ds.input_dim) + " (or unset) for " + kind + ds.name);
   }
   const bool free_classes = c.dataset == DatasetKind::spiral ||
                             c.dataset == DatasetKind::gaussians ||
                             c.dataset == DatasetKind::gaussian_nd;
   if (free_classes) {
     if (c.classes != 0) check_int("classes", c.classes, 2, kMaxClasses);
-  } else if (c.classes != 0 && c.classes != 2) {
+  } else if (c.classes != 0 && c.classes != ds.classes) {
     throw ConfigError("classes", std::to_string(c.classes),
-                      std::string("2 (or unset) for the dataset ") + ds.name);
+                      std::to_string(ds.classes) + " (or unset) for the dataset " + ds.name);
   }
   if (train_count(c) < 1)
     throw ConfigError("testFraction", num(c.test_fraction),

@@ -1,10 +1,12 @@
-// dataset.cpp: seeded toy datasets, all drawn from the stream (seed, stream::kDataset).
+// dataset.cpp: seeded datasets, all drawn from the stream (seed, stream::kDataset): the toys are
+// generated, fashion_mnist's rows are drawn from the loaded pool (image_data.cpp).
 #include "initscope/dataset.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
+#include "initscope/image_data.hpp"
 #include "initscope/rng.hpp"
 
 namespace initscope {
@@ -73,7 +75,9 @@ Dataset make_dataset(const Config& c) {
   std::vector<float> x(static_cast<std::size_t>(n) * dim);
   std::vector<int> y(n);
 
-  if (c.dataset == DatasetKind::gaussian_nd) {
+  if (c.dataset == DatasetKind::fashion_mnist) {
+    draw_images(c, rng, x.data(), y.data());  // noise is not used: real images bring their own
+  } else if (c.dataset == DatasetKind::gaussian_nd) {
     // Fixed random directions u_k; label = argmax_k <u_k, x>; noise flips a label to another
     // class with probability noise / 2.
     std::vector<double> u(static_cast<std::size_t>(d.classes) * dim);
@@ -101,7 +105,8 @@ Dataset make_dataset(const Config& c) {
         case DatasetKind::xor_: s = xor_sample(c.noise, rng); break;
         case DatasetKind::gaussians: s = gaussians(i, d.classes, c.noise, rng); break;
         case DatasetKind::moons: s = moons(i, n, c.noise, rng); break;
-        case DatasetKind::gaussian_nd: break;
+        case DatasetKind::gaussian_nd:
+        case DatasetKind::fashion_mnist: break;
       }
       x[2 * i] = static_cast<float>(s.x0);
       x[2 * i + 1] = static_cast<float>(s.x1);

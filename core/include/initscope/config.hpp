@@ -34,7 +34,7 @@ enum class Init {
   pytorch_default, lsuv
 };
 enum class Activation { relu, leaky_relu, tanh, sigmoid, linear, selu, gelu };
-enum class DatasetKind { spiral, circles, xor_, gaussians, moons, gaussian_nd };
+enum class DatasetKind { spiral, circles, xor_, gaussians, moons, gaussian_nd, fashion_mnist };
 enum class Optimizer { sgd, momentum, adam };
 enum class Loss { cross_entropy, mse };
 enum class FanMode { fan_in, fan_out };
@@ -51,10 +51,15 @@ struct DatasetInfo {
   const char* label;
   int input_dim;        // default input dimension (gaussian_nd: configurable)
   int classes;          // default number of classes
+  // Datasets read from a file rather than generated (image_data.hpp): the file's name, as
+  // scripts/prepare-data.mjs writes it to build/data/ and the page serves it from data/.
+  // nullptr for the generated ones.
+  const char* data_file = nullptr;
 };
 
 const std::vector<InitInfo>& initializer_infos();
 const std::vector<DatasetInfo>& dataset_infos();
+const DatasetInfo& dataset_info(DatasetKind);
 const std::vector<std::string>& activation_names();
 const std::vector<std::string>& optimizer_names();
 const std::vector<std::string>& loss_names();

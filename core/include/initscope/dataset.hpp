@@ -1,5 +1,6 @@
-// initscope/dataset.hpp: seeded toy datasets. Every dataset is drawn from the stream
-// (seed, stream::kDataset), so it depends only on the data fields of the config.
+// initscope/dataset.hpp: seeded datasets, generated (the toys) or drawn from a loaded image pool.
+// Every dataset is drawn from the stream (seed, stream::kDataset), so it depends only on the data
+// fields of the config (and, for fashion_mnist, on the pool's file).
 #pragma once
 #include <array>
 #include <vector>
@@ -29,6 +30,9 @@ struct Dataset {
 //   moons      two interleaving half circles (scikit-learn make_moons)
 //   gaussian_nd x ~ N(0, I_d); label = argmax over `classes` fixed random directions of <u_k, x>
 //               (2 classes: sign of <u, x>); noise flips a label with probability noise/2
+//   fashion_mnist `samples` distinct 28x28 images drawn from the loaded pool (image_data.hpp),
+//               pixels standardised with the pool's mean and std; noise is ignored (real
+//               images have their own); throws ConfigError until the pool is registered
 // Samples are split after shuffling: the first round(samples * (1 - testFraction)) are train.
 Dataset make_dataset(const Config& config);
 
