@@ -12,15 +12,22 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
+#include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "args.hpp"
 #include "initscope/activation.hpp"
 #include "initscope/config.hpp"
+#include "initscope/image_data.hpp"
 #include "initscope/init.hpp"
 #include "initscope/rng.hpp"
 #include "initscope/run.hpp"
@@ -98,7 +105,8 @@ std::vector<std::string> dataset_names() {
 // Flag tables. Each flag writes straight into a Config (defaults shown in --help come from the
 // same default-constructed Config) or into the command's own options.
 
-void add_data_flags(std::vector<Flag>& f, Config& c) {
+// `data_dir`: where datasets read from a file (fashion_mnist) are looked for; see load_data_file.
+void add_data_flags(std::vector<Flag>& f, Config& c, std::string& data_dir) {
   const char* s = "Data";
   f.push_back({"dataset", "", "dataset", "ID", "the data to learn", to_string(c.dataset),
                one_of(dataset_names()), [&c](auto& v) { c.dataset = parse_dataset(v); }, s});
@@ -106,7 +114,8 @@ void add_data_flags(std::vector<Flag>& f, Config& c) {
                std::to_string(c.samples), int_range(limits::kMinSamples, limits::kMaxSamples),
                [&c](auto& v) { c.samples = to_int(v); }, s});
   f.push_back({"noise", "", "noise", "X",
-               "2-D toys: std of the added jitter; gaussian_nd: twice the label-flip probability",
+               "2-D toys: std of the added jitter; gaussian_nd: twice the label-flip "
+               "probability; fashion_mnist: ignored",
                num(c.noise), "a number in [0, " + num(limits::kMaxNoise) + "]",
                [&c](auto& v) { c.noise = cli::to_number(v); }, s});
   f.push_back({"test-fraction", "", "testFraction", "X",
@@ -114,14 +123,16 @@ void add_data_flags(std::vector<Flag>& f, Config& c) {
                "a number in [0, " + num(limits::kMaxTestFraction) +
                    "] that leaves at least one training sample",
                [&c](auto& v) { c.test_fraction = cli::to_number(v); }, s});
-  f.push_back({"input-dim", "", "inputDim", "N", "input dimension (gaussian_nd: free; 2-D toys: 2)",
-               "0 = the dataset's (gaussian_nd 64, others 2)",
-               "0, " + int_range(1, limits::kMaxInputDim) + " for gaussian_nd, 2 for the others",
+  f.push_back({"input-dim", "", "inputDim", "N",
+               "input dimension (gaussian_nd: free; fashion_mnist: 784; 2-D toys: 2)",
+               "0 = the dataset's (gaussian_nd 64, fashion_mnist 784, others 2)",
+               "0, " + int_range(1, limits::kMaxInputDim) +
+                   " for gaussian_nd, 784 for fashion_mnist, 2 for the others",
                [&c](auto& v) { c.input_dim = to_int(v); }, s});
   f.push_back({"classes", "", "classes", "N", "number of classes (output units)",
-               "0 = the dataset's (2)",
+               "0 = the dataset's (fashion_mnist 10, others 2)",
                "0, " + int_range(2, limits::kMaxClasses) +
-                   " for spiral, gaussians and gaussian_nd, 2 for the others",
+                   " for spiral, gaussians and gaussian_nd, 10 for fashion_mnist, 2 for the others",
                [&c](auto& v) { c.classes = to_int(v); }, s});
   f.push_back({"seed", "", "seed", "N", "seeds the data, the weights and the batch order",
                std::to_string(c.seed), int_range(0, std::numeric_limits<uint32_t>::max()),
@@ -130,6 +141,10 @@ void add_data_flags(std::vector<Flag>& f, Config& c) {
                      cli::to_integer(v, 0, std::numeric_limits<uint32_t>::max()));
                },
                s});
+  f.push_back({"data-dir", "", "--data-dir", "DIR",
+               "folder of the prepared data files (fashion_mnist: fashion-mnist.bin)",
+               "$INITSCOPE_DATA_DIR, else build/data (../../data from this executable)",
+               "a folder holding the file", [&data_dir](auto& v) { data_dir = v; }, s});
 }
 
 void add_activation_flags(std::vector<Flag>& f, Config& c, const char* s) {
@@ -222,9 +237,10 @@ void add_stats_flags(std::vector<Flag>& f, Config& c) {
                [&c](auto& v) { c.hist_bins = to_int(v); }, s});
 }
 
-std::vector<Flag> config_flags(Config& c, std::vector<Init>& inits, bool many_inits) {
+std::vector<Flag> config_flags(Config& c, std::vector<Init>& inits, bool many_inits,
+                               std::string& data_dir) {
   std::vector<Flag> f;
-  add_data_flags(f, c);
+  add_data_flags(f, c, data_dir);
   add_network_flags(f, c);
   add_init_flags(f, c, inits, many_inits);
   add_training_flags(f, c);
@@ -256,6 +272,48 @@ int with_flag_hints(const std::vector<Flag>& flags, const cli::Parsed& parsed, W
     return work();
   } catch (const ConfigError& e) {
     throw UsageError(e.what() + cli::flag_hint(e.field(), flags, parsed));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Datasets read from a file (fashion_mnist). The page fetches them; the CLI reads the same file
+// from build/data, which scripts/prepare-data.mjs writes (npm test and npm start run it).
+
+const char* g_argv0 = "";  // set in main(): the fallback when /proc/self/exe cannot be read
+
+// build/data for build/native/bin/initscope: ../../data from the executable's folder.
+std::filesystem::path default_data_dir() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) exe = fs::absolute(g_argv0, ec);
+  return (exe.parent_path() / ".." / ".." / "data").lexically_normal();
+}
+
+// Registers the dataset's file with the core when it needs one; the data directory is
+// --data-dir, else $INITSCOPE_DATA_DIR, else default_data_dir(). Throws (exit 1) when the file
+// is missing or not a valid pool, naming the path and how to make it.
+void load_data_file(const Config& c, const std::string& data_dir) {
+  const DatasetInfo& info = dataset_info(c.dataset);
+  if (!info.data_file) return;
+  const char* env = std::getenv("INITSCOPE_DATA_DIR");
+  const std::filesystem::path dir = !data_dir.empty()     ? std::filesystem::path(data_dir)
+                                    : env && *env != '\0' ? std::filesystem::path(env)
+                                                          : default_data_dir();
+  const std::string path = (dir / info.data_file).string();
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw std::runtime_error("cannot read " + path + " (" + std::strerror(errno) +
+                             "), the data of " + info.name +
+                             ": make it with 'node scripts/prepare-data.mjs' (npm test and npm "
+                             "start do), or point --data-dir or INITSCOPE_DATA_DIR at its folder");
+  const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in),
+                                   std::istreambuf_iterator<char>()};
+  try {
+    register_image_pool(
+        c.dataset, std::make_shared<const ImagePool>(parse_image_pool(bytes.data(), bytes.size())));
+  } catch (const ImageDataError& e) {
+    throw std::runtime_error(path + ": " + e.what());
   }
 }
 
@@ -478,7 +536,8 @@ int cmd_run(const std::vector<std::string>& args) {
   Config config;
   std::vector<Init> inits{config.init};
   RunOptions o;
-  std::vector<Flag> flags = config_flags(config, inits, true);
+  std::string data_dir;
+  std::vector<Flag> flags = config_flags(config, inits, true, data_dir);
   const char* s = "Output";
   flags.push_back({"steps", "", "--steps", "N", "updates per run", std::to_string(o.steps),
                    int_range(0, 1000000000),
@@ -493,7 +552,9 @@ int cmd_run(const std::vector<std::string>& args) {
   cli::Parsed parsed;
   if (!parse_or_help("run", kRunUsage, flags, args, parsed)) return 0;
   return with_flag_hints(flags, parsed, [&] {
-    Experiment experiment = Experiment::compare_inits(config, inits);  // validates
+    validate(config);  // a bad flag is reported before a missing data file
+    load_data_file(config, data_dir);
+    Experiment experiment = Experiment::compare_inits(config, inits);
     const std::vector<RunLog> logs = train(experiment, o);
     if (o.format == "csv") {
       write_run_csv(experiment.runs(), logs);
@@ -719,7 +780,8 @@ int cmd_dump(const std::vector<std::string>& args) {
   Config config;
   std::vector<Init> inits{config.init};
   std::string what;
-  std::vector<Flag> flags = config_flags(config, inits, false);
+  std::string data_dir;
+  std::vector<Flag> flags = config_flags(config, inits, false, data_dir);
   const std::vector<std::string> whats = {"dataset", "weights"};
   flags.push_back({"what", "", "--what", "ID", "what to print (required)", "", one_of(whats),
                    [&](auto& v) {
@@ -732,7 +794,9 @@ int cmd_dump(const std::vector<std::string>& args) {
   if (!parse_or_help("dump", kDumpUsage, flags, args, parsed)) return 0;
   if (what.empty()) throw UsageError("--what", "(not given)", one_of(whats));
   return with_flag_hints(flags, parsed, [&] {
-    const Run run(config);  // validates; builds exactly what the browser's createRun builds
+    validate(config);  // a bad flag is reported before a missing data file
+    load_data_file(config, data_dir);
+    const Run run(config);  // builds exactly what the browser's createRun builds
     JsonWriter j(stdout);
     j.begin_object();
     j.key("config").begin_object();
@@ -809,6 +873,7 @@ int dispatch(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 0) g_argv0 = argv[0];
   int code;
   try {
     code = dispatch(argc, argv);
