@@ -1,0 +1,191 @@
+// bench/bench_native.cpp: the native side of `npm run bench`. Times Run::step on the benchmark
+// configurations, Run::layer_stats on the deep one, the three GEMM kernels, and the machine's
+// SIMD128 multiply + add peak; prints one JSON object on stdout for bench/run-bench.mjs.
+//
+// What it is not: a profiler. It measures exactly what the browser engine runs (the same core,
+// the same configs as bench/configs.json), natively, so the wasm/native ratio is like for like.
+//
+// Usage: initscope_bench [--configs bench/configs.json] [--window SECONDS] [--windows N]
+//                        [--only S,L,D,gemm,peak]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "gemm_timing.hpp"
+#include "initscope/config.hpp"
+#include "initscope/run.hpp"
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+double seconds_since(clock_type::time_point t0) {
+  return std::chrono::duration<double>(clock_type::now() - t0).count();
+}
+
+// Rates (units per second) of `windows` timing windows of at least `window` seconds each. The
+// body does k units per call; k is calibrated first so a window holds several calls.
+template <typename Body>
+std::vector<double> rates(Body body, double window, int windows) {
+  std::size_t k = 1;
+  for (;;) {  // calibration doubles as warm-up
+    auto t0 = clock_type::now();
+    body(k);
+    if (seconds_since(t0) > window / 8 || k >= (1u << 20)) break;
+    k *= 2;
+  }
+  std::vector<double> out;
+  for (int w = 0; w < windows; ++w) {
+    std::size_t units = 0;
+    auto t0 = clock_type::now();
+    double dt = 0;
+    do {
+      body(k);
+      units += k;
+      dt = seconds_since(t0);
+    } while (dt < window);
+    out.push_back(double(units) / dt);
+  }
+  return out;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+std::string json_array(const std::vector<double>& v) {
+  std::ostringstream s;
+  s << '[';
+  for (std::size_t i = 0; i < v.size(); ++i) s << (i ? "," : "") << v[i];
+  return s.str() + ']';
+}
+
+// The benchmark configurations, parsed from bench/configs.json (shared with the JS side) with a
+// deliberately small reader: one object per line, fields "id", "depth", "width", "batch",
+// "mode" ("train" | "stats"), "dataset", "learningRate", "probe".
+struct BenchConfig {
+  std::string id, mode;
+  initscope::Config config;
+};
+
+std::string field(const std::string& line, const std::string& name) {
+  const std::string key = "\"" + name + "\"";
+  std::size_t p = line.find(key);
+  if (p == std::string::npos) return "";
+  p = line.find(':', p) + 1;
+  while (line[p] == ' ') ++p;
+  if (line[p] == '"') return line.substr(p + 1, line.find('"', p + 1) - p - 1);
+  std::size_t e = line.find_first_of(",}", p);
+  if (line[p] == '[') e = line.find(']', p) + 1;
+  return line.substr(p, e - p);
+}
+
+std::vector<BenchConfig> load_configs(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::vector<BenchConfig> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find("\"id\"") == std::string::npos) continue;
+    BenchConfig b;
+    b.id = field(line, "id");
+    b.mode = field(line, "mode");
+    initscope::Config& c = b.config;
+    c.dataset = initscope::parse_dataset(field(line, "dataset"));
+    c.hidden.assign(std::stoi(field(line, "depth")), std::stoi(field(line, "width")));
+    c.batch_size = std::stoi(field(line, "batch"));
+    c.learning_rate = std::stod(field(line, "learningRate"));
+    c.probe_size = std::stoi(field(line, "probe"));
+    c.init = initscope::Init::he_normal;
+    c.activation = initscope::Activation::relu;
+    c.optimizer = initscope::Optimizer::sgd;
+    c.seed = 42;
+    out.push_back(b);
+  }
+  return out;
+}
+
+bool wanted(const std::string& only, const std::string& what) {
+  if (only.empty()) return true;
+  std::string list = "," + only + ",";
+  return list.find("," + what + ",") != std::string::npos;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string configs_path = "bench/configs.json", only;
+  double window = 0.3;
+  int windows = 5;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::runtime_error(a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--configs") configs_path = next();
+    else if (a == "--window") window = std::stod(next());
+    else if (a == "--windows") windows = std::stoi(next());
+    else if (a == "--only") only = next();
+    else {
+      std::fprintf(stderr, "initscope_bench: unknown argument %s\n", a.c_str());
+      return 2;
+    }
+  }
+  try {
+    std::ostringstream js;
+    js << "{\"configs\":[";
+    bool first = true;
+    for (const BenchConfig& b : load_configs(configs_path)) {
+      if (!wanted(only, b.id)) continue;
+      initscope::Run run(b.config);
+      std::vector<double> r;
+      if (b.mode == "stats") {
+        r = rates([&](std::size_t k) {
+          for (std::size_t i = 0; i < k; ++i) run.layer_stats();
+        }, window, windows);
+      } else {
+        r = rates([&](std::size_t k) { run.step(static_cast<int>(k)); }, window, windows);
+        if (run.diverged_at()) throw std::runtime_error(b.id + " diverged during the bench");
+      }
+      js << (first ? "" : ",") << "{\"id\":\"" << b.id << "\",\"mode\":\"" << b.mode
+         << "\",\"perSecond\":" << median(r) << ",\"windows\":" << json_array(r) << "}";
+      first = false;
+      std::fprintf(stderr, "native %-2s %10.1f %s/s\n", b.id.c_str(), median(r),
+                   b.mode == "stats" ? "layerStats" : "steps");
+    }
+    js << "],\"gemm\":[";
+    first = true;
+    if (wanted(only, "gemm")) {
+      const char* kinds[] = {"nt", "tn", "nn"};
+      for (int n : {64, 256, 1024})
+        for (int k = 0; k < 3; ++k) {
+          const double g = initscope::bench::gemm_gflops(k, n, window * windows / 3);
+          js << (first ? "" : ",") << "{\"n\":" << n << ",\"kind\":\"" << kinds[k]
+             << "\",\"gflops\":" << g << "}";
+          first = false;
+          std::fprintf(stderr, "native gemm_%s %4d^3 %6.2f GFLOP/s\n", kinds[k], n, g);
+        }
+    }
+    js << "]";
+    if (wanted(only, "peak")) {
+      const double p = initscope::bench::simd128_peak_gflops(window * windows / 3);
+      js << ",\"simd128PeakGflops\":" << p;
+      std::fprintf(stderr, "native 4-lane mul+add peak %6.2f GFLOP/s\n", p);
+    }
+    js << "}";
+    std::printf("%s\n", js.str().c_str());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "initscope_bench: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
