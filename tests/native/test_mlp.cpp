@@ -11,6 +11,7 @@
 
 #include <cfloat>
 #include <cmath>
+#include <iomanip>
 #include <string>
 #include <vector>
 
@@ -489,7 +490,8 @@ void check_params(const std::vector<double>& got, const std::vector<double>& bef
     if (!(ratio <= 1)) ++bad;
     if (!(ratio <= worst_ratio)) worst_ratio = ratio, worst = i;
   }
-  INFO("worst element " << worst << ": got " << got[worst] << ", expected " << expect[worst]
+  INFO(std::setprecision(9) << "worst element " << worst << ": got " << got[worst]
+                            << ", expected " << expect[worst]
                         << " (before " << before[worst] << "), " << worst_ratio
                         << " x tolerance");
   CHECK(bad == 0u);
