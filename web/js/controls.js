@@ -5,10 +5,9 @@
 // invalid one stays in its input, marked aria-invalid with the message under it, and nothing is
 // passed on. Every text set here goes through textContent / option.text, never innerHTML.
 
-import { MAX_RUNS, SPEEDS, LIMITS, StateError, validateState, formatHidden, parseInteger } from './state.js';
+import { DEFAULTS, MAX_RUNS, SPEEDS, StateError, validateState, formatHidden, parseInteger } from './state.js';
 import { PRESETS, INIT_NOTES, matchPreset } from './presets.js';
 import { labelFor } from './colors.js';
-import { DEFAULTS } from './state.js';
 
 // Inputs whose text maps one-to-one onto a state field.
 const TEXT_FIELDS = ['leakySlope', 'noise', 'learningRate', 'batchSize', 'seed', 'samples',
@@ -47,6 +46,9 @@ export class Controls {
       }
     }
     for (const id of catalog.activations) $('c-activation').add(option(id, id.replace('_', ' ')));
+    const names = { sgd: 'SGD', momentum: 'SGD + momentum', adam: 'Adam', cross_entropy: 'cross-entropy', mse: 'MSE' };
+    for (const id of catalog.optimizers) $('c-optimizer').add(option(id, names[id] ?? id));
+    for (const id of catalog.losses) $('c-loss').add(option(id, names[id] ?? id));
     for (const d of catalog.datasets) $('c-dataset').add(option(d.id, d.label, d.id));
     for (const n of SPEEDS) $('c-speed').add(option(String(n), `${n}×`));
     $('c-preset').add(option('', 'Custom'));
@@ -98,16 +100,17 @@ export class Controls {
   // Depth or width edits become a `hidden` list; a malformed number is an error of that input.
   hiddenFrom(field, text) {
     const v = parseInteger(text);
+    const { maxDepth, maxWidth } = this.catalog.limits;
     const hidden = this.state.hidden;
     if (field === 'depth') {
-      if (v === undefined || v < 1 || v > LIMITS.maxDepth) {
-        return { error: new StateError('depth', JSON.stringify(text), `an integer in 1..${LIMITS.maxDepth}`) };
+      if (v === undefined || v < 1 || v > maxDepth) {
+        return { error: new StateError('depth', JSON.stringify(text), `an integer in 1..${maxDepth}`) };
       }
       const last = hidden[hidden.length - 1];
       return { hidden: Array.from({ length: v }, (_, i) => hidden[i] ?? last) };
     }
-    if (v === undefined || v < 1 || v > LIMITS.maxWidth) {
-      return { error: new StateError('width', JSON.stringify(text), `an integer in 1..${LIMITS.maxWidth}`) };
+    if (v === undefined || v < 1 || v > maxWidth) {
+      return { error: new StateError('width', JSON.stringify(text), `an integer in 1..${maxWidth}`) };
     }
     return { hidden: hidden.map(() => v) };
   }

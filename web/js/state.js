@@ -5,19 +5,16 @@
 // for everything it ignored; toHash() writes every field, so a link keeps meaning the same
 // experiment even if a default changes later.
 //
-// Validation mirrors core/src/config.cpp (same limits, same message wording:
-// `invalid <field> = <value>: expected <allowed>`), so a value is refused at the control that
-// produced it instead of by the engine. Ids (initializers, activations, datasets) are checked
-// against the catalog the engine reports, never against a copy kept here.
+// Validation mirrors core/src/config.cpp's rules with the same message wording
+// (`invalid <field> = <value>: expected <allowed>`), so a value is refused at the control that
+// produced it instead of by the engine. Ids and limits come from the catalog the engine reports
+// ({ initializers, activations, datasets, optimizers, losses, limits, probeSize }), never from a
+// copy kept here.
 
 export const MAX_RUNS = 4;
 
-// Mirrors initscope::limits (core/include/initscope/config.hpp).
-export const LIMITS = Object.freeze({
-  maxDepth: 200, maxWidth: 2048, minSamples: 10, maxSamples: 20000, maxInputDim: 2048,
-  maxClasses: 10, maxParameters: 4194304, maxActivations: 8388608, maxLearningRate: 10,
-  maxNoise: 2, maxTestFraction: 0.9, maxGain: 100, maxSeed: 4294967295,
-});
+const MAX_SEED = 4294967295;   // seeds are uint32
+const MAX_PARSED_DEPTH = 100000; // "64x1e9" must not allocate a billion layers before it is refused
 
 export const SPEEDS = Object.freeze([1, 2, 5, 10, 20, 50, 100, 200]);
 export const VIEW_PARTS = Object.freeze(['loss', 'variance', 'gradient', 'histograms', 'boundary', 'badges']);
@@ -83,7 +80,7 @@ export function parseHidden(text) {
   let m = /^(\d{1,6})[x×*](\d{1,6})$/i.exec(t);
   if (m) {
     const depth = Number(m[2]);
-    if (depth > LIMITS.maxDepth) return { tooDeep: depth };
+    if (depth > MAX_PARSED_DEPTH) return { tooDeep: depth };
     return Array(depth).fill(Number(m[1]));
   }
   if (!/^\d{1,6}(,\d{1,6})*$/.test(t)) return undefined;
@@ -164,14 +161,14 @@ const VALIDATORS = {
     return v;
   },
   dataset: (raw, s, catalog) => oneOf('dataset', raw, catalog.datasets.map((d) => d.id)),
-  samples(raw, s, catalog) {
+  samples(raw, s, { limits: L, ...catalog }) {
     // A dataset read from a file has as many samples as the file (known once it is loaded).
-    const max = Math.min(LIMITS.maxSamples, datasetInfo(catalog, s.dataset).maxSamples ?? LIMITS.maxSamples);
-    return int('samples', raw, LIMITS.minSamples, max);
+    const max = Math.min(L.maxSamples, datasetInfo(catalog, s.dataset).maxSamples ?? L.maxSamples);
+    return int('samples', raw, L.minSamples, max);
   },
-  noise: (raw) => num('noise', raw, 0, LIMITS.maxNoise, `a number in [0, ${LIMITS.maxNoise}]`),
-  testFraction(raw, s) {
-    const v = num('testFraction', raw, 0, LIMITS.maxTestFraction, `a number in [0, ${LIMITS.maxTestFraction}]`);
+  noise: (raw, s, { limits: L }) => num('noise', raw, 0, L.maxNoise, `a number in [0, ${L.maxNoise}]`),
+  testFraction(raw, s, { limits: L }) {
+    const v = num('testFraction', raw, 0, L.maxTestFraction, `a number in [0, ${L.maxTestFraction}]`);
     if (trainCount({ ...s, testFraction: v }) < 1) {
       throw new StateError('testFraction', String(v), 'a fraction that leaves at least one training sample');
     }
@@ -180,7 +177,8 @@ const VALIDATORS = {
   // gaussian_nd takes any input size; spiral, gaussians and gaussian_nd any class count; every
   // other dataset has its own fixed sizes (0 = use them).
   inputDim(raw, s, catalog) {
-    if (s.dataset === 'gaussian_nd') return int('inputDim', raw, 0, LIMITS.maxInputDim, `an integer in 1..${LIMITS.maxInputDim} (0 = default)`);
+    const L = catalog.limits;
+    if (s.dataset === 'gaussian_nd') return int('inputDim', raw, 0, L.maxInputDim, `an integer in 1..${L.maxInputDim} (0 = default)`);
     const own = datasetInfo(catalog, s.dataset).inputDim;
     const v = int('inputDim', raw, 0, own, `${own} (or 0 = unset) for ${s.dataset}`);
     if (v !== 0 && v !== own) throw new StateError('inputDim', String(v), `${own} (or 0 = unset) for ${s.dataset}`);
@@ -188,8 +186,8 @@ const VALIDATORS = {
   },
   classes(raw, s, catalog) {
     if (FREE_CLASSES.includes(s.dataset)) {
-      const allowed = `an integer in 2..${LIMITS.maxClasses} (0 = default)`;
-      const v = int('classes', raw, 0, LIMITS.maxClasses, allowed);
+      const allowed = `an integer in 2..${catalog.limits.maxClasses} (0 = default)`;
+      const v = int('classes', raw, 0, catalog.limits.maxClasses, allowed);
       if (v === 1) throw new StateError('classes', '1', allowed);
       return v;
     }
@@ -198,48 +196,49 @@ const VALIDATORS = {
     if (v !== 0 && v !== own) throw new StateError('classes', String(v), `${own} (or 0 = unset) for ${s.dataset}`);
     return v;
   },
-  seed: (raw) => int('seed', raw, 0, LIMITS.maxSeed),
+  seed: (raw) => int('seed', raw, 0, MAX_SEED),
   activation: (raw, s, catalog) => oneOf('activation', raw, catalog.activations),
   leakySlope: (raw) => num('leakySlope', raw, 0, 1, 'a number in [0, 1]'),
-  gain(raw, s) {
+  gain(raw, s, { limits: L }) {
     if (raw === 'default' || raw === 'auto') {
       if (raw === 'auto' && s.activation === 'gelu') {
         throw new StateError('gain', '"auto"', 'a number: calculate_gain has no value for gelu');
       }
       return raw;
     }
-    return num('gain', raw, 0, LIMITS.maxGain, `"default", "auto" or a number in [0, ${LIMITS.maxGain}]`);
+    return num('gain', raw, 0, L.maxGain, `"default", "auto" or a number in [0, ${L.maxGain}]`);
   },
-  optimizer: (raw) => oneOf('optimizer', raw, ['sgd', 'momentum', 'adam']),
-  learningRate: (raw) => num('learningRate', raw, 0, LIMITS.maxLearningRate,
-    `a number in (0, ${LIMITS.maxLearningRate}]`, { openLo: true }),
+  optimizer: (raw, s, catalog) => oneOf('optimizer', raw, catalog.optimizers),
+  learningRate: (raw, s, { limits: L }) => num('learningRate', raw, 0, L.maxLearningRate,
+    `a number in (0, ${L.maxLearningRate}]`, { openLo: true }),
   momentum: (raw) => num('momentum', raw, 0, 1, 'a number in [0, 1)', { openHi: true }),
   batchSize(raw, s) {
     const n = trainCount(s);
     return int('batchSize', raw, 0, n, `an integer in 0..${n} (0 = full batch; ${n} training samples)`);
   },
-  loss: (raw) => oneOf('loss', raw, ['cross_entropy', 'mse']),
+  loss: (raw, s, catalog) => oneOf('loss', raw, catalog.losses),
   hidden(raw, s, catalog) {
+    const L = catalog.limits;
     const v = Array.isArray(raw) ? raw.slice() : parseHidden(raw);
     if (v && v.tooDeep) {
-      throw new StateError('hidden', `${v.tooDeep} layers`, `1..${LIMITS.maxDepth} hidden layers`);
+      throw new StateError('hidden', `${v.tooDeep} layers`, `1..${L.maxDepth} hidden layers`);
     }
-    if (!v || v.length < 1 || v.length > LIMITS.maxDepth) {
+    if (!v || v.length < 1 || v.length > L.maxDepth) {
       throw new StateError('hidden', Array.isArray(raw) ? `a list of ${raw.length} layers` : show(raw),
-        `"WIDTHxDEPTH" (e.g. 64x10) or a list of widths (e.g. 128,64,32), 1..${LIMITS.maxDepth} layers`);
+        `"WIDTHxDEPTH" (e.g. 64x10) or a list of widths (e.g. 128,64,32), 1..${L.maxDepth} layers`);
     }
-    v.forEach((w, i) => int(`hidden[${i}]`, w, 1, LIMITS.maxWidth));
+    v.forEach((w, i) => int(`hidden[${i}]`, w, 1, L.maxWidth));
     const params = parameterCount(v, resolvedInputDim(s, catalog), resolvedClasses(s, catalog));
-    if (params > LIMITS.maxParameters) {
+    if (params > L.maxParameters) {
       throw new StateError('hidden', `a network of ${params} parameters`,
-        `at most ${LIMITS.maxParameters} parameters (fewer or narrower layers)`);
+        `at most ${L.maxParameters} parameters (fewer or narrower layers)`);
     }
     const units = v.reduce((a, b) => a + b, 0) + resolvedClasses(s, catalog);
     const n = trainCount(s);
-    const rows = Math.max(s.batchSize === 0 ? n : s.batchSize, Math.min(256, n), 1);
-    if (rows * units > LIMITS.maxActivations) {
+    const rows = Math.max(s.batchSize === 0 ? n : s.batchSize, Math.min(catalog.probeSize, n), 1);
+    if (rows * units > L.maxActivations) {
       throw new StateError('hidden', `a network of ${units} units`,
-        `at most ${LIMITS.maxActivations} activations per batch (${rows} rows x ${units} units): use fewer units or a smaller batch`);
+        `at most ${L.maxActivations} activations per batch (${rows} rows x ${units} units): use fewer units or a smaller batch`);
     }
     return v;
   },

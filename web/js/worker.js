@@ -192,6 +192,10 @@ loadEngine().then((e) => {
       initializers: engine.initializers(),
       activations: engine.activations(),
       datasets: engine.datasets(),
+      optimizers: engine.optimizers(),
+      losses: engine.losses(),
+      limits: engine.limits(),
+      probeSize: engine.defaultConfig().probeSize,
     },
   });
 }, (e) => postMessage({ type: 'fatal', message: `the engine did not load: ${e && e.message ? e.message : e}` }));

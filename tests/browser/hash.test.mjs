@@ -1,0 +1,101 @@
+// The page's state rules without a browser (web/js/state.js, presets.js) against the real
+// engine: every preset and the default survive a hash round trip; the page refuses exactly the
+// configs the engine refuses, naming the same field; hostile hash text only produces notices.
+
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadEngine } from '../../web/js/engine.js';
+import {
+  DEFAULTS, StateError, parseHash, toHash, validateState, runConfig,
+} from '../../web/js/state.js';
+import { PRESETS } from '../../web/js/presets.js';
+
+let engine;
+let catalog;
+
+before(async () => {
+  engine = await loadEngine();
+  // What worker.js sends the page.
+  catalog = {
+    initializers: engine.initializers(), activations: engine.activations(), datasets: engine.datasets(),
+    optimizers: engine.optimizers(), losses: engine.losses(), limits: engine.limits(),
+    probeSize: engine.defaultConfig().probeSize,
+  };
+});
+
+test('the default and every preset survive the hash round trip, and the engine accepts them', () => {
+  const states = [DEFAULTS, ...PRESETS.map((p) => ({ ...DEFAULTS, ...p.state }))];
+  for (const raw of states) {
+    const state = validateState(raw, catalog);
+    const { state: back, notices } = parseHash(toHash(state), catalog);
+    assert.deepEqual(notices, []);
+    assert.deepEqual(back, state);
+    for (const init of state.inits) engine.createRun(runConfig(state, init)).dispose();
+  }
+});
+
+// One field changed at a time, to values on both sides of each rule.
+const CASES = {
+  samples: [9, 10, 20000, 20001],
+  noise: [-0.1, 0, 2, 2.01],
+  testFraction: [0, 0.9, 0.91],
+  seed: [0, 4294967295],
+  leakySlope: [-0.01, 0, 1, 1.5],
+  learningRate: [0, 1e-9, 10, 10.5],
+  momentum: [0, 0.999, 1],
+  batchSize: [0, 500, 501],
+  hidden: [[1], Array(200).fill(8), Array(201).fill(8), [2048, 2048], [2049], [0], Array(10).fill(1024)],
+  gain: ['auto', 0, 100, 101],
+  classes: [0, 1, 2, 10, 11],
+  inputDim: [0, 2, 3],
+};
+
+test('the page refuses exactly what the engine refuses, and names the same field', () => {
+  let checked = 0;
+  for (const [field, values] of Object.entries(CASES)) {
+    for (const value of values) {
+      for (const extra of [{}, { dataset: 'gaussian_nd' }, { activation: 'gelu' }]) {
+        const raw = { ...DEFAULTS, ...extra, [field]: value };
+        let pageError = null;
+        let state = null;
+        try {
+          state = validateState(raw, catalog);
+        } catch (e) {
+          if (!(e instanceof StateError)) throw e;
+          pageError = e;
+        }
+        let engineError = null;
+        try {
+          const config = state ? runConfig(state, 'he_normal') : runConfig({ ...raw, gain: raw.gain }, 'he_normal');
+          engine.createRun(config).dispose();
+        } catch (e) {
+          engineError = e;
+        }
+        const what = `${field} = ${JSON.stringify(value).slice(0, 40)} with ${JSON.stringify(extra)}`;
+        assert.equal(!!pageError, !!engineError, `${what}: page ${pageError?.message} / engine ${engineError?.message}`);
+        if (pageError) {
+          const fieldOf = (m) => /^invalid ([\w[\]]+)/.exec(m)?.[1].replace(/\[\d+\]$/, '');
+          assert.equal(fieldOf(pageError.message), fieldOf(engineError.message), what);
+        }
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 100);
+});
+
+test('hostile hash text gives notices and a valid state, never a throw', () => {
+  const hostile = [
+    '#%E0%A4%A', '#inits=', '#inits=he_normal,he_normal', '#inits=a,b,c,d,e',
+    '#hidden=64x99999999999', '#hidden=1,2,,3', '#hidden=-5', '#seed=1.5', '#seed=0x10',
+    '#learningRate=1e999', '#__proto__=1', '#constructor=x&toString=y', '#embed=all&embed=loss',
+    `#${'a'.repeat(9000)}`, '#speed=7', '#hist=9', '#logY=true',
+  ];
+  for (const h of hostile) {
+    const { state, notices } = parseHash(h, catalog);
+    assert.ok(notices.length > 0, `${h.slice(0, 40)} gives a notice`);
+    assert.deepEqual(validateState(state, catalog), state, `${h.slice(0, 40)} gives a valid state`);
+    for (const n of notices) assert.equal(typeof n, 'string');
+  }
+  assert.equal(parseHash('#embed=all', catalog).state.embed.length, 6);
+});
