@@ -220,10 +220,11 @@ int resolved_input_dim(const Config& c) {
 int resolved_classes(const Config& c) {
   return c.classes > 0 ? c.classes : dataset_info(c.dataset).classes;
 }
-int test_count(const Config& c) {
-  return static_cast<int>(std::lround(c.samples * c.test_fraction));
+// The training split is round(samples * (1 - testFraction)) rows (dataset.hpp).
+int train_count(const Config& c) {
+  return static_cast<int>(std::lround(c.samples * (1.0 - c.test_fraction)));
 }
-int train_count(const Config& c) { return c.samples - test_count(c); }
+int test_count(const Config& c) { return c.samples - train_count(c); }
 
 int64_t parameter_count(const Config& c) {
   int64_t n = 0;

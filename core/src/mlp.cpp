@@ -182,6 +182,9 @@ bool OptimizerState::update(Mlp& net) {
   const float step_size = static_cast<float>(lr_ / (1.0 - std::pow(kBeta1, t_)));
   const float inv_sqrt_bc2 = static_cast<float>(1.0 / std::sqrt(1.0 - std::pow(kBeta2, t_)));
   const float b1 = static_cast<float>(kBeta1), b2 = static_cast<float>(kBeta2);
+  // 1 - beta in double, then rounded (as PyTorch does): 1.f - 0.999f is 1.3e-5 off 0.001f.
+  const float one_minus_b1 = static_cast<float>(1.0 - kBeta1);
+  const float one_minus_b2 = static_cast<float>(1.0 - kBeta2);
   const float eps = static_cast<float>(kEps);
   bool finite = true;
   std::size_t k = 0;
@@ -209,8 +212,8 @@ bool OptimizerState::update(Mlp& net) {
           float* m = m_[k].data();
           float* v = v_[k].data();
           for (std::size_t i = 0; i < n; ++i) {
-            m[i] = b1 * m[i] + (1.f - b1) * g[i];
-            v[i] = b2 * v[i] + (1.f - b2) * g[i] * g[i];
+            m[i] = b1 * m[i] + one_minus_b1 * g[i];
+            v[i] = b2 * v[i] + one_minus_b2 * g[i] * g[i];
             p[i] -= step_size * m[i] / (std::sqrt(v[i]) * inv_sqrt_bc2 + eps);
           }
           break;

@@ -195,8 +195,9 @@ Experiment::Experiment(const std::vector<Config>& configs) {
   for (std::size_t i = 1; i < configs.size(); ++i) {
     const Config& b = configs[i];
     const bool same = a.dataset == b.dataset && a.samples == b.samples && a.noise == b.noise &&
-                      a.test_fraction == b.test_fraction && a.input_dim == b.input_dim &&
-                      a.classes == b.classes && a.seed == b.seed;
+                      a.test_fraction == b.test_fraction &&
+                      resolved_input_dim(a) == resolved_input_dim(b) &&
+                      resolved_classes(a) == resolved_classes(b) && a.seed == b.seed;
     if (!same)
       throw ConfigError("runs", "run " + std::to_string(i) + " with other data fields",
                         "runs that share dataset, samples, noise, testFraction, inputDim, "
