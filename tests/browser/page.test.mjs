@@ -114,6 +114,18 @@ test('play trains every run in the worker, every chart draws, and the numbers ma
   assert.deepEqual(page.problems.console, []);
 });
 
+test('the scrubber takes every chart back to step 0 and forward again', async () => {
+  const records = await page.evaluate(() => window.initscope.runs()[0].records);
+  assert.ok(records > 2);
+  await page.locator('#c-scrub').fill('0');
+  await page.waitForFunction(() => window.initscope.cursor === 0);
+  await page.waitForFunction(() => document.querySelector('#step-counter').textContent === 'step 0');
+  assert.match(await page.textContent('[data-part="variance"]'), /step 0 \(scrubbed\)/);
+  await page.locator('#c-scrub').fill(String(records - 1));
+  await page.waitForFunction(() => window.initscope.cursor === -1);
+  assert.doesNotMatch(await page.textContent('[data-part="variance"]'), /scrubbed/);
+});
+
 test('reset restores exactly the same initial weights; new seed does not', async () => {
   const first = await page.evaluate(() => window.initscope.records(0)[0]);
   const gen = await page.evaluate(() => window.initscope.gen);

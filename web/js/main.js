@@ -202,7 +202,9 @@ const handlers = {
     unacked++;
     if (msg.gen !== gen || !ready) return ack();
     addRecords(msg.snapshot, false);
-    if (REDUCED_MOTION.matches) ack();   // keep training at full pace; only the drawing slows
+    // Reduced motion: keep training at full pace, only the drawing slows. A hidden tab draws
+    // nothing at all (no animation frames): training goes on and the charts catch up on return.
+    if (REDUCED_MOTION.matches || document.hidden) ack();
     scheduleDraw();
   },
   playing(msg) {
@@ -328,6 +330,7 @@ async function start() {
     apply(next);
   });
   document.addEventListener('keydown', onKey);
+  document.addEventListener('visibilitychange', () => { if (!document.hidden) scheduleDraw(); });
 }
 
 // space = play/pause, s = step, r = reset; never while typing, and never over a focused
