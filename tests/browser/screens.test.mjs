@@ -21,6 +21,15 @@ after(async () => {
   await server?.close();
 });
 
+// The badges strip holds all its rows (they do not spill over the charts below it).
+function badgesFit(page) {
+  return page.evaluate(() => {
+    const strip = document.getElementById('badges').getBoundingClientRect();
+    const rows = [...document.querySelectorAll('#badges li')].map((li) => li.getBoundingClientRect().bottom);
+    return rows.length > 0 && Math.max(...rows) <= strip.bottom + 1;
+  });
+}
+
 async function playFor(page, ms) {
   await page.click('#b-play');
   await page.waitForFunction(() => window.initscope.playing);
@@ -46,6 +55,7 @@ test('desktop 1280x800: controls and every view on one screen, no scrolling', as
   }));
   assert.ok(m.scrollW <= 1280 && m.scrollH <= 800, `page is ${m.scrollW}x${m.scrollH}`);
   assert.ok(m.controls[0] <= m.controls[1], `controls need ${m.controls[0]}px of ${m.controls[1]}`);
+  assert.ok(await badgesFit(page), 'the run strip is as tall as its badges');
   for (const p of m.panels) {
     assert.ok(p.bottom <= 800 && p.right <= 1280, `${p.part} ends at ${p.right},${p.bottom}`);
     assert.ok(p.height >= 30, `${p.part} is ${p.height}px tall`);
@@ -73,6 +83,7 @@ test('phone 390px wide: stacked, nothing wider than the screen', async () => {
     }).map((el) => el.id || el.className).slice(0, 5),
   }));
   assert.ok(m.scrollW <= 390, `page is ${m.scrollW}px wide: ${m.wide.join(' ')}`);
+  assert.ok(await badgesFit(page), 'the run strip is as tall as its badges');
   assert.ok(await page.isVisible('#b-play'));
   assert.deepEqual(page.problems.pageErrors, []);
   await page.context().close();
