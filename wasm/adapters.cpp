@@ -6,15 +6,18 @@
 #include <emscripten/val.h>
 #include <malloc.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "initscope/activation.hpp"
 #include "initscope/config.hpp"
+#include "initscope/image_data.hpp"
 #include "initscope/init.hpp"
 #include "initscope/rng.hpp"
 
@@ -376,16 +379,27 @@ val activations() { return string_array(initscope::activation_names()); }
 val optimizers() { return string_array(initscope::optimizer_names()); }
 val losses() { return string_array(initscope::loss_names()); }
 
+namespace {
+val dataset_to_js(const initscope::DatasetInfo& d) {
+  using initscope::limits::kMaxSamples;
+  val o = val::object();
+  o.set("id", std::string(d.name));
+  o.set("label", std::string(d.label));
+  o.set("inputDim", d.input_dim);
+  o.set("classes", d.classes);
+  o.set("needsLoad", d.data_file != nullptr);
+  const auto pool = d.data_file ? initscope::image_pool(d.id) : nullptr;
+  o.set("loaded", d.data_file == nullptr || pool != nullptr);
+  o.set("file", d.data_file ? val(std::string(d.data_file)) : val::null());
+  if (!d.data_file) o.set("maxSamples", kMaxSamples);
+  else o.set("maxSamples", pool ? val(std::min(pool->count, kMaxSamples)) : val::null());
+  return o;
+}
+}  // namespace
+
 val datasets() {
   val out = val::array();
-  for (const auto& d : initscope::dataset_infos()) {
-    val o = val::object();
-    o.set("id", std::string(d.name));
-    o.set("label", std::string(d.label));
-    o.set("inputDim", d.input_dim);
-    o.set("classes", d.classes);
-    out.call<void>("push", o);
-  }
+  for (const auto& d : initscope::dataset_infos()) out.call<void>("push", dataset_to_js(d));
   return out;
 }
 
@@ -445,6 +459,23 @@ val sample_init(val options) {
     const initscope::Matrix w =
         initscope::init_weights(c.init, std::size_t(fan_out), std::size_t(fan_in), c, rng);
     return copy_out(w.data(), w.size());
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// engine.loadDataset
+
+val load_dataset(val id, val bytes) {
+  return guarded([&] {
+    const initscope::DatasetKind kind =
+        initscope::parse_dataset(read_enum(enum_field("dataset", dataset_ids()), id));
+    if (!bytes.instanceof(val::global("Uint8Array")))
+      type_error("bytes", bytes, "a Uint8Array (the bytes of the dataset's file)");
+    const std::vector<uint8_t> data = emscripten::convertJSArrayToNumberVector<uint8_t>(bytes);
+    auto pool = std::make_shared<const initscope::ImagePool>(
+        initscope::parse_image_pool(data.data(), data.size()));
+    initscope::register_image_pool(kind, std::move(pool));
+    return dataset_to_js(initscope::dataset_info(kind));
   });
 }
 

@@ -23,7 +23,9 @@ namespace js {
 
 using emscripten::val;
 
-// Lists for the UI: [{ id, label, formula }], ['relu', ...], [{ id, label, inputDim, classes }].
+// Lists for the UI: [{ id, label, formula }], ['relu', ...], and the datasets
+// [{ id, label, inputDim, classes, needsLoad, loaded, file, maxSamples }] (needsLoad: read from
+// `file`, which load_dataset must register first; maxSamples: null until it is loaded).
 val initializers();
 val activations();
 val datasets();
@@ -39,6 +41,11 @@ val sample_field_table();
 
 // Float32Array [fanOut][fanIn] from Rng(seed, stream::kSample) and init_weights(), or an Error.
 val sample_init(val options);
+
+// Parses the bytes of a dataset's file (a Uint8Array) and registers them for every later run;
+// returns the dataset's datasets() entry, or an Error (bad id, not a file-backed dataset, not a
+// valid file).
+val load_dataset(val id, val bytes);
 
 // Bytes of linear memory (grows, never shrinks) and bytes currently malloc'd (what a leak moves).
 double heap_bytes();

@@ -18,6 +18,7 @@ EMSCRIPTEN_BINDINGS(initscope) {
   function("configFields", &js::config_field_table);
   function("sampleFields", &js::sample_field_table);
   function("sampleInit", &js::sample_init);
+  function("loadDataset", &js::load_dataset);
   function("heapBytes", &js::heap_bytes);
   function("heapUsedBytes", &js::heap_used_bytes);
   function("createRun", &js::create_run);

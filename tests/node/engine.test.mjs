@@ -97,13 +97,16 @@ describe('lists', () => {
 
   test('datasets(): ids with their default input dimension and classes', () => {
     const list = engine.datasets();
-    assert.deepEqual(list.map((d) => d.id), ['spiral', 'circles', 'xor', 'gaussians', 'moons', 'gaussian_nd']);
+    assert.deepEqual(list.map((d) => d.id),
+      ['spiral', 'circles', 'xor', 'gaussians', 'moons', 'gaussian_nd', 'fashion_mnist']);
     for (const d of list) {
       assert.ok(Number.isInteger(d.inputDim) && Number.isInteger(d.classes), d.id);
       assert.ok(d.label.length > 0);
     }
     assert.equal(list.find((d) => d.id === 'gaussian_nd').inputDim, 64);
     assert.equal(list.find((d) => d.id === 'spiral').inputDim, 2);
+    // Read from a file: loadDataset first (tests/node/fashion.test.mjs).
+    assert.deepEqual(list.filter((d) => d.needsLoad).map((d) => d.id), ['fashion_mnist']);
   });
 
   test('optimizers(), losses(), limits(), defaultConfig(), configFields()', () => {

@@ -8,6 +8,9 @@
 //   const run = engine.createRun({ dataset: 'spiral', hidden: [64, 64, 64], init: 'he_normal' });
 //   run.step(100); run.evaluate(); run.layerStats(); run.dispose();
 //
+// Datasets read from a file (fashion_mnist; datasets() marks them needsLoad) are fetched on
+// demand: `await engine.loadDataset('fashion_mnist')` before createRun with them.
+//
 // Lifetimes: a Run owns one C++ object on the wasm heap; run.dispose() frees it (idempotent).
 // A Run that is garbage-collected undisposed is freed by a FinalizationRegistry as a safety net,
 // but only dispose() frees it at a known time.
@@ -15,7 +18,7 @@
 // Errors: the wasm functions RETURN a JS Error instead of throwing through C++ frames (see
 // wasm/adapters.hpp); unwrap() throws it here. After an error the engine keeps working.
 
-import { checkFields, checkInt } from './validate.js';
+import { checkFields, checkInt, configError } from './validate.js';
 
 const INT_MAX = 2147483647;
 
@@ -27,6 +30,11 @@ const isNode = typeof process === 'object' && process !== null &&
 //   deployed site: dist/js/engine.js  -> dist/wasm/initscope.mjs   (scripts/build-web.mjs copies it)
 //   the repository: web/js/engine.js  -> build/wasm/initscope.mjs  (scripts/build-wasm.sh)
 const MODULE_CANDIDATES = ['../wasm/initscope.mjs', '../../build/wasm/initscope.mjs'];
+// Where a dataset's file (datasets()[i].file) lives, the same way round:
+//   deployed site: dist/data/<file>        (scripts/build-web.mjs copies it)
+//   the repository: build/data/<file>      (scripts/prepare-data.mjs writes it)
+// The browser only ever asks for the first (its own origin, no probing by 404s).
+const DATA_CANDIDATES = ['../data/', '../../build/data/'];
 
 function unwrap(result) {
   if (result instanceof Error) throw result;
@@ -43,6 +51,25 @@ async function fileExists(url) {
   } catch {
     return false;
   }
+}
+
+// The default URL of a dataset's file: in Node the first candidate that exists on disk.
+async function dataUrl(file) {
+  const urls = DATA_CANDIDATES.map((dir) => new URL(dir + file, import.meta.url));
+  if (!isNode) return urls[0];
+  for (const url of urls) if (await fileExists(url)) return url;
+  throw new Error(`initscope: cannot find ${file}; tried ${urls.map((u) => u.href).join(', ')}. ` +
+    'Make it with `node scripts/prepare-data.mjs` (npm test / npm start do), or pass ' +
+    'loadDataset(id, { url }) or { bytes }.');
+}
+
+function asBytes(bytes) {
+  if (bytes instanceof Uint8Array) return bytes;
+  if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
+  if (ArrayBuffer.isView(bytes)) {
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  throw configError('bytes', bytes, "a Uint8Array or ArrayBuffer (the bytes of the dataset's file)");
 }
 
 async function importFactory(options) {
@@ -69,9 +96,9 @@ async function importFactory(options) {
     'Build it with `bash scripts/build-wasm.sh` (or pass loadEngine({ moduleUrl, wasmUrl })).');
 }
 
-// TOOLCHAIN trap 3: in Node the generated loader would fetch() a file path and fail, so read the
-// bytes ourselves and hand them over as wasmBinary.
-async function readWasm(url) {
+// The bytes at a URL: a file read in Node, else fetch(). TOOLCHAIN trap 3: in Node the generated
+// loader would fetch() a file path and fail, so the .wasm is read here and passed as wasmBinary.
+async function readBytes(url) {
   if (url.protocol === 'file:') {
     const { readFile } = await import('node:fs/promises');
     const { fileURLToPath } = await import('node:url');
@@ -164,6 +191,7 @@ class Engine {
   #sampleFields;
   #aborted;
   #live = 0;
+  #loads = new Map();  // dataset id -> the promise of its default load (loadDataset is idempotent)
   // Safety net for a Run dropped without dispose(): frees its C++ object when the Run is
   // garbage-collected (at a time nobody controls; dispose() is the real API).
   #leaked = typeof FinalizationRegistry === 'function'
@@ -199,8 +227,58 @@ class Engine {
   initializers() { return this.#m.initializers(); }
   /** ['relu', 'leaky_relu', ...] */
   activations() { return this.#m.activations(); }
-  /** [{ id, label, inputDim, classes }] */
+  /**
+   * [{ id, label, inputDim, classes, needsLoad, loaded, file, maxSamples }]. needsLoad: the data
+   * comes from `file` and loadDataset(id) must finish before createRun with it; loaded: it has;
+   * maxSamples: the most samples a run may draw (null until loaded).
+   */
   datasets() { return this.#m.datasets(); }
+
+  /**
+   * Loads a dataset's file into the engine (once: later calls return the same promise), so that
+   * createRun can use it. Generated datasets need nothing and resolve at once. Resolves to the
+   * dataset's datasets() entry.
+   * options.bytes: the file's bytes (Uint8Array | ArrayBuffer); options.url: where to fetch it
+   *   (relative URLs resolve against this file). Either one loads again, replacing the data for
+   *   runs created afterwards. Default: data/<file> beside the site's js/ folder (dist/data/);
+   *   in Node also the repository's build/data/.
+   */
+  loadDataset(id, options = {}) {
+    if (options === null || typeof options !== 'object') {
+      return Promise.reject(configError('loadDataset', options, 'an object { url, bytes } or nothing'));
+    }
+    const fresh = options.bytes !== undefined || options.url !== undefined;
+    if (!fresh && this.#loads.has(id)) return this.#loads.get(id);
+    const load = this.#load(id, options);
+    this.#loads.set(id, load);
+    load.catch(() => { if (this.#loads.get(id) === load) this.#loads.delete(id); });  // retry later
+    return load;
+  }
+
+  async #load(id, { bytes, url }) {
+    this.#checkAlive();
+    const info = this.datasets().find((d) => d.id === id);
+    if (!info) {  // throws the unknown-id message of createRun
+      checkFields({ dataset: id }, this.#configFields.filter((f) => f.name === 'dataset'), 'config');
+    }
+    if (!info.needsLoad) return info;
+    if (bytes === undefined) {
+      const from = url !== undefined
+        ? new URL(String(url), import.meta.url)
+        : await dataUrl(info.file);
+      try {
+        bytes = await readBytes(from);
+      } catch (e) {
+        const reason = String(e && e.message ? e.message : e).replace(/^initscope: /, '');
+        throw new Error(`initscope: cannot load the data of ${id}: ${reason} (the site serves ` +
+          `data/${info.file}: scripts/prepare-data.mjs makes it, scripts/build-web.mjs copies it)`);
+      }
+    }
+    const data = asBytes(bytes);
+    this.#checkAlive();
+    return unwrap(this.#m.loadDataset(id, data));
+  }
+
   optimizers() { return this.#m.optimizers(); }
   losses() { return this.#m.losses(); }
   /** The core's caps: { maxDepth, maxWidth, maxParameters, maxActivations, ... }. */
@@ -272,7 +350,7 @@ export async function loadEngine(options = {}) {
   if (options.print) moduleOptions.print = options.print;
   if (options.printErr) moduleOptions.printErr = options.printErr;
   if (options.wasmBinary) moduleOptions.wasmBinary = options.wasmBinary;
-  else if (isNode) moduleOptions.wasmBinary = await readWasm(wasmUrl);
+  else if (isNode) moduleOptions.wasmBinary = await readBytes(wasmUrl);
   const module = await factory(moduleOptions);
   return new Engine(module, abortState);
 }
