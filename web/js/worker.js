@@ -50,17 +50,19 @@ function post(type, body) {
 
 function waitForSlot() {
   return new Promise((resolve) => {
+    let timer = 0;
     const check = () => {
+      clearTimeout(timer);
       const due = lastPost + FRAME_MS - performance.now();
       if (inFlight < MAX_IN_FLIGHT && due <= 0) {
         wake = null;
         resolve();
-      } else {
-        wake = check;
-        // A timer always, even when waiting for an ack: it also yields to the message queue,
-        // which is how pause and reset get in between ticks.
-        setTimeout(check, Math.max(due, inFlight < MAX_IN_FLIGHT ? 0 : FRAME_MS));
+        return;
       }
+      wake = check;
+      // A timer always, even when waiting for an ack: it also yields to the message queue,
+      // which is how pause and reset get in between ticks.
+      timer = setTimeout(check, Math.max(due, inFlight < MAX_IN_FLIGHT ? 0 : FRAME_MS));
     };
     check();
   });
