@@ -3,7 +3,7 @@
 // and buttons. It draws at most once per animation frame and acks each snapshot after drawing
 // it, which is what paces the worker (see worker.js).
 
-import { DEFAULTS, VIEW_PARTS, parseHash, toHash, runConfig, sameRuns, validateState } from './state.js';
+import { DEFAULTS, parseHash, toHash, runConfig, sameRuns, validateState } from './state.js';
 import { Controls } from './controls.js';
 import { presetById } from './presets.js';
 import { applyEmbedMode, setupEmbedDialog } from './embed.js';
@@ -366,8 +366,6 @@ Object.defineProperty(window, 'initscope', {
     get gen() { return gen; },
     get cursor() { return model.cursor; },
     get draws() { return draws; },
-    get limits() { return catalog && { ...catalog.limits }; },
-    get viewParts() { return VIEW_PARTS.slice(); },
     runs() {
       return model.runs.map((r, i) => ({
         init: r.init, label: r.label, color: r.color, diverged: r.diverged,
