@@ -42,8 +42,8 @@ using namespace initscope;
 
 constexpr const char* kVersion = "0.1.0";  // keep equal to project(... VERSION) in CMakeLists.txt
 
-// Not format_number(): it prints 10 as "1e+01" (see the report); to_chars prints "10".
-std::string num(double v) { return cli::format_double(v); }
+// Numbers in messages read as in the core's and the engine's messages.
+std::string num(double v) { return format_number(v); }
 std::string int_range(int64_t lo, int64_t hi) {  // the core's wording for integer ranges
   return "an integer in " + std::to_string(lo) + ".." + std::to_string(hi);
 }
