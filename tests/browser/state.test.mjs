@@ -193,6 +193,29 @@ test('an image dataset is fetched on demand from the site itself', async () => {
   await page.context().close();
 });
 
+test('a config only the engine can refuse is reported at its control and the page goes back', async () => {
+  // Fashion-MNIST holds 6,000 images, which the page learns only once the file is loaded.
+  const page = await openPage(browser, server.origin);
+  await load(page, server.url, '#dataset=fashion_mnist&samples=10000&hidden=16x2');
+  assert.match(await page.textContent('#notice-list'), /invalid samples = 10000: expected an integer in 10\.\.6000/);
+  assert.deepEqual(await page.evaluate(() => window.initscope.state.dataset), 'spiral', 'the defaults instead');
+
+  await page.click('.advanced > summary');
+  await setText(page, 'c-samples', '8000');
+  await page.waitForFunction(() => window.initscope.ready && window.initscope.state.samples === 8000);
+  const before = await page.evaluate(() => ({ state: window.initscope.state, gen: window.initscope.gen }));
+  await page.selectOption('#c-dataset', 'fashion_mnist');
+  await page.waitForFunction(() => /6000/.test(document.getElementById('e-samples').textContent));
+  assert.deepEqual(await page.evaluate(() => window.initscope.state), before.state, 'back to the runs that exist');
+  assert.equal(await page.evaluate(() => window.initscope.gen), before.gen);
+  assert.equal(await page.getAttribute('#c-samples', 'aria-invalid'), 'true');
+  assert.ok(await page.isVisible('#e-samples'));
+  await page.click('#b-step');
+  await page.waitForFunction(() => Number(document.body.dataset.step) > 0);
+  assert.deepEqual(page.problems.pageErrors, []);
+  await page.context().close();
+});
+
 test('embed mode shows only the chosen parts; <initscope-lab> works from another origin', async () => {
   const page = await openPage(browser, server.origin);
   await load(page, server.url, '#inits=he_normal,zeros&hidden=16x4&embed=loss,variance');

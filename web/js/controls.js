@@ -142,6 +142,9 @@ export class Controls {
       for (let i = 0; i < MAX_RUNS; i++) $(`c-init-${i}`).toggleAttribute('aria-invalid', !!message);
     } else if (input) {
       if (message) {
+        // A message inside the closed "More settings" would be invisible.
+        const more = input.closest('details');
+        if (more) more.open = true;
         input.setAttribute('aria-invalid', 'true');
         input.setAttribute('aria-describedby', `e-${field}`);
       } else {

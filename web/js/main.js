@@ -218,13 +218,18 @@ const handlers = {
   error(msg) {
     notify(msg.message);
     if (msg.gen === gen && good && good.gen !== gen) {
-      // The engine refused a config the page thought valid. The worker kept the runs it had:
-      // go back to their state and generation.
+      // The engine refused a config the page thought valid (e.g. more samples than a data
+      // file holds). The worker kept the runs it had: go back to their state and generation.
       state = good.state;
       gen = good.gen;
       ready = true;
       writeHash();
       controls.render(state, runColors(state.inits));
+    } else if (msg.gen === gen && !good && !sameRuns(state, DEFAULTS)) {
+      // Refused on the very first load (a link): start from the defaults instead.
+      notify('using the default experiment instead');
+      apply(validateState({ ...DEFAULTS, embed: state.embed }, catalog));
+      return;
     }
     if (/^invalid /.test(msg.message)) controls?.showFieldError(msg.message);
   },
