@@ -17,14 +17,16 @@ namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Blocking (Goto & van de Geijn, "Anatomy of high-performance matrix multiplication", 2008; the
-// BLIS loop order): B is packed in KC x NC blocks, A in MC x KC blocks, both cut into micro-panels
-// that the micro-kernel reads contiguously. An MR x NR tile of C stays in registers for KC steps.
+// BLIS loop order): B is packed in KC x NC blocks cut into NR-wide micro-panels that the
+// micro-kernel reads contiguously. A is read in place when its rows are contiguous along k (nt,
+// nn: four sequential streams, and no packing pass, which cost ~9% of a 64-wide MLP step); A^T
+// (tn) is packed in MC x KC blocks of MR-wide panels. An MR x NR tile of C stays in registers.
 //   MR x NR = 4 x 8: 8 accumulators + 2 b vectors + 1 broadcast = 11 of the 16 SIMD registers
 //   (x86 xmm0-15, which is also what V8 gives wasm SIMD128 on x64). Per k: 2 vector loads and
 //   4 broadcast loads feed 8 multiplies and 8 adds. Measured against 6x8, 8x8, 4x12 and 3x16:
 //   4x8 is the fastest in wasm (V8 allocates registers best with room to spare; 6x8 was 10-15%
 //   slower) and as fast as any natively; widths of 64 and 256 also tile it without edges.
-//   KC = 256: a B micro-panel (KC x NR floats, 8 KiB) stays in L1 while A micro-panels stream.
+//   KC = 256: a B micro-panel (KC x NR floats, 8 KiB) stays in L1 while A streams past it.
 //   MC x KC (128 KiB) and KC x NC (1 MiB) blocks stay in L2.
 // Splitting k into KC blocks keeps each element's sum in order: block p > 0 continues from the
 // value block p - 1 stored in C.
@@ -40,19 +42,23 @@ inline v4 load4(const float* p) { return *reinterpret_cast<const v4u*>(p); }
 inline void store4(float* p, v4 v) { *reinterpret_cast<v4u*>(p) = v; }
 inline v4 splat4(float x) { return v4{x, x, x, x}; }
 
-// C[MR][NR] (+)= a . b over kc steps; a = packed [kc][MR], b = packed [kc][NR]; row stride ldc.
-void micro_kernel(std::size_t kc, const float* a, const float* b, float* c, std::size_t ldc,
-                  bool accumulate) {
+// C[MR][NR] (+)= a . b over kc steps. Row r of a is read in place: a(r, k) = a[r][k * ks]
+// (rows of A, or columns of A^T); b is a packed panel [kc][NR]. Row stride of C: ldc.
+void micro_kernel(std::size_t kc, const float* const* a, std::size_t ks, const float* b, float* c,
+                  std::size_t ldc, bool accumulate) {
   constexpr std::size_t NV = kNR / 4;
   v4 acc[kMR][NV];
   for (std::size_t r = 0; r < kMR; ++r)
     for (std::size_t v = 0; v < NV; ++v) acc[r][v] = accumulate ? load4(c + r * ldc + 4 * v) : v4{};
-  for (std::size_t k = 0; k < kc; ++k, a += kMR, b += kNR) {
+  const float* ar[kMR];
+  for (std::size_t r = 0; r < kMR; ++r) ar[r] = a[r];
+  for (std::size_t k = 0; k < kc; ++k, b += kNR) {
     v4 bv[NV];
     for (std::size_t v = 0; v < NV; ++v) bv[v] = load4(b + 4 * v);
     for (std::size_t r = 0; r < kMR; ++r) {
-      const v4 ar = splat4(a[r]);
-      for (std::size_t v = 0; v < NV; ++v) acc[r][v] += ar * bv[v];
+      const v4 s = splat4(*ar[r]);
+      ar[r] += ks;
+      for (std::size_t v = 0; v < NV; ++v) acc[r][v] += s * bv[v];
     }
   }
   for (std::size_t r = 0; r < kMR; ++r)
@@ -104,20 +110,27 @@ void blocked(std::size_t M, std::size_t N, std::size_t K, View a, View bt, float
       pack<kNR>(bt, jc, nc, pc, kc, pb.data());
       for (std::size_t ic = 0; ic < M; ic += kMC) {
         const std::size_t mc = std::min(kMC, M - ic);
-        pack<kMR>(a, ic, mc, pc, kc, pa.data());
+        // Rows of A (ks == 1) are read in place; columns of A^T are packed into [k][MR] panels.
+        const bool packed = a.ks != 1;
+        if (packed) pack<kMR>(a, ic, mc, pc, kc, pa.data());
+        const std::size_t ks = packed ? kMR : 1;
         for (std::size_t jr = 0; jr < nc; jr += kNR) {
           const std::size_t nr = std::min(kNR, nc - jr);
           const float* b = pb.data() + jr * kc;
           for (std::size_t ir = 0; ir < mc; ir += kMR) {
             const std::size_t mr = std::min(kMR, mc - ir);
-            const float* ap = pa.data() + ir * kc;
+            // In place, rows past M repeat the last row: read, computed, never stored.
+            const float* rows[kMR];
+            for (std::size_t r = 0; r < kMR; ++r)
+              rows[r] = packed ? pa.data() + ir * kc + r
+                               : a.p + (ic + ir + std::min(r, mr - 1)) * a.rs + pc;
             float* c = C + (ic + ir) * N + jc + jr;
             if (mr == kMR && nr == kNR) {
-              micro_kernel(kc, ap, b, c, N, acc);
+              micro_kernel(kc, rows, ks, b, c, N, acc);
             } else {  // edge tile: through a full-size buffer
               for (std::size_t r = 0; r < mr; ++r)
                 for (std::size_t j = 0; j < nr; ++j) edge[r * kNR + j] = acc ? c[r * N + j] : 0.0f;
-              micro_kernel(kc, ap, b, edge, kNR, true);
+              micro_kernel(kc, rows, ks, b, edge, kNR, true);
               for (std::size_t r = 0; r < mr; ++r)
                 for (std::size_t j = 0; j < nr; ++j) c[r * N + j] = edge[r * kNR + j];
             }
