@@ -195,11 +195,15 @@ test('an image dataset is fetched on demand from the site itself', async () => {
 
 test('a config only the engine can refuse is reported at its control and the page goes back', async () => {
   // Fashion-MNIST holds 6,000 images, which the page learns only once the file is loaded.
-  const page = await openPage(browser, server.origin);
-  await load(page, server.url, '#dataset=fashion_mnist&samples=10000&hidden=16x2');
-  assert.match(await page.textContent('#notice-list'), /invalid samples = 10000: expected an integer in 10\.\.6000/);
-  assert.deepEqual(await page.evaluate(() => window.initscope.state.dataset), 'spiral', 'the defaults instead');
+  const first = await openPage(browser, server.origin);
+  await load(first, server.url, '#dataset=fashion_mnist&samples=10000&hidden=16x2');
+  assert.match(await first.textContent('#notice-list'), /invalid samples = 10000: expected an integer in 10\.\.6000/);
+  assert.equal(await first.evaluate(() => window.initscope.state.dataset), 'spiral', 'the defaults instead');
+  assert.deepEqual(first.problems.pageErrors, []);
+  await first.context().close();
 
+  const page = await openPage(browser, server.origin);
+  await load(page, server.url);
   await page.click('.advanced > summary');
   await setText(page, 'c-samples', '8000');
   await page.waitForFunction(() => window.initscope.ready && window.initscope.state.samples === 8000);
@@ -212,6 +216,16 @@ test('a config only the engine can refuse is reported at its control and the pag
   assert.ok(await page.isVisible('#e-samples'));
   await page.click('#b-step');
   await page.waitForFunction(() => Number(document.body.dataset.step) > 0);
+
+  // Once the file has been loaded the page knows its size and refuses at the control itself.
+  await setText(page, 'c-samples', '1000');
+  await page.waitForFunction(() => window.initscope.ready && window.initscope.state.samples === 1000);
+  await page.selectOption('#c-dataset', 'fashion_mnist');
+  await page.waitForFunction(() => window.initscope.ready && window.initscope.state.dataset === 'fashion_mnist');
+  const gen = await page.evaluate(() => window.initscope.gen);
+  await setText(page, 'c-samples', '7000');
+  assert.match(await page.textContent('#e-samples'), /invalid samples = "7000": expected an integer in 10\.\.6000/);
+  assert.equal(await page.evaluate(() => window.initscope.gen), gen, 'nothing was sent to the engine');
   assert.deepEqual(page.problems.pageErrors, []);
   await page.context().close();
 });

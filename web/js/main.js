@@ -175,6 +175,7 @@ const handlers = {
     unacked++;
     if (msg.gen !== gen) return ack();
     good = { state, gen };
+    catalog.datasets = msg.datasets;
     model.dataset = msg.dataset;
     model.activation = state.activation;
     model.hidden = state.hidden.slice();

@@ -8,7 +8,7 @@
 //
 // Messages in:  configure {gen, configs, gridRes} | play | pause | step | speed {stepsPerTick} | ack
 // Messages out: ready {catalog} | fatal {message} | loading {gen, label}
-//               | configured {gen, dataset, snapshot}
+//               | configured {gen, dataset, datasets, snapshot}
 //               | snapshot {gen, snapshot} | playing {playing} | error {gen, message}
 // `gen` numbers a set of runs: the page drops anything from a set it has replaced.
 
@@ -152,7 +152,8 @@ async function configure(msg) {
   const data = runs[0].run.dataset();
   twoD = data.inputDim === 2;
   inFlight = 0;
-  post('configured', { gen, dataset: data, snapshot: snapshot(true) });
+  // datasets: a loaded file now knows its sample count (catalog maxSamples).
+  post('configured', { gen, dataset: data, datasets: engine.datasets(), snapshot: snapshot(true) });
 }
 
 const handlers = {
