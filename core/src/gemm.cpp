@@ -65,6 +65,19 @@ void micro_kernel(std::size_t kc, const float* const* a, std::size_t ks, const f
     for (std::size_t v = 0; v < NV; ++v) store4(c + r * ldc + 4 * v, acc[r][v]);
 }
 
+// dst[j][i] = src[i][j] for a 4 x 4 block; row strides ls (src) and ld (dst).
+inline void transpose4(const float* src, std::size_t ls, float* dst, std::size_t ld) {
+  const v4 r0 = load4(src), r1 = load4(src + ls), r2 = load4(src + 2 * ls), r3 = load4(src + 3 * ls);
+  const v4 t0 = __builtin_shufflevector(r0, r1, 0, 4, 1, 5);  // r0[0] r1[0] r0[1] r1[1]
+  const v4 t1 = __builtin_shufflevector(r0, r1, 2, 6, 3, 7);  // r0[2] r1[2] r0[3] r1[3]
+  const v4 t2 = __builtin_shufflevector(r2, r3, 0, 4, 1, 5);
+  const v4 t3 = __builtin_shufflevector(r2, r3, 2, 6, 3, 7);
+  store4(dst, __builtin_shufflevector(t0, t2, 0, 1, 4, 5));           // column 0
+  store4(dst + ld, __builtin_shufflevector(t0, t2, 2, 3, 6, 7));      // column 1
+  store4(dst + 2 * ld, __builtin_shufflevector(t1, t3, 0, 1, 4, 5));  // column 2
+  store4(dst + 3 * ld, __builtin_shufflevector(t1, t3, 2, 3, 6, 7));  // column 3
+}
+
 // A strided view of a matrix: element (r, k) = p[r * rs + k * ks].
 struct View {
   const float* p;
@@ -82,6 +95,13 @@ void pack(View v, std::size_t r0, std::size_t rows, std::size_t k0, std::size_t 
     if (v.rs == 1 && n == R) {  // R contiguous floats per k: a straight copy
       for (std::size_t k = 0; k < kc; ++k)
         for (std::size_t r = 0; r < R; ++r) dst[k * R + r] = src[k * v.ks + r];
+    } else if (v.ks == 1 && n == R && R % 4 == 0) {  // rows along k: 4 x 4 block transposes
+      std::size_t k = 0;
+      for (; k + 4 <= kc; k += 4)
+        for (std::size_t r = 0; r < R; r += 4)
+          transpose4(src + r * v.rs + k, v.rs, dst + k * R + r, R);
+      for (; k < kc; ++k)
+        for (std::size_t r = 0; r < R; ++r) dst[k * R + r] = src[r * v.rs + k];
     } else {  // row by row, each row read along k
       for (std::size_t r = 0; r < n; ++r)
         for (std::size_t k = 0; k < kc; ++k) dst[k * R + r] = src[r * v.rs + k * v.ks];
