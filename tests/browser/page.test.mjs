@@ -135,7 +135,7 @@ test('reset restores exactly the same initial weights; new seed does not', async
   const again = await page.evaluate(() => window.initscope.records(0));
   assert.equal(again.length, 1);
   assert.deepEqual(again[0], first);
-  assert.equal(await page.textContent('#step-counter'), 'step 0');
+  await page.waitForFunction(() => document.getElementById('step-counter').textContent === 'step 0');
 
   const seed = await page.evaluate(() => window.initscope.state.seed);
   await page.click('#b-newseed');
