@@ -34,7 +34,9 @@ if (missing.length) {
 }
 
 rmSync(dist, { recursive: true, force: true });
-cpSync(join(root, 'web'), dist, { recursive: true });
+// The views demo (synthetic data, for developing the charts) is not part of the site.
+const devOnly = /views-demo\.(html|js)$/;
+cpSync(join(root, 'web'), dist, { recursive: true, filter: (src) => !devOnly.test(src) });
 for (const { from, to } of inputs) {
   if (!to) continue;
   mkdirSync(dirname(join(dist, to)), { recursive: true });
