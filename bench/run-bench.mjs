@@ -17,13 +17,13 @@
 // A "same work" check trains one full-batch step on both sides from the same weights and
 // compares the losses.
 //
-// Usage: node bench/run-bench.mjs [--native PATH|none] [--gemm-wasm DIR|none] [--window S]
-//        [--windows N] [--only S,L,D,gemm] [--tfjs wasm,wasm-autodiff,cpu] [--out FILE]
+// Usage: node bench/run-bench.mjs [--native PATH|none] [--gemm-wasm DIR|none] [--engine DIR]
+//        [--window S] [--windows N] [--only S,L,D,gemm] [--tfjs wasm,wasm-autodiff,cpu] [--out FILE]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -43,6 +43,7 @@ function option(name, fallback) {
 const opts = {
   native: option('--native', join(root, 'build/native/bin/initscope_bench')),
   gemmWasm: option('--gemm-wasm', join(root, 'build/bench-wasm')),
+  engine: option('--engine', ''),  // a directory with another build's initscope.{mjs,wasm}
   window: Number(option('--window', '0.3')),
   windows: Number(option('--windows', '5')),
   only: option('--only', ''),
@@ -56,7 +57,14 @@ const log = (...a) => console.error(...a);
 
 // ---------------------------------------------------------------------------------------------
 // Timing: the same scheme as bench_native.cpp. body(k) does k units; k is calibrated (and the
-// code warmed up) until one call takes >= window / 8; then `windows` windows of >= window seconds.
+// code warmed up) until one call takes >= window / 8; then `windows` windows of >= window seconds,
+// each rated by the wall clock and by this process' CPU time (user + system). The machine may be
+// shared: CPU time counts what we ran, not how long we waited for a core; on a quiet machine the
+// two agree, and the table uses CPU time.
+const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 function rates(body) {
   let k = 1;
   for (;;) {
@@ -65,20 +73,23 @@ function rates(body) {
     if (performance.now() - t0 > (opts.window * 1000) / 8 || k >= 1 << 20) break;
     k *= 2;
   }
-  const out = [];
+  const wall = [], cpu = [];
   for (let w = 0; w < opts.windows; ++w) {
     let units = 0;
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = cpuSeconds();
     let dt;
     do {
       body(k);
       units += k;
       dt = (performance.now() - t0) / 1000;
     } while (dt < opts.window);
-    out.push(units / dt);
+    wall.push(units / dt);
+    cpu.push(units / (cpuSeconds() - c0));
   }
-  return out;
+  return { wall, cpu };
 }
+const fmtRate = (s) => `${s.perSecond.toFixed(1).padStart(10)} per CPU second (wall clock ${s.perSecondWall.toFixed(1)}/s)`;
+const summary = (r) => ({ perSecond: median(r.cpu), perSecondWall: median(r.wall), windowsCpu: r.cpu, windowsWall: r.wall });
 const median = (v) => {
   const s = [...v].sort((a, b) => a - b);
   const n = s.length;
@@ -108,8 +119,8 @@ async function benchOurs(engine) {
       if (run.evaluate().diverged !== null) throw new Error(`${c.id} diverged in the wasm engine`);
     }
     run.dispose();
-    out[c.id] = { perSecond: median(r), windows: r };
-    log(`wasm   ${c.id.padEnd(2)} ${median(r).toFixed(1).padStart(10)} ${c.mode === 'stats' ? 'layerStats' : 'steps'}/s`);
+    out[c.id] = summary(r);
+    log(`wasm   ${c.id.padEnd(2)} ${fmtRate(out[c.id])} ${c.mode === 'stats' ? 'layerStats' : 'steps'}`);
   }
   return out;
 }
@@ -293,8 +304,8 @@ async function benchTf(engine, name) {
     const run = engine.createRun(engineConfig(c));
     const r = c.mode === 'stats' ? tfStats(c, run) : tfTrain(c, run);
     run.dispose();
-    out[c.id] = { perSecond: median(r), windows: r };
-    log(`tfjs-${name.padEnd(4)} ${c.id.padEnd(2)} ${median(r).toFixed(1).padStart(10)} ${c.mode === 'stats' ? 'stats' : 'steps'}/s`);
+    out[c.id] = summary(r);
+    log(`tfjs-${name.padEnd(4)} ${c.id.padEnd(2)} ${fmtRate(out[c.id])} ${c.mode === 'stats' ? 'stats' : 'steps'}`);
   }
   return out;
 }
@@ -369,7 +380,7 @@ async function benchTfMatMul(backend) {
         c.dispose();
       }
     });
-    const g = (2 * n ** 3 * Math.max(...r)) / 1e9;  // best window, as for our kernels
+    const g = (2 * n ** 3 * Math.max(...r.wall)) / 1e9;  // best window, as for our kernels
     out.push({ n, kind: 'nn', gflops: g });
     log(`tfjs-${backend.padEnd(4)} matMul ${String(n).padStart(4)}^3 ${g.toFixed(2).padStart(6)} GFLOP/s`);
     tf.dispose([a, b]);
@@ -392,7 +403,7 @@ function benchNative() {
 function table(res) {
   const fmt = (v) => (v === undefined || v === null ? '-' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
   const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : '-');
-  const lines = [];
+  const lines = [`Rates per CPU second, median of ${opts.windows} windows of >= ${opts.window} s; load average ${res.machine.loadavg.map((v) => v.toFixed(1)).join(' ')} at the start.`, ''];
   lines.push('| config | ours wasm | ours native | tfjs-wasm | tfjs-wasm autodiff-style | tfjs-cpu | ours/tfjs-wasm | ours/tfjs-cpu | wasm/native |');
   lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const c of configs) {
@@ -402,7 +413,7 @@ function table(res) {
     const unit = c.mode === 'stats' ? 'layerStats/s' : 'steps/s';
     lines.push(`| ${c.id}: ${c.label} (${unit}) | ${fmt(o)} | ${fmt(n)} | ${fmt(tw)} | ${fmt(ta)} | ${fmt(tc)} | ${ratio(o, tw)} | ${ratio(o, tc)} | ${(o && n ? (o / n).toFixed(2) : '-')} |`);
   }
-  if (res.gemmWasm || res.native?.gemm) {
+  if (res.gemmWasm || res.native?.gemm?.length) {
     lines.push('');
     lines.push('| GEMM GFLOP/s | ours wasm nt / tn / nn | ours native nt / tn / nn | tf.matMul wasm | tf.matMul cpu |');
     lines.push('|---|---:|---:|---:|---:|');
@@ -429,7 +440,9 @@ const result = {
 };
 log(`bench: ${configs.map((c) => c.id).join(', ')}; median of ${opts.windows} windows of >= ${opts.window} s each; load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
 result.native = benchNative();
-const engine = await loadEngine();
+const engine = await loadEngine(opts.engine
+  ? { moduleUrl: pathToFileURL(join(opts.engine, 'initscope.mjs')).href, wasmUrl: pathToFileURL(join(opts.engine, 'initscope.wasm')).href }
+  : {});
 result.ours = await benchOurs(engine);
 result.gemmWasm = wanted('gemm') ? await benchGemmWasm() : null;
 result.tfjs = {};
