@@ -108,7 +108,8 @@ test('every view renders the demo: coloured curves, legends, text summaries', as
   assert.match(got['v-loss'].legend, /acc \d+% \/ \d+%/, 'accuracy in the loss legend');
   assert.match(got['v-variance'].summary, /He normal: pre-activation variance [\d.]+ at layer 1/);
   assert.ok(got['v-histograms'].colored > 500, 'histogram ridges drawn');
-  assert.match(got['v-histograms'].legend, /all 11 layers/);
+  // the output layer (linear logits) is left out: the activation's bins do not fit it
+  assert.match(got['v-histograms'].legend, /all 10 hidden layers/);
   assert.equal(got['v-boundary'].canvases, 3, 'one boundary canvas per run');
   assert.ok(got['v-boundary'].colored > 2000, 'boundary heatmaps drawn');
   assert.match(got['v-badges'].text, /symmetric: all units identical/);
@@ -129,7 +130,7 @@ test('deep net, 4 runs, a diverged run and NaN/0/Infinity/negative values: no er
   const got = await inspect(page);
   assert.ok(got['v-variance'].colored > 200);
   assert.ok(got['v-loss'].colored > 200);
-  assert.match(got['v-histograms'].legend, /\(10 of 201\)/, 'deep nets subsample the histogram rows and say which');
+  assert.match(got['v-histograms'].legend, /\(10 of 200 hidden\)/, 'deep nets subsample the histogram rows and say which');
   assert.match(got['v-badges'].text, /diverged at step \d+/);
   assert.match(got['v-boundary'].text, /Orthogonal/);
   // linear loss axis, cursor inside and beyond the diverged run's records, hover readouts

@@ -63,9 +63,19 @@ export class HistogramView {
     [...this.picker.children].forEach((b, i) => b.setAttribute('aria-pressed', String(i === ai)));
   }
 
+  /**
+   * Hidden layers only: the output layer is linear (logits), so the activation's fixed bins (ReLU:
+   * [0, 3]) would pile every negative logit into the first bin and misread as "dead".
+   */
+  layerCount() {
+    const L = this.hist?.counts?.length ?? 0;
+    const hidden = this.model?.hidden;
+    return Array.isArray(hidden) && hidden.length + 1 === L ? L - 1 : L;
+  }
+
   /** Which layers get a row: all when few, else ~10 evenly spaced including first and last. */
   rows() {
-    const L = this.hist?.counts?.length ?? 0;
+    const L = this.layerCount();
     // ~10 rows, fewer when the panel is short: a row needs ~13px for its label
     const avail = this.panel.size.height - PAD.top - PAD.bottom;
     const fit = Math.max(3, Math.min(MAX_ROWS, Math.floor(avail / 13)));
@@ -92,13 +102,13 @@ export class HistogramView {
     setText(this.panel.sub, run ? `${name}${step != null ? `step ${step}` : ''}` : '');
     this.panel.sub.style.color = run && !this.picker ? runColor(run) : '';
     const items = [];
-    const L = this.hist?.counts?.length ?? 0;
+    const L = this.layerCount();
     if (run && L) {
       const rows = this.rows();
       const names = rows.map((i) => this.layerName(i));
       items.push({
         cls: 'iv-key iv-wrap', color: runColor(run),
-        label: rows.length < L ? `layers ${names.join(', ')} (${rows.length} of ${L})` : `all ${L} layers`,
+        label: rows.length < L ? `layers ${names.join(', ')} (${rows.length} of ${L} hidden)` : `all ${L} hidden layers`,
       });
       items.push({ cls: 'iv-key', label: 'rows scaled to their tallest bin' });
     } else if (run) {
