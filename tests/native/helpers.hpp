@@ -16,9 +16,33 @@
 #include <string>
 #include <vector>
 
+#include "initscope/activation.hpp"
 #include "initscope/tensor.hpp"
 
 namespace testing {
+
+using initscope::Activation;
+
+const std::vector<Activation> kAllActivations = {
+    Activation::relu,   Activation::leaky_relu, Activation::tanh, Activation::sigmoid,
+    Activation::linear, Activation::selu,       Activation::gelu};
+
+// Closed-form activation in double, written out independently of the library (reference:
+// PyTorch's nn.functional docs; gelu is the exact erf form).
+inline double act_ref(Activation act, double a, double x) {
+  using initscope::kSeluAlpha;
+  using initscope::kSeluScale;
+  switch (act) {
+    case Activation::relu: return x > 0 ? x : 0.0;
+    case Activation::leaky_relu: return x > 0 ? x : a * x;
+    case Activation::tanh: return std::tanh(x);
+    case Activation::sigmoid: return 1.0 / (1.0 + std::exp(-x));
+    case Activation::linear: return x;
+    case Activation::selu: return kSeluScale * (x > 0 ? x : kSeluAlpha * std::expm1(x));
+    case Activation::gelu: return 0.5 * x * std::erfc(-x / std::sqrt(2.0));
+  }
+  return NAN;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Sample moments, accumulated in double (two passes: the mean first, so the central moments do

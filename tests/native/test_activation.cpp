@@ -16,24 +16,8 @@ using namespace initscope;
 
 namespace {
 
-const std::vector<Activation> kAll = {Activation::relu,   Activation::leaky_relu,
-                                      Activation::tanh,   Activation::sigmoid,
-                                      Activation::linear, Activation::selu,
-                                      Activation::gelu};
+const std::vector<Activation>& kAll = testing::kAllActivations;
 
-// Closed forms (reference: PyTorch's nn.functional docs; gelu is the exact erf form).
-double closed_form(Activation act, double a, double x) {
-  switch (act) {
-    case Activation::relu: return x > 0 ? x : 0.0;
-    case Activation::leaky_relu: return x > 0 ? x : a * x;
-    case Activation::tanh: return std::tanh(x);
-    case Activation::sigmoid: return 1.0 / (1.0 + std::exp(-x));
-    case Activation::linear: return x;
-    case Activation::selu: return kSeluScale * (x > 0 ? x : kSeluAlpha * std::expm1(x));
-    case Activation::gelu: return 0.5 * x * std::erfc(-x / std::sqrt(2.0));
-  }
-  return NAN;
-}
 
 // Inputs: a grid over [-6, 6] that avoids 0 exactly (the kink is tested on its own), plus values
 // in the tails where exp/erf saturate.
@@ -65,12 +49,12 @@ TEST_CASE("activate_scalar and derivative_scalar: closed forms and their derivat
         INFO("x = " << x);
         // Closed forms in double agree to a few double ulps (different but equivalent formulas).
         CHECK(activate_scalar(act, a, x) ==
-              Approx(closed_form(act, a, x)).epsilon(1e-12).margin(1e-15));
+              Approx(testing::act_ref(act, a, x)).epsilon(1e-12).margin(1e-15));
         // Central difference of the closed form, h = 1e-5: truncation h^2 |f'''| / 6 <= 1e-10
         // (|f'''| <= 6 for every activation here away from 0) plus rounding eps_d |f| / h ~ 1e-11
         // -> 1e-8 absolute is loose by 100x yet catches any wrong derivative formula.
         const double h = 1e-5;
-        const double fd = (closed_form(act, a, x + h) - closed_form(act, a, x - h)) / (2 * h);
+        const double fd = (testing::act_ref(act, a, x + h) - testing::act_ref(act, a, x - h)) / (2 * h);
         CHECK(derivative_scalar(act, a, x) == Approx(fd).margin(1e-8));
       }
     }
@@ -192,7 +176,7 @@ TEST_CASE("post_second_moment: Gaussian integral for tanh, sigmoid, selu, gelu v
         std::vector<double> f2(n);
         const double s = std::sqrt(var);
         for (std::size_t i = 0; i < n; ++i) {
-          const double f = closed_form(act, 0.01, s * z[i]);
+          const double f = testing::act_ref(act, 0.01, s * z[i]);
           f2[i] = f * f;
         }
         const auto m = testing::moments(f2);

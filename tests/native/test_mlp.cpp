@@ -25,9 +25,8 @@ using namespace initscope;
 
 namespace {
 
-const std::vector<Activation> kAllActivations = {
-    Activation::relu, Activation::leaky_relu, Activation::tanh, Activation::sigmoid,
-    Activation::linear, Activation::selu, Activation::gelu};
+using testing::act_ref;
+using testing::kAllActivations;
 
 constexpr double kPi = 3.14159265358979323846;
 
@@ -37,19 +36,6 @@ bool has_kink(Activation a) {
   return a == Activation::relu || a == Activation::leaky_relu || a == Activation::selu;
 }
 
-// Closed-form activation in double, independent of the library (reference: PyTorch docs).
-double act_ref(Activation act, double a, double x) {
-  switch (act) {
-    case Activation::relu: return x > 0 ? x : 0.0;
-    case Activation::leaky_relu: return x > 0 ? x : a * x;
-    case Activation::tanh: return std::tanh(x);
-    case Activation::sigmoid: return 1.0 / (1.0 + std::exp(-x));
-    case Activation::linear: return x;
-    case Activation::selu: return kSeluScale * (x > 0 ? x : kSeluAlpha * std::expm1(x));
-    case Activation::gelu: return 0.5 * x * std::erfc(-x / std::sqrt(2.0));
-  }
-  return NAN;
-}
 
 // ---------------------------------------------------------------------------------------------
 // A double-precision reference MLP with the same parameters (copied from the float net).

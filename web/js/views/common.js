@@ -312,26 +312,50 @@ export function chartSize({ width, height }) {
 // per-layer profile chart (activation variance, gradient variance)
 
 /**
+ * What every uPlot-backed view shares: a Panel, one uPlot instance kept across updates (rebuilt
+ * only when `signature` changes), and the resize / reset / destroy lifecycle.
+ */
+export class UPlotView {
+  constructor(container, options, panelOptions) {
+    this.options = options;
+    this.panel = new Panel(container, { ...panelOptions, options });
+    this.panel.onResize = (size) => this.uplot?.setSize(chartSize(size));
+    this.uplot = null;
+    this.signature = '';
+    this.model = null;
+    this.hoverIdx = null;
+  }
+
+  resize() { this.panel.measure(); }
+
+  reset() {
+    this.uplot?.destroy();
+    this.uplot = null;
+    this.signature = '';
+  }
+
+  destroy() {
+    this.uplot?.destroy();
+    this.uplot = null;
+    this.panel.destroy();
+  }
+}
+
+/**
  * Plots, for every run, one per-layer quantity (`field` of the selected record's layerStats)
  * against layer index on a log y axis, optionally with `theoryField` dashed in the same colour.
  * Values that are exactly 0 cannot sit on a log axis: they are drawn as ▼ on the floor, because
  * "exactly zero" (zero init) is itself the lesson. NaN, ±Infinity and negatives are gaps.
  */
-export class LayerProfileChart {
+export class LayerProfileChart extends UPlotView {
   constructor(container, options, cfg) {
+    super(container, options, { kind: cfg.kind, title: cfg.title });
     this.cfg = cfg;
-    this.options = options;
-    this.panel = new Panel(container, { kind: cfg.kind, title: cfg.title, options });
-    this.panel.onResize = (size) => this.uplot?.setSize(chartSize(size));
-    this.uplot = null;
-    this.signature = '';
-    this.model = null;
     this.data = null;
     this.raw = [];       // per run: the unsanitised value array (for ▼ markers and the readout)
     this.theory = [];
     this.layers = 0;
     this.yMin = NaN; this.yMax = NaN;
-    this.hoverIdx = null;
   }
 
   update(model) {
@@ -509,20 +533,6 @@ export class LayerProfileChart {
       return `${runLabel(run)}${run.diverged != null ? ` (diverged at step ${run.diverged})` : ''}: ${this.cfg.quantity} ${vals.join(', ')}`;
     });
     return `${this.cfg.title}${step != null ? ` at step ${step}` : ''}. ${text.join('. ')}.`;
-  }
-
-  resize() { this.panel.measure(); }
-
-  reset() {
-    this.uplot?.destroy();
-    this.uplot = null;
-    this.signature = '';
-  }
-
-  destroy() {
-    this.uplot?.destroy();
-    this.uplot = null;
-    this.panel.destroy();
   }
 }
 

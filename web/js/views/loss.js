@@ -5,21 +5,15 @@
 
 import uPlot from '../../vendor/uPlot.esm.js';
 import {
-  Panel, baseOptions, chartSize, xAxis, yAxis, runColor, runLabel, recordAt, cursorStep,
+  UPlotView, baseOptions, chartSize, xAxis, yAxis, runColor, runLabel, recordAt, cursorStep,
   logSafe, linSafe, logRange, logSplits, formatLogTick, formatValue, formatPercent, setText,
 } from './common.js';
 
-export class LossView {
+export class LossView extends UPlotView {
   constructor(container, options = {}) {
-    this.options = options;
-    this.panel = new Panel(container, { kind: 'loss', title: 'Loss', options });
-    this.panel.onResize = (size) => this.uplot?.setSize(chartSize(size));
-    this.uplot = null;
-    this.signature = '';
-    this.model = null;
+    super(container, options, { kind: 'loss', title: 'Loss' });
     this.steps = [];
     this.yRange = [0, 1];
-    this.hoverIdx = null;
   }
 
   update(model) {
@@ -201,20 +195,6 @@ export class LossView {
       return s;
     });
     return `Loss curves${step != null ? ` at step ${step}` : ''}${this.logY ? ' (log scale)' : ''}. ${parts.join('. ')}.`;
-  }
-
-  resize() { this.panel.measure(); }
-
-  reset() {
-    this.uplot?.destroy();
-    this.uplot = null;
-    this.signature = '';
-  }
-
-  destroy() {
-    this.uplot?.destroy();
-    this.uplot = null;
-    this.panel.destroy();
   }
 }
 
