@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { variance } from './helpers.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = process.env.INITSCOPE_BIN ?? path.join(root, 'build/native/bin/initscope');
@@ -36,15 +37,6 @@ const statKeys = [
   'weightVar', 'theoryVar',
 ];
 
-// Population variance in double of float32 values as the core computes weightVar.
-function variance(values) {
-  let mean = 0;
-  for (const v of values) mean += v;
-  mean /= values.length;
-  let m2 = 0;
-  for (const v of values) m2 += (v - mean) ** 2;
-  return m2 / values.length;
-}
 
 test('--help, <command> --help and --version exit 0 and describe every flag', () => {
   const top = cli('--help');

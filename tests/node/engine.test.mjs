@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { loadEngine, assertConfigError, root } from './helpers.mjs';
+import { loadEngine, assertConfigError, root, variance } from './helpers.mjs';
 
 // Small and fast: 100 training rows, 3 hidden layers of 16.
 const SMALL = { samples: 200, hidden: [16, 16, 16], batchSize: 20 };
@@ -25,14 +25,6 @@ function stillWorks() {
   run.dispose();
 }
 
-function variance(values) {
-  let mean = 0;
-  for (const v of values) mean += v;
-  mean /= values.length;
-  let m2 = 0;
-  for (const v of values) m2 += (v - mean) ** 2;
-  return m2 / values.length;
-}
 
 // ---------------------------------------------------------------------------------------------
 describe('loading', () => {

@@ -10,6 +10,16 @@ export { formatValue } from '../../web/js/validate.js';
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const bin = process.env.INITSCOPE_BIN ?? path.join(root, 'build/native/bin/initscope');
 
+// Population variance in double of float32 values, as the core computes weightVar.
+export function variance(values) {
+  let mean = 0;
+  for (const v of values) mean += v;
+  mean /= values.length;
+  let m2 = 0;
+  for (const v of values) m2 += (v - mean) ** 2;
+  return m2 / values.length;
+}
+
 // Runs the native CLI and parses its JSON output.
 export function cliJson(...args) {
   const r = spawnSync(bin, args, { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
