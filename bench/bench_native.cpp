@@ -126,6 +126,25 @@ std::vector<BenchConfig> load_configs(const std::string& path) {
   return out;
 }
 
+// The core clock while busy, from a chain of dependent 64-bit multiplies (latency 3 cycles on every
+// x86-64 core since Nehalem / Zen): the peak's other factor (bench/README.md). 0 off x86-64.
+double cpu_ghz() {
+#if defined(__x86_64__)
+  double best = 0;
+  for (int rep = 0; rep < 5; ++rep) {
+    long x = 3;
+    const long n = 20000000;
+    auto t0 = clock_type::now();
+    for (long i = 0; i < n; ++i)
+      asm volatile("imul %0, %0\n\timul %0, %0\n\timul %0, %0\n\timul %0, %0" : "+r"(x));
+    best = std::max(best, 4.0 * 3.0 * double(n) / seconds_since(t0) * 1e-9);
+  }
+  return best;
+#else
+  return 0;
+#endif
+}
+
 bool wanted(const std::string& only, const std::string& what) {
   if (only.empty()) return true;
   std::string list = "," + only + ",";
@@ -194,8 +213,10 @@ int main(int argc, char** argv) {
     js << "]";
     if (wanted(only, "peak")) {
       const double p = initscope::bench::simd128_peak_gflops(window * windows / 3);
-      js << ",\"simd128PeakGflops\":" << p;
-      std::fprintf(stderr, "native 4-lane mul+add peak %6.2f GFLOP/s\n", p);
+      const double ghz = cpu_ghz();
+      js << ",\"simd128PeakGflops\":" << p << ",\"clockGhz\":" << ghz;
+      std::fprintf(stderr, "native 4-lane mul+add peak %6.2f GFLOP/s measured; clock %.2f GHz\n", p,
+                   ghz);
     }
     js << "}";
     std::printf("%s\n", js.str().c_str());
