@@ -71,12 +71,29 @@ void activate(Activation act, float slope, const float* pre, float* post, std::s
 void activate_backward(Activation act, float slope, const float* pre, const float* grad_post,
                        float* grad_pre, std::size_t n) {
   switch (act) {
+    // Backward runs these in place (grad_pre == grad_post). With exactly overlapping ranges the
+    // vectoriser's runtime alias check fails and the scalar fallback mispredicts on the sign half
+    // the time, so the in-place case gets its own loop, which vectorises (compare + select).
     case Activation::relu:
-      for (std::size_t i = 0; i < n; ++i) grad_pre[i] = pre[i] > 0.f ? grad_post[i] : 0.f;
+      if (grad_pre == grad_post) {
+        for (std::size_t i = 0; i < n; ++i) {
+          const float g = grad_pre[i];
+          grad_pre[i] = pre[i] > 0.f ? g : 0.f;
+        }
+      } else {
+        for (std::size_t i = 0; i < n; ++i) grad_pre[i] = pre[i] > 0.f ? grad_post[i] : 0.f;
+      }
       return;
     case Activation::leaky_relu:
-      for (std::size_t i = 0; i < n; ++i)
-        grad_pre[i] = pre[i] > 0.f ? grad_post[i] : slope * grad_post[i];
+      if (grad_pre == grad_post) {
+        for (std::size_t i = 0; i < n; ++i) {
+          const float g = grad_pre[i];
+          grad_pre[i] = pre[i] > 0.f ? g : slope * g;
+        }
+      } else {
+        for (std::size_t i = 0; i < n; ++i)
+          grad_pre[i] = pre[i] > 0.f ? grad_post[i] : slope * grad_post[i];
+      }
       return;
     case Activation::linear:
       for (std::size_t i = 0; i < n; ++i) grad_pre[i] = grad_post[i];
