@@ -6,7 +6,7 @@
 // the same configs as bench/configs.json), natively, so the wasm/native ratio is like for like.
 //
 // Usage: initscope_bench [--configs bench/configs.json] [--window SECONDS] [--windows N]
-//                        [--only S,L,D,gemm,peak]
+//                        [--warmup SECONDS] [--only S,L,D,gemm,peak]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -38,12 +38,13 @@ double cpu_seconds() {  // of this process: what it ran, not how long it waited 
 
 // Rates (units per second) of `windows` timing windows of at least `window` seconds each, by the
 // wall clock and by CPU time (the machine may be shared; on a quiet one the two agree). The body
-// does k units per call; k is calibrated first (which also warms up) so a window holds several.
+// does k units per call; k is calibrated first so a window holds several, then it runs for
+// `warmup` seconds untimed.
 struct Rates {
   std::vector<double> wall, cpu;
 };
 template <typename Body>
-Rates rates(Body body, double window, int windows) {
+Rates rates(Body body, double window, int windows, double warmup) {
   std::size_t k = 1;
   for (;;) {
     auto t0 = clock_type::now();
@@ -51,6 +52,7 @@ Rates rates(Body body, double window, int windows) {
     if (seconds_since(t0) > window / 8 || k >= (1u << 20)) break;
     k *= 2;
   }
+  for (auto t0 = clock_type::now(); seconds_since(t0) < warmup;) body(k);
   Rates out;
   for (int w = 0; w < windows; ++w) {
     std::size_t units = 0;
@@ -155,8 +157,8 @@ bool wanted(const std::string& only, const std::string& what) {
 
 int main(int argc, char** argv) {
   std::string configs_path = "bench/configs.json", only;
-  double window = 0.3;
-  int windows = 5;
+  double window = 0.5, warmup = 1.5;
+  int windows = 7;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -166,6 +168,7 @@ int main(int argc, char** argv) {
     if (a == "--configs") configs_path = next();
     else if (a == "--window") window = std::stod(next());
     else if (a == "--windows") windows = std::stoi(next());
+    else if (a == "--warmup") warmup = std::stod(next());
     else if (a == "--only") only = next();
     else {
       std::fprintf(stderr, "initscope_bench: unknown argument %s\n", a.c_str());
@@ -183,9 +186,9 @@ int main(int argc, char** argv) {
       if (b.mode == "stats") {
         r = rates([&](std::size_t k) {
           for (std::size_t i = 0; i < k; ++i) run.layer_stats();
-        }, window, windows);
+        }, window, windows, warmup);
       } else {
-        r = rates([&](std::size_t k) { run.step(static_cast<int>(k)); }, window, windows);
+        r = rates([&](std::size_t k) { run.step(static_cast<int>(k)); }, window, windows, warmup);
         if (run.diverged_at()) throw std::runtime_error(b.id + " diverged during the bench");
       }
       js << (first ? "" : ",") << "{\"id\":\"" << b.id << "\",\"mode\":\"" << b.mode

@@ -18,7 +18,8 @@
 // compares the losses.
 //
 // Usage: node bench/run-bench.mjs [--native PATH|none] [--gemm-wasm DIR|none] [--engine DIR]
-//        [--window S] [--windows N] [--only S,L,D,gemm] [--tfjs wasm,wasm-autodiff,cpu] [--out FILE]
+//        [--window S] [--windows N] [--warmup S] [--only S,L,D,gemm] [--tfjs wasm,wasm-autodiff,cpu]
+//        [--out FILE]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
@@ -44,8 +45,9 @@ const opts = {
   native: option('--native', join(root, 'build/native/bin/initscope_bench')),
   gemmWasm: option('--gemm-wasm', join(root, 'build/bench-wasm')),
   engine: option('--engine', ''),  // a directory with another build's initscope.{mjs,wasm}
-  window: Number(option('--window', '0.3')),
-  windows: Number(option('--windows', '5')),
+  window: Number(option('--window', '0.5')),
+  warmup: Number(option('--warmup', '1.5')),
+  windows: Number(option('--windows', '7')),
   only: option('--only', ''),
   tfjs: option('--tfjs', 'wasm,wasm-autodiff,cpu').split(',').filter(Boolean),
   out: option('--out', join(root, 'bench/results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)),
@@ -57,7 +59,8 @@ const log = (...a) => console.error(...a);
 
 // ---------------------------------------------------------------------------------------------
 // Timing: the same scheme as bench_native.cpp. body(k) does k units; k is calibrated (and the
-// code warmed up) until one call takes >= window / 8; then `windows` windows of >= window seconds,
+// code warmed up) until one call takes >= window / 8, run for `warmup` seconds, then timed in
+// `windows` windows of >= window seconds,
 // each rated by the wall clock and by this process' CPU time (user + system). The machine may be
 // shared: CPU time counts what we ran, not how long we waited for a core; on a quiet machine the
 // two agree, and the table uses CPU time.
@@ -73,6 +76,9 @@ function rates(body) {
     if (performance.now() - t0 > (opts.window * 1000) / 8 || k >= 1 << 20) break;
     k *= 2;
   }
+  // Warm-up at full speed: TF.js' JavaScript takes a second or two to reach its steady state
+  // (its first window ran ~35% slower), so both sides get opts.warmup seconds before timing.
+  for (const t0 = performance.now(); performance.now() - t0 < opts.warmup * 1000;) body(k);
   const wall = [], cpu = [];
   for (let w = 0; w < opts.windows; ++w) {
     let units = 0;
@@ -397,7 +403,7 @@ function benchNative() {
   if (opts.native === 'none') return null;
   const only = configs.map((c) => c.id).concat(wanted('gemm') ? ['gemm', 'peak'] : []).join(',');
   const p = spawnSync(opts.native, ['--configs', join(root, 'bench/configs.json'), '--window',
-    String(opts.window), '--windows', String(opts.windows), '--only', only],
+    String(opts.window), '--windows', String(opts.windows), '--warmup', String(opts.warmup), '--only', only],
   { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (p.status !== 0) throw new Error(`${opts.native} failed (${p.error ?? `exit ${p.status}`})`);
   const j = JSON.parse(p.stdout);
@@ -408,14 +414,14 @@ function table(res) {
   const fmt = (v) => (v === undefined || v === null ? '-' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
   const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : '-');
   const lines = [`Rates per CPU second, median of ${opts.windows} windows of >= ${opts.window} s; load average ${res.machine.loadavg.map((v) => v.toFixed(1)).join(' ')} at the start.`, ''];
-  lines.push('| config | ours wasm | ours native | tfjs-wasm | tfjs-wasm autodiff-style | tfjs-cpu | ours/tfjs-wasm | ours/tfjs-cpu | wasm/native |');
-  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| config | ours wasm | ours native | tfjs-wasm | tfjs-wasm autodiff-style | tfjs-cpu | ours / tfjs-wasm | ours / tfjs autodiff-style | ours / tfjs-cpu | wasm / native |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const c of configs) {
     const o = res.ours?.[c.id]?.perSecond, n = res.native?.configs?.[c.id]?.perSecond;
     const tw = res.tfjs?.wasm?.[c.id]?.perSecond, tc = res.tfjs?.cpu?.[c.id]?.perSecond;
     const ta = res.tfjs?.['wasm-autodiff']?.[c.id]?.perSecond;
     const unit = c.mode === 'stats' ? 'layerStats/s' : 'steps/s';
-    lines.push(`| ${c.id}: ${c.label} (${unit}) | ${fmt(o)} | ${fmt(n)} | ${fmt(tw)} | ${fmt(ta)} | ${fmt(tc)} | ${ratio(o, tw)} | ${ratio(o, tc)} | ${(o && n ? (o / n).toFixed(2) : '-')} |`);
+    lines.push(`| ${c.id}: ${c.label} (${unit}) | ${fmt(o)} | ${fmt(n)} | ${fmt(tw)} | ${fmt(ta)} | ${fmt(tc)} | ${ratio(o, tw)} | ${ratio(o, ta)} | ${ratio(o, tc)} | ${(o && n ? (o / n).toFixed(2) : '-')} |`);
   }
   if (res.gemmWasm || res.native?.gemm?.length) {
     lines.push('');
@@ -443,7 +449,7 @@ function table(res) {
 const result = {
   date: new Date().toISOString(),
   machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, loadavg: os.loadavg() },
-  options: { window: opts.window, windows: opts.windows },
+  options: { window: opts.window, windows: opts.windows, warmup: opts.warmup },
   configs,
 };
 log(`bench: ${configs.map((c) => c.id).join(', ')}; median of ${opts.windows} windows of >= ${opts.window} s each; load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
