@@ -34,7 +34,10 @@ constexpr std::size_t kMR = 4, kNR = 8;
 constexpr std::size_t kKC = 256, kMC = 32 * kMR, kNC = 128 * kNR;
 
 // 4 floats: SSE on x86, v128 in wasm SIMD128. Lane-wise + and * keep each lane's own order, so
-// vector code computes exactly what the scalar loop would.
+// vector code computes exactly what the scalar loop would. Why vector types rather than plain
+// loops: the same kernel over a float[MR][NR] tile reached 17 GFLOP/s in wasm but 6 natively
+// (GCC kept the tile in memory); GCC/Clang vector types give both compilers the register tile,
+// with no intrinsics and no #ifdef.
 typedef float v4 __attribute__((vector_size(16)));
 typedef float v4u __attribute__((vector_size(16), aligned(4)));  // unaligned loads and stores
 
