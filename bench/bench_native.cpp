@@ -165,11 +165,16 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) throw std::runtime_error(a + " needs a value");
       return argv[++i];
     };
-    if (a == "--configs") configs_path = next();
-    else if (a == "--window") window = std::stod(next());
-    else if (a == "--windows") windows = std::stoi(next());
-    else if (a == "--warmup") warmup = std::stod(next());
-    else if (a == "--only") only = next();
+    if (a == "--configs")
+      configs_path = next();
+    else if (a == "--window")
+      window = std::stod(next());
+    else if (a == "--windows")
+      windows = std::stoi(next());
+    else if (a == "--warmup")
+      warmup = std::stod(next());
+    else if (a == "--only")
+      only = next();
     else {
       std::fprintf(stderr, "initscope_bench: unknown argument %s\n", a.c_str());
       return 2;
@@ -184,9 +189,11 @@ int main(int argc, char** argv) {
       initscope::Run run(b.config);
       Rates r;
       if (b.mode == "stats") {
-        r = rates([&](std::size_t k) {
-          for (std::size_t i = 0; i < k; ++i) run.layer_stats();
-        }, window, windows, warmup);
+        r = rates(
+            [&](std::size_t k) {
+              for (std::size_t i = 0; i < k; ++i) run.layer_stats();
+            },
+            window, windows, warmup);
       } else {
         r = rates([&](std::size_t k) { run.step(static_cast<int>(k)); }, window, windows, warmup);
         if (run.diverged_at()) throw std::runtime_error(b.id + " diverged during the bench");

@@ -25,9 +25,12 @@ inline double gemm_gflops(int kind, std::size_t n, double min_seconds) {
   for (auto& x : A) x = next();
   for (auto& x : B) x = next();
   auto run = [&] {
-    if (kind == 0) gemm_nt(n, n, n, A.data(), B.data(), C.data());
-    else if (kind == 1) gemm_tn(n, n, n, A.data(), B.data(), C.data());
-    else gemm_nn(n, n, n, A.data(), B.data(), C.data());
+    if (kind == 0)
+      gemm_nt(n, n, n, A.data(), B.data(), C.data());
+    else if (kind == 1)
+      gemm_tn(n, n, n, A.data(), B.data(), C.data());
+    else
+      gemm_nn(n, n, n, A.data(), B.data(), C.data());
   };
   run();
   using clock = std::chrono::steady_clock;
@@ -72,8 +75,18 @@ __attribute__((noinline)) inline void simd128_peak_chunk(long iters) {
   bench_v4 m0 = y * 1.5f, m1 = y * 2.5f, m2 = y * 3.5f, m3 = y * 4.5f, m4 = y * 5.5f, m5 = y * 6.5f;
   bench_v4 a0 = y * 1.5f, a1 = y * 2.5f, a2 = y * 3.5f, a3 = y * 4.5f, a4 = y * 5.5f, a5 = y * 6.5f;
   for (long i = 0; i < iters; ++i) {
-    m0 = m0 * y; m1 = m1 * y; m2 = m2 * y; m3 = m3 * y; m4 = m4 * y; m5 = m5 * y;
-    a0 = a0 + d; a1 = a1 + d; a2 = a2 + d; a3 = a3 + d; a4 = a4 + d; a5 = a5 + d;
+    m0 = m0 * y;
+    m1 = m1 * y;
+    m2 = m2 * y;
+    m3 = m3 * y;
+    m4 = m4 * y;
+    m5 = m5 * y;
+    a0 = a0 + d;
+    a1 = a1 + d;
+    a2 = a2 + d;
+    a3 = a3 + d;
+    a4 = a4 + d;
+    a5 = a5 + d;
   }
   const bench_v4 s = m0 + m1 + m2 + m3 + m4 + m5 + a0 + a1 + a2 + a3 + a4 + a5;
   g_peak_sink = s[0];  // keeps the chains alive

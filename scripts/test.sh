@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh all
+echo "== format (clang-format)"; bash scripts/check-format.sh
 echo "== native build"; bash scripts/build-native.sh
 echo "== native tests (Catch2 via ctest)"
 ctest --test-dir build/native --output-on-failure -j2

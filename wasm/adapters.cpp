@@ -75,9 +75,9 @@ enum class Kind { Int, Number, Enum, Hidden, Gain };
 struct Field {
   const char* name;
   Kind kind;
-  std::string allowed;            // the "expected ..." text of a type error
-  double lo = 0, hi = 0;          // Int: the integer range accepted before the core's validate()
-  std::vector<std::string> ids;   // Enum: the valid ids
+  std::string allowed;           // the "expected ..." text of a type error
+  double lo = 0, hi = 0;         // Int: the integer range accepted before the core's validate()
+  std::vector<std::string> ids;  // Enum: the valid ids
 };
 
 std::string int_range(long long lo, long long hi) {
@@ -103,9 +103,9 @@ std::vector<std::string> dataset_ids() {
   return ids;
 }
 const std::vector<std::string> kFanModes = {"fan_in", "fan_out"};
-const std::string kGainAllowed =
-    "a number in [0, " + initscope::format_number(initscope::limits::kMaxGain) +
-    "] or \"auto\" (null or unset: the initializer's default)";
+const std::string kGainAllowed = "a number in [0, " +
+                                 initscope::format_number(initscope::limits::kMaxGain) +
+                                 "] or \"auto\" (null or unset: the initializer's default)";
 constexpr double kMaxSeed = 4294967295.0;
 
 // Order = initscope::Config's order.
@@ -115,14 +115,18 @@ const std::vector<Field>& config_fields() {
       enum_field("dataset", dataset_ids()),
       int_field("samples", kMinSamples, kMaxSamples),
       number_field("noise", "a number in [0, " + initscope::format_number(kMaxNoise) + "]"),
-      number_field("testFraction", "a number in [0, " + initscope::format_number(kMaxTestFraction) + "]"),
+      number_field("testFraction",
+                   "a number in [0, " + initscope::format_number(kMaxTestFraction) + "]"),
       int_field("inputDim", 0, kMaxInputDim, " (0 = the dataset's default)"),
       int_field("classes", 0, kMaxClasses, " (0 = the dataset's default)"),
       int_field("seed", 0, static_cast<long long>(kMaxSeed)),
-      {"hidden", Kind::Hidden,
+      {"hidden",
+       Kind::Hidden,
        "an array of 1.." + std::to_string(kMaxDepth) + " layer widths, each " +
            int_range(1, kMaxWidth),
-       1, double(kMaxWidth), {}},
+       1,
+       double(kMaxWidth),
+       {}},
       enum_field("activation", initscope::activation_names()),
       number_field("leakySlope", "a number in [0, 1]"),
       enum_field("init", init_ids()),
@@ -194,7 +198,9 @@ long long read_int(const std::string& name, const val& v, double lo, double hi,
   if (!std::isfinite(x) || std::floor(x) != x || x < lo || x > hi) type_error(name, v, allowed);
   return static_cast<long long>(x);
 }
-long long read_int(const Field& f, const val& v) { return read_int(f.name, v, f.lo, f.hi, f.allowed); }
+long long read_int(const Field& f, const val& v) {
+  return read_int(f.name, v, f.lo, f.hi, f.allowed);
+}
 
 std::string read_enum(const Field& f, const val& v) {
   if (type_of(v) != "string") type_error(f.name, v, f.allowed);
@@ -202,11 +208,12 @@ std::string read_enum(const Field& f, const val& v) {
 }
 
 std::vector<int> read_hidden(const Field& f, const val& v) {
-  const bool typed = !v.isNull() && type_of(v) == "object" &&
-                     val::global("ArrayBuffer").call<bool>("isView", v);
+  const bool typed =
+      !v.isNull() && type_of(v) == "object" && val::global("ArrayBuffer").call<bool>("isView", v);
   if (!v.isArray() && !typed) type_error(f.name, v, f.allowed);
   const double n = v["length"].as<double>();
-  if (n > 1e6) throw ConfigError(f.name, "an array of " + initscope::format_number(n) + " widths", f.allowed);
+  if (n > 1e6)
+    throw ConfigError(f.name, "an array of " + initscope::format_number(n) + " widths", f.allowed);
   std::vector<int> widths;
   for (int i = 0; i < n; ++i) {
     const std::string name = std::string(f.name) + "[" + std::to_string(i) + "]";
@@ -238,9 +245,9 @@ void check_known(const val& object, const std::vector<Field>& fields, const char
     if (!known) {
       std::vector<std::string> names;
       for (const auto& f : fields) names.push_back(f.name);
-      throw ConfigError(key, describe(object[key]),
-                        std::string("a known ") + what + " field, one of " +
-                            initscope::join_ids(names));
+      throw ConfigError(
+          key, describe(object[key]),
+          std::string("a known ") + what + " field, one of " + initscope::join_ids(names));
     }
   }
 }
@@ -254,29 +261,52 @@ void check_object(const val& object, const char* what) {
 void assign(Config& c, const Field& f, const val& v) {
   using namespace initscope;
   const std::string n = f.name;
-  if (n == "dataset") c.dataset = parse_dataset(read_enum(f, v));
-  else if (n == "samples") c.samples = int(read_int(f, v));
-  else if (n == "noise") c.noise = read_number(f, v);
-  else if (n == "testFraction") c.test_fraction = read_number(f, v);
-  else if (n == "inputDim") c.input_dim = int(read_int(f, v));
-  else if (n == "classes") c.classes = int(read_int(f, v));
-  else if (n == "seed") c.seed = static_cast<uint32_t>(read_int(f, v));
-  else if (n == "hidden") c.hidden = read_hidden(f, v);
-  else if (n == "activation") c.activation = parse_activation(read_enum(f, v));
-  else if (n == "leakySlope") c.leaky_slope = read_number(f, v);
-  else if (n == "init") c.init = parse_init(read_enum(f, v));
-  else if (n == "gain") read_gain(f, v, c);
-  else if (n == "fanMode") c.fan_mode = parse_fan_mode(read_enum(f, v));
-  else if (n == "initValue") c.init_value = read_number(f, v);
-  else if (n == "initStd") c.init_std = read_number(f, v);
-  else if (n == "initBound") c.init_bound = read_number(f, v);
-  else if (n == "optimizer") c.optimizer = parse_optimizer(read_enum(f, v));
-  else if (n == "learningRate") c.learning_rate = read_number(f, v);
-  else if (n == "momentum") c.momentum = read_number(f, v);
-  else if (n == "batchSize") c.batch_size = int(read_int(f, v));
-  else if (n == "loss") c.loss = parse_loss(read_enum(f, v));
-  else if (n == "probeSize") c.probe_size = int(read_int(f, v));
-  else if (n == "histBins") c.hist_bins = int(read_int(f, v));
+  if (n == "dataset")
+    c.dataset = parse_dataset(read_enum(f, v));
+  else if (n == "samples")
+    c.samples = int(read_int(f, v));
+  else if (n == "noise")
+    c.noise = read_number(f, v);
+  else if (n == "testFraction")
+    c.test_fraction = read_number(f, v);
+  else if (n == "inputDim")
+    c.input_dim = int(read_int(f, v));
+  else if (n == "classes")
+    c.classes = int(read_int(f, v));
+  else if (n == "seed")
+    c.seed = static_cast<uint32_t>(read_int(f, v));
+  else if (n == "hidden")
+    c.hidden = read_hidden(f, v);
+  else if (n == "activation")
+    c.activation = parse_activation(read_enum(f, v));
+  else if (n == "leakySlope")
+    c.leaky_slope = read_number(f, v);
+  else if (n == "init")
+    c.init = parse_init(read_enum(f, v));
+  else if (n == "gain")
+    read_gain(f, v, c);
+  else if (n == "fanMode")
+    c.fan_mode = parse_fan_mode(read_enum(f, v));
+  else if (n == "initValue")
+    c.init_value = read_number(f, v);
+  else if (n == "initStd")
+    c.init_std = read_number(f, v);
+  else if (n == "initBound")
+    c.init_bound = read_number(f, v);
+  else if (n == "optimizer")
+    c.optimizer = parse_optimizer(read_enum(f, v));
+  else if (n == "learningRate")
+    c.learning_rate = read_number(f, v);
+  else if (n == "momentum")
+    c.momentum = read_number(f, v);
+  else if (n == "batchSize")
+    c.batch_size = int(read_int(f, v));
+  else if (n == "loss")
+    c.loss = parse_loss(read_enum(f, v));
+  else if (n == "probeSize")
+    c.probe_size = int(read_int(f, v));
+  else if (n == "histBins")
+    c.hist_bins = int(read_int(f, v));
 }
 
 // Missing (undefined) fields keep the C++ defaults.
@@ -342,9 +372,15 @@ val config_to_js(const Config& c) {
   o.set("leakySlope", c.leaky_slope);
   o.set("init", std::string(to_string(c.init)));
   switch (c.gain_mode) {
-    case GainMode::Default: o.set("gain", val::null()); break;
-    case GainMode::Auto: o.set("gain", std::string("auto")); break;
-    case GainMode::Value: o.set("gain", c.gain); break;
+    case GainMode::Default:
+      o.set("gain", val::null());
+      break;
+    case GainMode::Auto:
+      o.set("gain", std::string("auto"));
+      break;
+    case GainMode::Value:
+      o.set("gain", c.gain);
+      break;
   }
   o.set("fanMode", std::string(to_string(c.fan_mode)));
   o.set("initValue", c.init_value);
@@ -391,8 +427,10 @@ val dataset_to_js(const initscope::DatasetInfo& d) {
   const auto pool = d.data_file ? initscope::image_pool(d.id) : nullptr;
   o.set("loaded", d.data_file == nullptr || pool != nullptr);
   o.set("file", d.data_file ? val(std::string(d.data_file)) : val::null());
-  if (!d.data_file) o.set("maxSamples", kMaxSamples);
-  else o.set("maxSamples", pool ? val(std::min(pool->count, kMaxSamples)) : val::null());
+  if (!d.data_file)
+    o.set("maxSamples", kMaxSamples);
+  else
+    o.set("maxSamples", pool ? val(std::min(pool->count, kMaxSamples)) : val::null());
   return o;
 }
 }  // namespace
@@ -438,18 +476,21 @@ val sample_init(val options) {
   return guarded([&] {
     long long fan_in = 1, fan_out = 1;
     bool has_in = false, has_out = false;
-    Config c = read_fields(options, sample_fields(), "sampleInit", [&](const Field& f, const val& v) {
-      if (std::string(f.name) == "fanIn") fan_in = read_int(f, v), has_in = true;
-      else fan_out = read_int(f, v), has_out = true;
-    });
+    Config c =
+        read_fields(options, sample_fields(), "sampleInit", [&](const Field& f, const val& v) {
+          if (std::string(f.name) == "fanIn")
+            fan_in = read_int(f, v), has_in = true;
+          else
+            fan_out = read_int(f, v), has_out = true;
+        });
     if (!has_in) throw ConfigError("fanIn", "undefined", sample_fields()[1].allowed);
     if (!has_out) throw ConfigError("fanOut", "undefined", sample_fields()[2].allowed);
     const long long cap = initscope::limits::kMaxParameters;
     if (fan_in * fan_out > cap)
       throw ConfigError("fanOut", std::to_string(fan_out),
-                        "an integer with fanIn x fanOut <= " + std::to_string(cap) +
-                            " (at most " + std::to_string(cap / fan_in) + " for fanIn " +
-                            std::to_string(fan_in) + ")");
+                        "an integer with fanIn x fanOut <= " + std::to_string(cap) + " (at most " +
+                            std::to_string(cap / fan_in) + " for fanIn " + std::to_string(fan_in) +
+                            ")");
     if (c.init == initscope::Init::lsuv)
       throw ConfigError("init", "\"lsuv\"",
                         "a data-free initializer: lsuv rescales each layer on a batch of data, "
@@ -469,7 +510,7 @@ val load_dataset(val id, val bytes) {
   return guarded([&] {
     const initscope::DatasetKind kind =
         initscope::parse_dataset(read_enum(enum_field("dataset", dataset_ids()), id));
-    if (!bytes.instanceof(val::global("Uint8Array")))
+    if (!bytes.instanceof (val::global("Uint8Array")))
       type_error("bytes", bytes, "a Uint8Array (the bytes of the dataset's file)");
     const std::vector<uint8_t> data = emscripten::convertJSArrayToNumberVector<uint8_t>(bytes);
     auto pool = std::make_shared<const initscope::ImagePool>(
@@ -598,8 +639,8 @@ val RunHandle::dataset() {
 val RunHandle::predict_grid(val resolution) {
   return guarded([&] {
     // Only the type is checked here; Run::predict_grid owns the range (2..256) and says so.
-    const auto res = read_int("resolution", resolution, -2147483648.0, 2147483647.0,
-                              "an integer in 2..256");
+    const auto res =
+        read_int("resolution", resolution, -2147483648.0, 2147483647.0, "an integer in 2..256");
     return copy_out(run_->predict_grid(static_cast<int>(res)));
   });
 }

@@ -14,21 +14,30 @@ constexpr double kInvSqrt2Pi = 0.39894228040143267794;
 
 double activate_scalar(Activation act, double a, double x) {
   switch (act) {
-    case Activation::relu: return x > 0 ? x : 0.0;
-    case Activation::leaky_relu: return x > 0 ? x : a * x;
-    case Activation::tanh: return std::tanh(x);
-    case Activation::sigmoid: return 1.0 / (1.0 + std::exp(-x));
-    case Activation::linear: return x;
-    case Activation::selu: return kSeluScale * (x > 0 ? x : kSeluAlpha * std::expm1(x));
-    case Activation::gelu: return 0.5 * x * (1.0 + std::erf(x * kInvSqrt2));
+    case Activation::relu:
+      return x > 0 ? x : 0.0;
+    case Activation::leaky_relu:
+      return x > 0 ? x : a * x;
+    case Activation::tanh:
+      return std::tanh(x);
+    case Activation::sigmoid:
+      return 1.0 / (1.0 + std::exp(-x));
+    case Activation::linear:
+      return x;
+    case Activation::selu:
+      return kSeluScale * (x > 0 ? x : kSeluAlpha * std::expm1(x));
+    case Activation::gelu:
+      return 0.5 * x * (1.0 + std::erf(x * kInvSqrt2));
   }
   return x;
 }
 
 double derivative_scalar(Activation act, double a, double x) {
   switch (act) {
-    case Activation::relu: return x > 0 ? 1.0 : 0.0;
-    case Activation::leaky_relu: return x > 0 ? 1.0 : a;
+    case Activation::relu:
+      return x > 0 ? 1.0 : 0.0;
+    case Activation::leaky_relu:
+      return x > 0 ? 1.0 : a;
     case Activation::tanh: {
       const double t = std::tanh(x);
       return 1.0 - t * t;
@@ -37,8 +46,10 @@ double derivative_scalar(Activation act, double a, double x) {
       const double s = 1.0 / (1.0 + std::exp(-x));
       return s * (1.0 - s);
     }
-    case Activation::linear: return 1.0;
-    case Activation::selu: return kSeluScale * (x > 0 ? 1.0 : kSeluAlpha * std::exp(x));
+    case Activation::linear:
+      return 1.0;
+    case Activation::selu:
+      return kSeluScale * (x > 0 ? 1.0 : kSeluAlpha * std::exp(x));
     case Activation::gelu:
       // d/dx [x Phi(x)] = Phi(x) + x phi(x)
       return 0.5 * (1.0 + std::erf(x * kInvSqrt2)) + x * kInvSqrt2Pi * std::exp(-0.5 * x * x);
@@ -111,10 +122,14 @@ bool theory_is_exact(Activation act) {
 
 double post_second_moment(Activation act, double a, double var) {
   switch (act) {
-    case Activation::relu: return 0.5 * var;
-    case Activation::leaky_relu: return 0.5 * (1.0 + a * a) * var;
-    case Activation::linear: return var;
-    default: break;
+    case Activation::relu:
+      return 0.5 * var;
+    case Activation::leaky_relu:
+      return 0.5 * (1.0 + a * a) * var;
+    case Activation::linear:
+      return var;
+    default:
+      break;
   }
   // Mean-field: E[f(s z)^2], z ~ N(0,1), by composite Simpson's rule on [-10, 10]; the tails
   // beyond 10 carry < 1e-22 of the mass, and f grows at most linearly.

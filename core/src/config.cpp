@@ -26,13 +26,16 @@ const std::vector<InitInfo>& initializer_infos() {
        "U(-a, a), a = gain·√(6/(fan_in+fan_out))"},
       {Init::xavier_normal, "xavier_normal", "Xavier/Glorot normal (2/(fan_in+fan_out))",
        "N(0, s²), s = gain·√(2/(fan_in+fan_out))"},
-      {Init::he_uniform, "he_uniform", "He/Kaiming uniform", "U(-b, b), b = gain·√(3/fan), gain = √2 for ReLU"},
-      {Init::he_normal, "he_normal", "He/Kaiming normal", "N(0, s²), s = gain/√fan, gain = √2 for ReLU"},
+      {Init::he_uniform, "he_uniform", "He/Kaiming uniform",
+       "U(-b, b), b = gain·√(3/fan), gain = √2 for ReLU"},
+      {Init::he_normal, "he_normal", "He/Kaiming normal",
+       "N(0, s²), s = gain/√fan, gain = √2 for ReLU"},
       {Init::lecun_uniform, "lecun_uniform", "LeCun uniform (1/fan_in, \"Xavier\" in He et al.)",
        "U(-b, b), b = √(3/fan_in)"},
       {Init::lecun_normal, "lecun_normal", "LeCun normal (1/fan_in, \"Xavier\" in He et al.)",
        "N(0, s²), s = 1/√fan_in"},
-      {Init::orthogonal, "orthogonal", "Orthogonal", "W = gain·Q, Q Haar-random orthogonal (QR of a Gaussian)"},
+      {Init::orthogonal, "orthogonal", "Orthogonal",
+       "W = gain·Q, Q Haar-random orthogonal (QR of a Gaussian)"},
       {Init::pytorch_default, "pytorch_default", "PyTorch default (nn.Linear)",
        "U(-b, b), b = 1/√fan_in (bias too)"},
       {Init::lsuv, "lsuv", "LSUV (layer-sequential unit variance)",
@@ -159,10 +162,18 @@ std::string quote(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -315,21 +326,20 @@ void validate(const Config& c) {
   // caps
   const int64_t params = parameter_count(c);
   if (params > kMaxParameters)
-    throw ConfigError("hidden", "a network of " + std::to_string(params) + " parameters",
-                      "at most " + std::to_string(kMaxParameters) +
-                          " parameters (fewer or narrower layers)");
+    throw ConfigError(
+        "hidden", "a network of " + std::to_string(params) + " parameters",
+        "at most " + std::to_string(kMaxParameters) + " parameters (fewer or narrower layers)");
   int64_t units = 0;
   for (int w : c.hidden) units += w;
   units += resolved_classes(c);
-  const int64_t rows = std::max<int64_t>(
-      {c.batch_size == 0 ? train_count(c) : c.batch_size,
-       std::min<int64_t>(c.probe_size, train_count(c)), 1});
+  const int64_t rows = std::max<int64_t>({c.batch_size == 0 ? train_count(c) : c.batch_size,
+                                          std::min<int64_t>(c.probe_size, train_count(c)), 1});
   if (rows * units > kMaxActivations)
-    throw ConfigError("hidden", "a network of " + std::to_string(units) + " units",
-                      "at most " + std::to_string(kMaxActivations) +
-                          " activations per batch (batch rows x total units = " +
-                          std::to_string(rows) + " x " + std::to_string(units) +
-                          "): use fewer units or a smaller batchSize");
+    throw ConfigError(
+        "hidden", "a network of " + std::to_string(units) + " units",
+        "at most " + std::to_string(kMaxActivations) +
+            " activations per batch (batch rows x total units = " + std::to_string(rows) + " x " +
+            std::to_string(units) + "): use fewer units or a smaller batchSize");
 }
 
 }  // namespace initscope

@@ -100,13 +100,24 @@ Dataset make_dataset(const Config& c) {
     for (int i = 0; i < n; ++i) {
       Sample s{};
       switch (c.dataset) {
-        case DatasetKind::spiral: s = spiral(i, n, d.classes, c.noise, rng); break;
-        case DatasetKind::circles: s = circles(i, c.noise, rng); break;
-        case DatasetKind::xor_: s = xor_sample(c.noise, rng); break;
-        case DatasetKind::gaussians: s = gaussians(i, d.classes, c.noise, rng); break;
-        case DatasetKind::moons: s = moons(i, n, c.noise, rng); break;
+        case DatasetKind::spiral:
+          s = spiral(i, n, d.classes, c.noise, rng);
+          break;
+        case DatasetKind::circles:
+          s = circles(i, c.noise, rng);
+          break;
+        case DatasetKind::xor_:
+          s = xor_sample(c.noise, rng);
+          break;
+        case DatasetKind::gaussians:
+          s = gaussians(i, d.classes, c.noise, rng);
+          break;
+        case DatasetKind::moons:
+          s = moons(i, n, c.noise, rng);
+          break;
         case DatasetKind::gaussian_nd:
-        case DatasetKind::fashion_mnist: break;
+        case DatasetKind::fashion_mnist:
+          break;
       }
       x[2 * i] = static_cast<float>(s.x0);
       x[2 * i + 1] = static_cast<float>(s.x1);
@@ -119,7 +130,8 @@ Dataset make_dataset(const Config& c) {
   for (int i = 0; i < n; ++i) order[i] = i;
   for (int i = n - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
   const int n_train = train_count(c), n_test = n - n_train;
-  d.x_train = Matrix::from_shape({static_cast<std::size_t>(n_train), static_cast<std::size_t>(dim)});
+  d.x_train =
+      Matrix::from_shape({static_cast<std::size_t>(n_train), static_cast<std::size_t>(dim)});
   d.x_test = Matrix::from_shape({static_cast<std::size_t>(n_test), static_cast<std::size_t>(dim)});
   d.y_train.resize(n_train);
   d.y_test.resize(n_test);

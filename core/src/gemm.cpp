@@ -70,7 +70,8 @@ void micro_kernel(std::size_t kc, const float* const* a, std::size_t ks, const f
 
 // dst[j][i] = src[i][j] for a 4 x 4 block; row strides ls (src) and ld (dst).
 inline void transpose4(const float* src, std::size_t ls, float* dst, std::size_t ld) {
-  const v4 r0 = load4(src), r1 = load4(src + ls), r2 = load4(src + 2 * ls), r3 = load4(src + 3 * ls);
+  const v4 r0 = load4(src), r1 = load4(src + ls), r2 = load4(src + 2 * ls),
+           r3 = load4(src + 3 * ls);
   const v4 t0 = __builtin_shufflevector(r0, r1, 0, 4, 1, 5);  // r0[0] r1[0] r0[1] r1[1]
   const v4 t1 = __builtin_shufflevector(r0, r1, 2, 6, 3, 7);  // r0[2] r1[2] r0[3] r1[3]
   const v4 t2 = __builtin_shufflevector(r2, r3, 0, 4, 1, 5);
@@ -167,20 +168,20 @@ void blocked(std::size_t M, std::size_t N, std::size_t K, View a, View bt, float
 }  // namespace
 
 // C[M][N] (+)= A[M][K] . B[N][K]^T
-void gemm_nt(std::size_t M, std::size_t N, std::size_t K, const float* A, const float* B,
-             float* C, bool accumulate) {
+void gemm_nt(std::size_t M, std::size_t N, std::size_t K, const float* A, const float* B, float* C,
+             bool accumulate) {
   blocked(M, N, K, View{A, K, 1}, View{B, K, 1}, C, accumulate);
 }
 
 // C[M][N] (+)= A[K][M]^T . B[K][N]
-void gemm_tn(std::size_t M, std::size_t N, std::size_t K, const float* A, const float* B,
-             float* C, bool accumulate) {
+void gemm_tn(std::size_t M, std::size_t N, std::size_t K, const float* A, const float* B, float* C,
+             bool accumulate) {
   blocked(M, N, K, View{A, 1, M}, View{B, 1, N}, C, accumulate);
 }
 
 // C[M][N] (+)= A[M][K] . B[K][N]
-void gemm_nn(std::size_t M, std::size_t N, std::size_t K, const float* A, const float* B,
-             float* C, bool accumulate) {
+void gemm_nn(std::size_t M, std::size_t N, std::size_t K, const float* A, const float* B, float* C,
+             bool accumulate) {
   blocked(M, N, K, View{A, K, 1}, View{B, 1, N}, C, accumulate);
 }
 

@@ -11,23 +11,32 @@ double calculate_gain(Activation activation, double a) {
   // reference: torch.nn.init.calculate_gain
   switch (activation) {
     case Activation::linear:
-    case Activation::sigmoid: return 1.0;
-    case Activation::tanh: return 5.0 / 3.0;
-    case Activation::relu: return std::sqrt(2.0);
-    case Activation::leaky_relu: return std::sqrt(2.0 / (1.0 + a * a));
-    case Activation::selu: return 0.75;
-    case Activation::gelu: break;
+    case Activation::sigmoid:
+      return 1.0;
+    case Activation::tanh:
+      return 5.0 / 3.0;
+    case Activation::relu:
+      return std::sqrt(2.0);
+    case Activation::leaky_relu:
+      return std::sqrt(2.0 / (1.0 + a * a));
+    case Activation::selu:
+      return 0.75;
+    case Activation::gelu:
+      break;
   }
-  throw ConfigError("gain", "\"auto\"",
-                    std::string("a number: calculate_gain has no value for ") +
-                        to_string(activation));
+  throw ConfigError(
+      "gain", "\"auto\"",
+      std::string("a number: calculate_gain has no value for ") + to_string(activation));
 }
 
 double resolve_gain(Init init, const Config& c) {
   switch (c.gain_mode) {
-    case GainMode::Value: return c.gain;
-    case GainMode::Auto: return calculate_gain(c.activation, c.leaky_slope);
-    case GainMode::Default: break;
+    case GainMode::Value:
+      return c.gain;
+    case GainMode::Auto:
+      return calculate_gain(c.activation, c.leaky_slope);
+    case GainMode::Default:
+      break;
   }
   if (init == Init::he_uniform || init == Init::he_normal) {
     // PReLU form of He et al. 2015: the slope of the network's leaky ReLU, 0 for plain ReLU
@@ -130,8 +139,10 @@ Matrix orthogonal(std::size_t fan_out, std::size_t fan_in, double gain, Rng& rng
   for (std::size_t r = 0; r < rows; ++r)
     for (std::size_t k = 0; k < cols; ++k) {
       const double v = a[r * cols + k];
-      if (transposed) c[r * m + k] = v;  // (i=k, j=r)
-      else c[k * m + r] = v;             // (i=r, j=k)
+      if (transposed)
+        c[r * m + k] = v;  // (i=k, j=r)
+      else
+        c[k * m + r] = v;  // (i=r, j=k)
     }
   std::vector<double> tau(n), rdiag(n);
   std::vector<std::vector<double>> vs(n);
@@ -201,21 +212,36 @@ Vector pytorch_default_bias(std::size_t fan_out, std::size_t fan_in, Rng& rng) {
 Matrix init_weights(Init init, std::size_t fo, std::size_t fi, const Config& c, Rng& rng) {
   const double gain = resolve_gain(init, c);
   switch (init) {
-    case Init::zeros: return zeros(fo, fi);
-    case Init::constant: return constant(fo, fi, c.init_value);
-    case Init::uniform: return uniform(fo, fi, c.init_bound, rng);
-    case Init::normal: return normal(fo, fi, c.init_std, rng);
-    case Init::small_normal: return normal(fo, fi, 0.01, rng);
-    case Init::truncated_normal: return truncated_normal(fo, fi, c.init_std, rng);
-    case Init::xavier_uniform: return xavier_uniform(fo, fi, gain, rng);
-    case Init::xavier_normal: return xavier_normal(fo, fi, gain, rng);
-    case Init::he_uniform: return he_uniform(fo, fi, gain, c.fan_mode, rng);
-    case Init::he_normal: return he_normal(fo, fi, gain, c.fan_mode, rng);
-    case Init::lecun_uniform: return lecun_uniform(fo, fi, gain, rng);
-    case Init::lecun_normal: return lecun_normal(fo, fi, gain, rng);
-    case Init::orthogonal: return orthogonal(fo, fi, gain, rng);
-    case Init::pytorch_default: return pytorch_default(fo, fi, rng);
-    case Init::lsuv: return orthogonal(fo, fi, 1.0, rng);
+    case Init::zeros:
+      return zeros(fo, fi);
+    case Init::constant:
+      return constant(fo, fi, c.init_value);
+    case Init::uniform:
+      return uniform(fo, fi, c.init_bound, rng);
+    case Init::normal:
+      return normal(fo, fi, c.init_std, rng);
+    case Init::small_normal:
+      return normal(fo, fi, 0.01, rng);
+    case Init::truncated_normal:
+      return truncated_normal(fo, fi, c.init_std, rng);
+    case Init::xavier_uniform:
+      return xavier_uniform(fo, fi, gain, rng);
+    case Init::xavier_normal:
+      return xavier_normal(fo, fi, gain, rng);
+    case Init::he_uniform:
+      return he_uniform(fo, fi, gain, c.fan_mode, rng);
+    case Init::he_normal:
+      return he_normal(fo, fi, gain, c.fan_mode, rng);
+    case Init::lecun_uniform:
+      return lecun_uniform(fo, fi, gain, rng);
+    case Init::lecun_normal:
+      return lecun_normal(fo, fi, gain, rng);
+    case Init::orthogonal:
+      return orthogonal(fo, fi, gain, rng);
+    case Init::pytorch_default:
+      return pytorch_default(fo, fi, rng);
+    case Init::lsuv:
+      return orthogonal(fo, fi, 1.0, rng);
   }
   throw ConfigError("init", "?", "a known initializer");
 }
@@ -233,21 +259,31 @@ double nominal_weight_variance(Init init, std::size_t fo, std::size_t fi, const 
   constexpr double kTrunc2 = 0.87962566103423978 * 0.87962566103423978;
   switch (init) {
     case Init::zeros:
-    case Init::constant: return 0.0;
-    case Init::uniform: return c.init_bound * c.init_bound / 3.0;
-    case Init::normal: return c.init_std * c.init_std;
-    case Init::small_normal: return 1e-4;
-    case Init::truncated_normal: return c.init_std * c.init_std * kTrunc2;
+    case Init::constant:
+      return 0.0;
+    case Init::uniform:
+      return c.init_bound * c.init_bound / 3.0;
+    case Init::normal:
+      return c.init_std * c.init_std;
+    case Init::small_normal:
+      return 1e-4;
+    case Init::truncated_normal:
+      return c.init_std * c.init_std * kTrunc2;
     case Init::xavier_uniform:
-    case Init::xavier_normal: return gain * gain * 2.0 / (in + out);
+    case Init::xavier_normal:
+      return gain * gain * 2.0 / (in + out);
     case Init::he_uniform:
     case Init::he_normal:
       return gain * gain / (c.fan_mode == FanMode::fan_in ? in : out);
     case Init::lecun_uniform:
-    case Init::lecun_normal: return gain * gain / in;
-    case Init::orthogonal: return gain * gain / std::max(in, out);
-    case Init::pytorch_default: return 1.0 / (3.0 * in);
-    case Init::lsuv: return std::numeric_limits<double>::quiet_NaN();
+    case Init::lecun_normal:
+      return gain * gain / in;
+    case Init::orthogonal:
+      return gain * gain / std::max(in, out);
+    case Init::pytorch_default:
+      return 1.0 / (3.0 * in);
+    case Init::lsuv:
+      return std::numeric_limits<double>::quiet_NaN();
   }
   return std::numeric_limits<double>::quiet_NaN();
 }

@@ -14,8 +14,7 @@ namespace initscope {
 // ---------------------------------------------------------------------------------------------
 // Network and workspace
 
-Mlp::Mlp(int input_dim, const std::vector<int>& hidden, int outputs, Activation act,
-         float slope)
+Mlp::Mlp(int input_dim, const std::vector<int>& hidden, int outputs, Activation act, float slope)
     : activation(act), leaky_slope(slope) {
   std::size_t in = static_cast<std::size_t>(input_dim);
   auto add = [&](std::size_t out) {
@@ -141,7 +140,7 @@ void Mlp::backward(const float* x, std::size_t rows, Workspace& ws) {
     for (std::size_t r = 0; r < rows; ++r)
       for (std::size_t o = 0; o < O; ++o) db[o] += g[r * O + o];
     if (l > 0) {
-      float* gprev = ws.grad[l - 1].data();          // first dL/dpost_{l-1} = g . W
+      float* gprev = ws.grad[l - 1].data();  // first dL/dpost_{l-1} = g . W
       gemm_nn(rows, I, O, g, layer.W.data(), gprev);
       activate_backward(activation, leaky_slope, ws.pre[l - 1].data(), gprev, gprev, rows * I);
     }

@@ -130,8 +130,9 @@ Evaluation Run::evaluate() {
       const std::size_t rows = std::min(chunk, n - start);
       const float* logits = net_.forward(x.data() + start * dim, rows, eval_ws_);
       std::size_t correct = 0;
-      total += loss_and_grad(config_.loss, logits, y.data() + start, rows, data_.classes,
-                             nullptr, &correct) * static_cast<double>(rows);
+      total += loss_and_grad(config_.loss, logits, y.data() + start, rows, data_.classes, nullptr,
+                             &correct) *
+               static_cast<double>(rows);
       hits += correct;
     }
     loss = total / static_cast<double>(n);
@@ -147,8 +148,8 @@ Evaluation Run::evaluate() {
 
 std::vector<LayerStats> Run::layer_stats() {
   const std::size_t probe = eval_ws_.capacity;
-  auto stats = measure_layers(net_, config_.loss, data_.x_train.data(), data_.y_train.data(),
-                              probe, hist_, eval_ws_);
+  auto stats = measure_layers(net_, config_.loss, data_.x_train.data(), data_.y_train.data(), probe,
+                              hist_, eval_ws_);
   for (std::size_t l = 0; l < stats.size(); ++l) stats[l].theory_var = theory_[l];
   return stats;
 }

@@ -10,10 +10,14 @@ namespace initscope {
 
 HistogramSpec histogram_spec(Activation act, int bins) {
   switch (act) {
-    case Activation::tanh: return {-1.0, 1.0, bins};
-    case Activation::sigmoid: return {0.0, 1.0, bins};
-    case Activation::relu: return {0.0, 3.0, bins};
-    default: return {-3.0, 3.0, bins};
+    case Activation::tanh:
+      return {-1.0, 1.0, bins};
+    case Activation::sigmoid:
+      return {0.0, 1.0, bins};
+    case Activation::relu:
+      return {0.0, 3.0, bins};
+    default:
+      return {-3.0, 3.0, bins};
   }
 }
 
@@ -46,8 +50,7 @@ Moments moments(const float* p, std::size_t n) {
 }  // namespace
 
 std::vector<LayerStats> measure_layers(Mlp& net, Loss loss, const float* x, const int* labels,
-                                       std::size_t rows, const HistogramSpec& spec,
-                                       Workspace& ws) {
+                                       std::size_t rows, const HistogramSpec& spec, Workspace& ws) {
   ws.reserve(net, rows);
   const float* logits = net.forward(x, rows, ws);
   loss_and_grad(loss, logits, labels, rows, net.output_dim(), ws.grad.back().data(), nullptr);

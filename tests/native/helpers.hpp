@@ -4,14 +4,13 @@
 // for them, and an llm.c-style tensor comparison that reports the worst element instead of a bare
 // "false". Nothing here knows about the implementation under test beyond the public headers.
 #pragma once
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cfloat>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <cstddef>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -33,13 +32,20 @@ inline double act_ref(Activation act, double a, double x) {
   using initscope::kSeluAlpha;
   using initscope::kSeluScale;
   switch (act) {
-    case Activation::relu: return x > 0 ? x : 0.0;
-    case Activation::leaky_relu: return x > 0 ? x : a * x;
-    case Activation::tanh: return std::tanh(x);
-    case Activation::sigmoid: return 1.0 / (1.0 + std::exp(-x));
-    case Activation::linear: return x;
-    case Activation::selu: return kSeluScale * (x > 0 ? x : kSeluAlpha * std::expm1(x));
-    case Activation::gelu: return 0.5 * x * std::erfc(-x / std::sqrt(2.0));
+    case Activation::relu:
+      return x > 0 ? x : 0.0;
+    case Activation::leaky_relu:
+      return x > 0 ? x : a * x;
+    case Activation::tanh:
+      return std::tanh(x);
+    case Activation::sigmoid:
+      return 1.0 / (1.0 + std::exp(-x));
+    case Activation::linear:
+      return x;
+    case Activation::selu:
+      return kSeluScale * (x > 0 ? x : kSeluAlpha * std::expm1(x));
+    case Activation::gelu:
+      return 0.5 * x * std::erfc(-x / std::sqrt(2.0));
   }
   return NAN;
 }
@@ -50,8 +56,8 @@ inline double act_ref(Activation act, double a, double x) {
 struct Moments {
   std::size_t n = 0;
   double mean = 0;
-  double var = 0;       // unbiased sample variance (n - 1 denominator)
-  double m2 = 0;        // central moments with the n denominator
+  double var = 0;  // unbiased sample variance (n - 1 denominator)
+  double m2 = 0;   // central moments with the n denominator
   double m4 = 0;
   double kurtosis = 0;  // m4 / m2^2 (not excess: a normal gives 3)
   double min = 0, max = 0, max_abs = 0;
@@ -168,11 +174,11 @@ TensorDiff compare(const A* a, const B* b, std::size_t n, double atol, double rt
   return d;
 }
 
-#define CHECK_TENSOR(label, a, b, n, atol, rtol)                                  \
-  do {                                                                            \
+#define CHECK_TENSOR(label, a, b, n, atol, rtol)                                       \
+  do {                                                                                 \
     const auto check_tensor_diff_ = ::testing::compare((a), (b), (n), (atol), (rtol)); \
-    INFO(check_tensor_diff_.describe(label));                                     \
-    CHECK(check_tensor_diff_.bad == 0u);                                          \
+    INFO(check_tensor_diff_.describe(label));                                          \
+    CHECK(check_tensor_diff_.bad == 0u);                                               \
   } while (0)
 
 // Bit-for-bit equality of two float buffers (NaN payloads included), reporting the first

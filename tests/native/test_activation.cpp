@@ -3,7 +3,6 @@
 // Three layers of reference: closed forms written out here (double), the library's scalar double
 // forms (activate_scalar / derivative_scalar), and the float buffer kernels the MLP uses.
 #include <catch2/catch.hpp>
-
 #include <cfloat>
 #include <cmath>
 #include <vector>
@@ -17,7 +16,6 @@ using namespace initscope;
 namespace {
 
 const std::vector<Activation>& kAll = testing::kAllActivations;
-
 
 // Inputs: a grid over [-6, 6] that avoids 0 exactly (the kink is tested on its own), plus values
 // in the tails where exp/erf saturate.
@@ -54,7 +52,8 @@ TEST_CASE("activate_scalar and derivative_scalar: closed forms and their derivat
         // (|f'''| <= 6 for every activation here away from 0) plus rounding eps_d |f| / h ~ 1e-11
         // -> 1e-8 absolute is loose by 100x yet catches any wrong derivative formula.
         const double h = 1e-5;
-        const double fd = (testing::act_ref(act, a, x + h) - testing::act_ref(act, a, x - h)) / (2 * h);
+        const double fd =
+            (testing::act_ref(act, a, x + h) - testing::act_ref(act, a, x - h)) / (2 * h);
         CHECK(derivative_scalar(act, a, x) == Approx(fd).margin(1e-8));
       }
     }
@@ -154,8 +153,8 @@ TEST_CASE("post_second_moment: exact for relu, leaky_relu and linear", "[activat
   CHECK(theory_is_exact(Activation::relu));
   CHECK(theory_is_exact(Activation::leaky_relu));
   CHECK(theory_is_exact(Activation::linear));
-  for (Activation act : {Activation::tanh, Activation::sigmoid, Activation::selu,
-                         Activation::gelu}) {
+  for (Activation act :
+       {Activation::tanh, Activation::sigmoid, Activation::selu, Activation::gelu}) {
     CHECK_FALSE(theory_is_exact(act));
   }
 }
@@ -169,8 +168,8 @@ TEST_CASE("post_second_moment: Gaussian integral for tanh, sigmoid, selu, gelu v
   Rng rng(17, stream::kSample);
   std::vector<double> z(n);
   for (auto& v : z) v = rng.normal();
-  for (Activation act : {Activation::tanh, Activation::sigmoid, Activation::selu,
-                         Activation::gelu}) {
+  for (Activation act :
+       {Activation::tanh, Activation::sigmoid, Activation::selu, Activation::gelu}) {
     for (double var : {0.1, 1.0, 4.0}) {
       DYNAMIC_SECTION(to_string(act) << " var " << var) {
         std::vector<double> f2(n);

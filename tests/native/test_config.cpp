@@ -6,7 +6,6 @@
 //   invalid <field> = <value>: expected <allowed>
 // so the CLI, the JS error and the URL-hash error all read the same.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -73,8 +72,8 @@ TEST_CASE("config: every enum round-trips through its public id", "[config]") {
     // follow.
     std::vector<std::string> datasets;
     for (const auto& d : dataset_infos()) datasets.push_back(d.name);
-    const std::vector<std::string> generated = {"spiral", "circles", "xor", "gaussians", "moons",
-                                                "gaussian_nd"};
+    const std::vector<std::string> generated = {"spiral",    "circles", "xor",
+                                                "gaussians", "moons",   "gaussian_nd"};
     REQUIRE(datasets.size() >= generated.size());
     CHECK(std::vector<std::string>(datasets.begin(), datasets.begin() + 6) == generated);
   }

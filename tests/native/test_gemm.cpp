@@ -1,9 +1,8 @@
 // Tests of core/include/initscope/gemm.hpp: every fast kernel against the naive double-precision
 // reference on odd shapes, with an error bound derived per element (no magic epsilon), and against
 // the numerical contract of gemm.cpp (each element summed over k in order, bit for bit).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -22,7 +21,9 @@ using initscope::gemm_nt;
 using initscope::gemm_tn;
 
 enum class Kind { nt, tn, nn };
-const char* name(Kind k) { return k == Kind::nt ? "gemm_nt" : k == Kind::tn ? "gemm_tn" : "gemm_nn"; }
+const char* name(Kind k) {
+  return k == Kind::nt ? "gemm_nt" : k == Kind::tn ? "gemm_tn" : "gemm_nn";
+}
 
 // Element accessors of the logical A[i][k] and B[k][j] for each storage layout (see gemm.hpp).
 float a_at(Kind kind, const std::vector<float>& A, std::size_t M, std::size_t K, std::size_t i,
@@ -37,18 +38,30 @@ float b_at(Kind kind, const std::vector<float>& B, std::size_t N, std::size_t K,
 void fast(Kind kind, std::size_t M, std::size_t N, std::size_t K, const float* A, const float* B,
           float* C, bool accumulate) {
   switch (kind) {
-    case Kind::nt: gemm_nt(M, N, K, A, B, C, accumulate); break;
-    case Kind::tn: gemm_tn(M, N, K, A, B, C, accumulate); break;
-    case Kind::nn: gemm_nn(M, N, K, A, B, C, accumulate); break;
+    case Kind::nt:
+      gemm_nt(M, N, K, A, B, C, accumulate);
+      break;
+    case Kind::tn:
+      gemm_tn(M, N, K, A, B, C, accumulate);
+      break;
+    case Kind::nn:
+      gemm_nn(M, N, K, A, B, C, accumulate);
+      break;
   }
 }
 
 void reference(Kind kind, std::size_t M, std::size_t N, std::size_t K, const float* A,
                const float* B, float* C) {
   switch (kind) {
-    case Kind::nt: initscope::reference::gemm_nt(M, N, K, A, B, C); break;
-    case Kind::tn: initscope::reference::gemm_tn(M, N, K, A, B, C); break;
-    case Kind::nn: initscope::reference::gemm_nn(M, N, K, A, B, C); break;
+    case Kind::nt:
+      initscope::reference::gemm_nt(M, N, K, A, B, C);
+      break;
+    case Kind::tn:
+      initscope::reference::gemm_tn(M, N, K, A, B, C);
+      break;
+    case Kind::nn:
+      initscope::reference::gemm_nn(M, N, K, A, B, C);
+      break;
   }
 }
 
@@ -86,8 +99,10 @@ Check compare(Kind kind, const Case& c, bool accumulate, std::mt19937& gen) {
   const auto C0 = random_floats(M * N, gen);
 
   std::vector<float> C(M * N + kGuard, kGuardValue);
-  if (accumulate) std::copy(C0.begin(), C0.end(), C.begin());
-  else std::fill(C.begin(), C.begin() + M * N, std::numeric_limits<float>::quiet_NaN());
+  if (accumulate)
+    std::copy(C0.begin(), C0.end(), C.begin());
+  else
+    std::fill(C.begin(), C.begin() + M * N, std::numeric_limits<float>::quiet_NaN());
   fast(kind, M, N, K, A.data(), B.data(), C.data(), accumulate);
 
   std::vector<float> R(M * N);
@@ -153,9 +168,8 @@ TEST_CASE("gemm: every kernel matches the double reference within the float32 er
         for (const Case& c : odd_shapes()) {
           const Check r = compare(kind, c, accumulate, gen);
           INFO(name(kind) << " M=" << c.M << " N=" << c.N << " K=" << c.K
-                          << " accumulate=" << accumulate << ": " << r.where
-                          << " (max |error| " << r.max_abs_error << ", max error/bound "
-                          << r.max_ratio << ")");
+                          << " accumulate=" << accumulate << ": " << r.where << " (max |error| "
+                          << r.max_abs_error << ", max error/bound " << r.max_ratio << ")");
           REQUIRE(r.where.empty());
           REQUIRE(r.max_ratio <= 1.0);
           worst = std::max(worst, r.max_ratio);
@@ -233,8 +247,10 @@ TEST_CASE("gemm: non-finite inputs propagate to the rows and columns they touch"
       for (std::size_t i = 0; i < M; ++i)
         for (std::size_t j = 0; j < N; ++j) {
           INFO("C[" << i << "][" << j << "] = " << C[i * N + j]);
-          if (i == 2) REQUIRE(std::isnan(C[i * N + j]));
-          else REQUIRE(C[i * N + j] == 0.0f);
+          if (i == 2)
+            REQUIRE(std::isnan(C[i * N + j]));
+          else
+            REQUIRE(C[i * N + j] == 0.0f);
         }
     }
   }

@@ -10,7 +10,6 @@
 // with probability ~6e-7, while a wrong fan, gain or sqrt misses by far more than 5 SE at n = 2^20
 // (relative SE of a normal variance 0.14%, tolerance 0.69%).
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <limits>
 #include <string>
@@ -29,10 +28,11 @@ constexpr double kNormalKurtosis = 3.0;
 constexpr double kUniformKurtosis = 9.0 / 5.0;
 
 const std::vector<Init> kAllInits = {
-    Init::zeros,         Init::constant,       Init::uniform,       Init::normal,
-    Init::small_normal,  Init::truncated_normal, Init::xavier_uniform, Init::xavier_normal,
-    Init::he_uniform,    Init::he_normal,      Init::lecun_uniform, Init::lecun_normal,
-    Init::orthogonal,    Init::pytorch_default, Init::lsuv};
+    Init::zeros,          Init::constant,        Init::uniform,
+    Init::normal,         Init::small_normal,    Init::truncated_normal,
+    Init::xavier_uniform, Init::xavier_normal,   Init::he_uniform,
+    Init::he_normal,      Init::lecun_uniform,   Init::lecun_normal,
+    Init::orthogonal,     Init::pytorch_default, Init::lsuv};
 
 Rng sample_rng(uint64_t seed = 1) { return Rng(seed, stream::kSample); }
 
@@ -41,9 +41,9 @@ void check_mean_and_variance(const Matrix& w, double s2, double kurtosis) {
   const auto m = testing::moments(w);
   const double var_tol = 5 * testing::var_se(s2, kurtosis, m.n);
   const double mean_tol = 5 * testing::mean_se(s2, m.n);
-  INFO("n = " << m.n << ", target variance " << s2 << ", sample variance " << m.var
-              << " (relative " << m.var / s2 - 1 << "), tolerance +-" << var_tol / s2
-              << " relative; mean " << m.mean << ", tolerance +-" << mean_tol);
+  INFO("n = " << m.n << ", target variance " << s2 << ", sample variance " << m.var << " (relative "
+              << m.var / s2 - 1 << "), tolerance +-" << var_tol / s2 << " relative; mean " << m.mean
+              << ", tolerance +-" << mean_tol);
   CHECK(std::fabs(m.var - s2) <= var_tol);
   CHECK(std::fabs(m.mean) <= mean_tol);
 }
@@ -124,8 +124,7 @@ TEST_CASE("xavier_normal: variance is 2 gain^2/(fan_in + fan_out) within 5 stand
   SECTION("gain 5/3 (tanh), 1024x1024") {
     Rng rng = sample_rng(8);
     const double g = 5.0 / 3.0;
-    check_mean_and_variance(xavier_normal(1024, 1024, g, rng), g * g * 2.0 / 2048,
-                            kNormalKurtosis);
+    check_mean_and_variance(xavier_normal(1024, 1024, g, rng), g * g * 2.0 / 2048, kNormalKurtosis);
   }
 }
 
@@ -147,8 +146,7 @@ TEST_CASE("normal and small_normal: variance is std^2 within 5 standard errors",
     Config c;
     c.init_std = 0.3;
     Rng rng = sample_rng(12);
-    check_mean_and_variance(init_weights(Init::normal, 1024, 1024, c, rng), 0.09,
-                            kNormalKurtosis);
+    check_mean_and_variance(init_weights(Init::normal, 1024, 1024, c, rng), 0.09, kNormalKurtosis);
   }
   SECTION("small_normal is N(0, 0.01^2) whatever the config") {
     Config c;
@@ -232,9 +230,9 @@ TEST_CASE("he_uniform: bound sqrt(3) gain/sqrt(fan), variance b^2/3 within 5 sta
 
 TEST_CASE("fan values: a 64x288 matrix has the spec's he_uniform and pytorch_default bounds",
           "[init]") {
-  // spec/initializers.md: He-uniform bound 0.14433756729740643, pytorch_default 0.05892556509887897.
-  // One 64x288 draw has n = 18432: P(max < 0.9999 b) = 0.9999^18432 = 16%, too likely; ten draws
-  // from one stream (n = 184320) make it e^-18.4.
+  // spec/initializers.md: He-uniform bound 0.14433756729740643, pytorch_default
+  // 0.05892556509887897. One 64x288 draw has n = 18432: P(max < 0.9999 b) = 0.9999^18432 = 16%, too
+  // likely; ten draws from one stream (n = 184320) make it e^-18.4.
   const double he_bound = 0.14433756729740643;
   const double pt_bound = 0.05892556509887897;
   CHECK(std::sqrt(3.0) * std::sqrt(2.0) / std::sqrt(288.0) == Approx(he_bound).epsilon(1e-15));
@@ -252,7 +250,8 @@ TEST_CASE("fan values: a 64x288 matrix has the spec's he_uniform and pytorch_def
   SECTION("he_uniform through init_weights with the default (ReLU) config") {
     Rng rng = sample_rng(18);
     const Config c = relu_config();
-    const double mx = max_abs_over_draws([&] { return init_weights(Init::he_uniform, 64, 288, c, rng); });
+    const double mx =
+        max_abs_over_draws([&] { return init_weights(Init::he_uniform, 64, 288, c, rng); });
     CHECK(mx <= static_cast<double>(static_cast<float>(he_bound)));
     CHECK(mx >= 0.9999 * he_bound);
   }
@@ -271,8 +270,7 @@ TEST_CASE("fan values: a 64x288 matrix has the spec's he_uniform and pytorch_def
   }
 }
 
-TEST_CASE("xavier_uniform: bound gain sqrt(6/(fan_in + fan_out)), variance within 5 SE",
-          "[init]") {
+TEST_CASE("xavier_uniform: bound gain sqrt(6/(fan_in + fan_out)), variance within 5 SE", "[init]") {
   Rng rng = sample_rng(20);
   const double g = 1.3;
   const double b = g * std::sqrt(6.0 / (512 + 2048));
@@ -418,7 +416,8 @@ TEST_CASE("orthogonal: Haar-distributed, mean trace of 4x4 Q near 0 within 5 SE"
   INFO("mean trace " << mean << ", mean squared trace " << sum_sq / draws);
   CHECK(std::fabs(mean) <= 5.0 / std::sqrt(draws));
   SECTION("E[(tr Q)^2] = 1 within 5 SE") {
-    // tr Q lies in [-4, 4], so Var((tr Q)^2) <= E[(tr Q)^4] <= 16 E[(tr Q)^2] = 16: SE <= 4/sqrt(N).
+    // tr Q lies in [-4, 4], so Var((tr Q)^2) <= E[(tr Q)^4] <= 16 E[(tr Q)^2] = 16: SE <=
+    // 4/sqrt(N).
     CHECK(std::fabs(sum_sq / draws - 1.0) <= 5 * 4.0 / std::sqrt(draws));
   }
 }
@@ -525,8 +524,8 @@ TEST_CASE("resolve_gain: value overrides, auto is calculate_gain, default is He-
     Config c;
     c.gain_mode = GainMode::Auto;
     c.activation = Activation::tanh;
-    for (Init init : {Init::he_normal, Init::xavier_uniform, Init::lecun_uniform,
-                      Init::orthogonal}) {
+    for (Init init :
+         {Init::he_normal, Init::xavier_uniform, Init::lecun_uniform, Init::orthogonal}) {
       INFO("init " << to_string(init));
       CHECK(resolve_gain(init, c) == Approx(5.0 / 3.0).epsilon(1e-15));
     }
@@ -621,11 +620,11 @@ TEST_CASE("nominal_weight_variance: the formula of every initializer", "[init]")
     // initializer, on a 512x2048 matrix (n = 2^20).
     const double kt = tm.m4 / (tm.m2 * tm.m2);
     const std::vector<std::pair<Init, double>> kinds = {
-        {Init::uniform, kUniformKurtosis},       {Init::normal, kNormalKurtosis},
-        {Init::small_normal, kNormalKurtosis},   {Init::truncated_normal, kt},
+        {Init::uniform, kUniformKurtosis},        {Init::normal, kNormalKurtosis},
+        {Init::small_normal, kNormalKurtosis},    {Init::truncated_normal, kt},
         {Init::xavier_uniform, kUniformKurtosis}, {Init::xavier_normal, kNormalKurtosis},
-        {Init::he_uniform, kUniformKurtosis},    {Init::he_normal, kNormalKurtosis},
-        {Init::lecun_uniform, kUniformKurtosis}, {Init::lecun_normal, kNormalKurtosis},
+        {Init::he_uniform, kUniformKurtosis},     {Init::he_normal, kNormalKurtosis},
+        {Init::lecun_uniform, kUniformKurtosis},  {Init::lecun_normal, kNormalKurtosis},
         {Init::pytorch_default, kUniformKurtosis}};
     uint64_t seed = 100;
     for (auto [init, k] : kinds) {
@@ -646,8 +645,10 @@ TEST_CASE("init_weights: dispatches to the initializer with the config's paramet
   const double he_gain = std::sqrt(2.0 / (1 + 0.09));
   auto same = [](const Matrix& a, const Matrix& b) { return testing::same_bits(a, b); };
   Rng a = sample_rng(40), b = sample_rng(40);
-  CHECK(same(init_weights(Init::he_normal, 40, 70, c, a), he_normal(40, 70, he_gain, FanMode::fan_out, b)));
-  CHECK(same(init_weights(Init::he_uniform, 40, 70, c, a), he_uniform(40, 70, he_gain, FanMode::fan_out, b)));
+  CHECK(same(init_weights(Init::he_normal, 40, 70, c, a),
+             he_normal(40, 70, he_gain, FanMode::fan_out, b)));
+  CHECK(same(init_weights(Init::he_uniform, 40, 70, c, a),
+             he_uniform(40, 70, he_gain, FanMode::fan_out, b)));
   CHECK(same(init_weights(Init::xavier_normal, 40, 70, c, a), xavier_normal(40, 70, 1.0, b)));
   CHECK(same(init_weights(Init::xavier_uniform, 40, 70, c, a), xavier_uniform(40, 70, 1.0, b)));
   CHECK(same(init_weights(Init::lecun_normal, 40, 70, c, a), lecun_normal(40, 70, 1.0, b)));
@@ -656,7 +657,8 @@ TEST_CASE("init_weights: dispatches to the initializer with the config's paramet
   CHECK(same(init_weights(Init::pytorch_default, 40, 70, c, a), pytorch_default(40, 70, b)));
   CHECK(same(init_weights(Init::normal, 40, 70, c, a), normal(40, 70, c.init_std, b)));
   CHECK(same(init_weights(Init::uniform, 40, 70, c, a), uniform(40, 70, c.init_bound, b)));
-  CHECK(same(init_weights(Init::truncated_normal, 40, 70, c, a), truncated_normal(40, 70, c.init_std, b)));
+  CHECK(same(init_weights(Init::truncated_normal, 40, 70, c, a),
+             truncated_normal(40, 70, c.init_std, b)));
   CHECK(same(init_weights(Init::small_normal, 40, 70, c, a), normal(40, 70, 0.01, b)));
 }
 
@@ -664,8 +666,8 @@ TEST_CASE("initializers: values are drawn row-major, one draw per element, round
           "[init]") {
   // init.hpp's contract, which is what lets the browser reproduce the CLI's weights. The expected
   // value is recomputed here in double; an implementation may order the double multiplications
-  // differently (s * z vs z * g / sqrt(n)), which can move the result by one double ulp and, rarely,
-  // the float rounding by one float ulp: hence the 1-ulp tolerance.
+  // differently (s * z vs z * g / sqrt(n)), which can move the result by one double ulp and,
+  // rarely, the float rounding by one float ulp: hence the 1-ulp tolerance.
   SECTION("he_normal: W[i][j] = s * z_(i*cols + j), s = gain / sqrt(fan_in)") {
     Rng a = sample_rng(41), b = sample_rng(41);
     const Matrix w = he_normal(7, 9, std::sqrt(2.0), FanMode::fan_in, a);

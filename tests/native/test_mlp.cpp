@@ -8,7 +8,6 @@
 //   (b) through an independent double-precision forward written in this file,
 // each with a tolerance derived from its error sources (see the comments at each bound).
 #include <catch2/catch.hpp>
-
 #include <cfloat>
 #include <cmath>
 #include <iomanip>
@@ -35,7 +34,6 @@ constexpr double kPi = 3.14159265358979323846;
 bool has_kink(Activation a) {
   return a == Activation::relu || a == Activation::leaky_relu || a == Activation::selu;
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // A double-precision reference MLP with the same parameters (copied from the float net).
@@ -137,8 +135,7 @@ Analytic analytic(Mlp& net, Loss loss, const std::vector<float>& x, const std::v
   Workspace ws;
   ws.reserve(net, y.size());
   const float* logits = net.forward(x.data(), y.size(), ws);
-  loss_and_grad(loss, logits, y.data(), y.size(), net.output_dim(), ws.grad.back().data(),
-                nullptr);
+  loss_and_grad(loss, logits, y.data(), y.size(), net.output_dim(), ws.grad.back().data(), nullptr);
   net.backward(x.data(), y.size(), ws);
   Analytic a;
   for (const Layer& layer : net.layers) {
@@ -225,8 +222,8 @@ TEST_CASE("mlp: forward matches a double-precision reference and the output laye
                      1e-5);
         if (l + 1 < ref.W.size())
           for (double& v : z) v = act_ref(act, ref.slope, v);
-        CHECK_TENSOR("post[" + std::to_string(l) + "]", ws.post[l].data(), z.data(), z.size(),
-                     1e-5, 1e-5);
+        CHECK_TENSOR("post[" + std::to_string(l) + "]", ws.post[l].data(), z.data(), z.size(), 1e-5,
+                     1e-5);
         h = z;
       }
       CHECK(testing::same_bits(ws.pre.back().data(), ws.post.back().data(), p.rows() * 3));
@@ -275,8 +272,7 @@ TEST_CASE("mlp: backward matches central differences for every activation and bo
             param = down;
             const double l_down = float_loss(p.net, loss, p.x, p.labels, ws, &s_down);
             param = orig;
-            if (has_kink(act) && (s_up != base_signs || s_down != base_signs))
-              kink_crossed = true;
+            if (has_kink(act) && (s_up != base_signs || s_down != base_signs)) kink_crossed = true;
             // exact step: both perturbed values are floats, their difference exact in double
             return (l_up - l_down) / (static_cast<double>(up) - static_cast<double>(down));
           };
@@ -333,8 +329,7 @@ TEST_CASE("mlp: backward matches central differences for every activation and bo
             check_grad("double FD db[" + L + "]", an.db[l], rdb[l], 1e-5 * sb + 1e-8, 1e-4);
           }
           check_grad("float FD dx", an.dx, fdx, 1e-3, 1e-2);
-          check_grad("double FD dx", an.dx, rdx, 1e-5 * testing::moments(rdx).max_abs + 1e-8,
-                     1e-4);
+          check_grad("double FD dx", an.dx, rdx, 1e-5 * testing::moments(rdx).max_abs + 1e-8, 1e-4);
           // The check must have had something to check: gradients large enough (>= 10x the
           // float bound) that a wrong one could not hide under the tolerance.
           double largest = 0;
@@ -355,16 +350,15 @@ TEST_CASE("mlp: loss_and_grad values against hand computation", "[mlp]") {
     const int labels[] = {2, 1};
     float d[6];
     std::size_t correct = 99;
-    const double loss =
-        loss_and_grad(Loss::cross_entropy, logits, labels, 2, 3, d, &correct);
+    const double loss = loss_and_grad(Loss::cross_entropy, logits, labels, 2, 3, d, &correct);
     const double l0 = std::log(1 + std::exp(-1.0) + std::exp(-2.0));
     const double s1 = std::exp(0.5) + std::exp(-1.0) + 1.0;
     const double l1 = std::log(s1) + 1.0;
     CHECK(loss == Approx((l0 + l1) / 2).epsilon(1e-12));
     CHECK(correct == 1u);
     const double s0 = std::exp(1.0) + std::exp(2.0) + std::exp(3.0);
-    const double expect[] = {std::exp(1.0) / s0 / 2,       std::exp(2.0) / s0 / 2,
-                             (std::exp(3.0) / s0 - 1) / 2, std::exp(0.5) / s1 / 2,
+    const double expect[] = {std::exp(1.0) / s0 / 2,        std::exp(2.0) / s0 / 2,
+                             (std::exp(3.0) / s0 - 1) / 2,  std::exp(0.5) / s1 / 2,
                              (std::exp(-1.0) / s1 - 1) / 2, 1.0 / s1 / 2};
     // float storage of the gradient: 1 float rounding, relative 2^-24 -> 1e-7 relative.
     CHECK_TENSOR("dlogits", d, expect, 6, 0.0, 2e-7);
@@ -406,8 +400,8 @@ TEST_CASE("mlp: loss_and_grad values against hand computation", "[mlp]") {
   SECTION("non-finite logits give a non-finite loss (how divergence is seen)") {
     const float logits[] = {NAN, 0, 0, 0};
     const int labels[] = {0, 1};
-    CHECK_FALSE(std::isfinite(loss_and_grad(Loss::cross_entropy, logits, labels, 2, 2, nullptr,
-                                            nullptr)));
+    CHECK_FALSE(
+        std::isfinite(loss_and_grad(Loss::cross_entropy, logits, labels, 2, 2, nullptr, nullptr)));
     const float inf_logits[] = {INFINITY, 0, 0, 0};
     CHECK_FALSE(
         std::isfinite(loss_and_grad(Loss::mse, inf_logits, labels, 2, 2, nullptr, nullptr)));
@@ -476,10 +470,9 @@ void check_params(const std::vector<double>& got, const std::vector<double>& bef
     if (!(ratio <= 1)) ++bad;
     if (!(ratio <= worst_ratio)) worst_ratio = ratio, worst = i;
   }
-  INFO(std::setprecision(9) << "worst element " << worst << ": got " << got[worst]
-                            << ", expected " << expect[worst]
-                        << " (before " << before[worst] << "), " << worst_ratio
-                        << " x tolerance");
+  INFO(std::setprecision(9) << "worst element " << worst << ": got " << got[worst] << ", expected "
+                            << expect[worst] << " (before " << before[worst] << "), " << worst_ratio
+                            << " x tolerance");
   CHECK(bad == 0u);
 }
 }  // namespace
@@ -572,7 +565,8 @@ TEST_CASE("lsuv_rescale: every layer's pre-activation variance on the batch is 1
   Config c;
   for (std::size_t l = 0; l < net.num_layers(); ++l) {
     Rng r(7, stream::kLayerWeights + l);
-    net.layers[l].W = init_weights(Init::lsuv, net.layers[l].fan_out(), net.layers[l].fan_in(), c, r);
+    net.layers[l].W =
+        init_weights(Init::lsuv, net.layers[l].fan_out(), net.layers[l].fan_in(), c, r);
   }
   std::vector<Matrix> before;
   for (const Layer& l : net.layers) before.push_back(l.W);
@@ -601,8 +595,8 @@ TEST_CASE("lsuv_rescale: every layer's pre-activation variance on the batch is 1
     const double scale = std::fabs(ratio) * testing::moments(before[l]).max_abs;
     bool proportional = true;
     for (std::size_t i = 0; i < w.size(); ++i)
-      proportional = proportional &&
-                     std::fabs(w.data()[i] - ratio * before[l].data()[i]) <= 1e-6 * scale;
+      proportional =
+          proportional && std::fabs(w.data()[i] - ratio * before[l].data()[i]) <= 1e-6 * scale;
     CHECK(proportional);
   }
   SECTION("a layer that cannot reach unit variance (zero weights) stays finite") {

@@ -5,7 +5,6 @@
 // transforms must have the right distributions. Statistical checks use 5 standard errors with a
 // fixed seed: deterministic, and a correct generator fails one with probability ~6e-7.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -124,8 +123,9 @@ TEST_CASE("rng: different streams and seeds give different numbers", "[rng]") {
   }
 }
 
-TEST_CASE("rng: uniform lies in 0 <= u < 1 with mean 1/2 and variance 1/12 within 5 standard errors",
-          "[rng]") {
+TEST_CASE(
+    "rng: uniform lies in 0 <= u < 1 with mean 1/2 and variance 1/12 within 5 standard errors",
+    "[rng]") {
   const std::size_t n = 1 << 20;
   Rng rng(2024, 9);
   std::vector<double> u(n);

@@ -1,7 +1,6 @@
 // tests/native/test_run.cpp: runs, experiments and datasets (core/include/initscope/run.hpp,
 // dataset.hpp): the things a person sees on the page, checked against theory.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <limits>
 #include <map>
@@ -102,7 +101,8 @@ TEST_CASE("he_normal: 30 ReLU layers of width 256 keep the theory's flat varianc
     // variance; the output layer (2 units, fan_in 256) too.
     double m2 = 0;
     const auto& x = run.dataset().x_train;
-    for (std::size_t i = 0; i < 1024 * 256; ++i) m2 += static_cast<double>(x.data()[i]) * x.data()[i];
+    for (std::size_t i = 0; i < 1024 * 256; ++i)
+      m2 += static_cast<double>(x.data()[i]) * x.data()[i];
     m2 /= 1024 * 256;
     CHECK(theory[0] == Approx(2 * m2).epsilon(1e-12));
     for (std::size_t l = 1; l < 31; ++l) CHECK(theory[l] == Approx(theory[0]).epsilon(1e-12));
@@ -320,7 +320,8 @@ TEST_CASE("run: same config gives identical bits, and each layer has its own str
     for (std::size_t l = 0; l < a.net().num_layers(); ++l) {
       const Layer& layer = a.net().layers[l];
       Rng wr(c.seed, stream::kLayerWeights + l), br(c.seed, stream::kLayerBiases + l);
-      CHECK(testing::same_bits(layer.W, init_weights(c.init, layer.fan_out(), layer.fan_in(), c, wr)));
+      CHECK(testing::same_bits(layer.W,
+                               init_weights(c.init, layer.fan_out(), layer.fan_in(), c, wr)));
       CHECK(testing::same_bits(layer.b, init_bias(c.init, layer.fan_out(), layer.fan_in(), br)));
     }
   }
@@ -505,17 +506,17 @@ struct DatasetCase {
   int expect_dim, expect_classes;
 };
 const std::vector<DatasetCase> kDatasets = {
-    {DatasetKind::spiral, 0, 3, 2, 3},   {DatasetKind::circles, 0, 0, 2, 2},
-    {DatasetKind::xor_, 0, 0, 2, 2},     {DatasetKind::gaussians, 0, 4, 2, 4},
-    {DatasetKind::moons, 0, 0, 2, 2},    {DatasetKind::gaussian_nd, 10, 3, 10, 3},
+    {DatasetKind::spiral, 0, 3, 2, 3},      {DatasetKind::circles, 0, 0, 2, 2},
+    {DatasetKind::xor_, 0, 0, 2, 2},        {DatasetKind::gaussians, 0, 4, 2, 4},
+    {DatasetKind::moons, 0, 0, 2, 2},       {DatasetKind::gaussian_nd, 10, 3, 10, 3},
     {DatasetKind::gaussian_nd, 0, 0, 64, 2}};
 }  // namespace
 
 TEST_CASE("datasets: seeded, shaped as configured, labels in range, every class present",
           "[run][dataset]") {
   for (const DatasetCase& dc : kDatasets) {
-    DYNAMIC_SECTION(to_string(dc.kind) << " dim " << dc.expect_dim << " classes "
-                                       << dc.expect_classes) {
+    DYNAMIC_SECTION(to_string(dc.kind)
+                    << " dim " << dc.expect_dim << " classes " << dc.expect_classes) {
       Config c;
       c.dataset = dc.kind;
       c.input_dim = dc.input_dim;
@@ -630,8 +631,10 @@ TEST_CASE("datasets: shapes that can be checked without knowing the generator", 
     double max_inner = 0, min_outer = 1e9;
     for (std::size_t r = 0; r < d.y_train.size(); ++r) {
       const double rad = std::hypot(d.x_train(r, 0), d.x_train(r, 1));
-      if (d.y_train[r] == 1) max_inner = std::max(max_inner, rad);
-      else min_outer = std::min(min_outer, rad);
+      if (d.y_train[r] == 1)
+        max_inner = std::max(max_inner, rad);
+      else
+        min_outer = std::min(min_outer, rad);
     }
     INFO("inner disc up to " << max_inner << ", outer ring from " << min_outer);
     CHECK(max_inner < min_outer);

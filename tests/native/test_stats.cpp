@@ -7,7 +7,6 @@
 // magnitude yet catches a sample-vs-population denominator (1/(n-1), 1e-3 at n = 40) or a
 // moment taken over the wrong buffer.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <vector>
 
@@ -157,8 +156,8 @@ TEST_CASE("measure_layers: symmetric flags layers whose units are interchangeabl
   Workspace ws;
   const auto spec = histogram_spec(Activation::tanh, 10);
   SECTION("random weights: no layer is symmetric") {
-    for (const auto& s : measure_layers(a.net, Loss::cross_entropy, a.x.data(), a.y.data(), rows,
-                                        spec, ws))
+    for (const auto& s :
+         measure_layers(a.net, Loss::cross_entropy, a.x.data(), a.y.data(), rows, spec, ws))
       CHECK_FALSE(s.symmetric);
   }
   SECTION("constant weights and biases: every layer is symmetric") {
@@ -166,8 +165,8 @@ TEST_CASE("measure_layers: symmetric flags layers whose units are interchangeabl
       for (float& w : l.W) w = 0.25f;
       for (float& b : l.b) b = -0.5f;
     }
-    for (const auto& s : measure_layers(a.net, Loss::cross_entropy, a.x.data(), a.y.data(), rows,
-                                        spec, ws))
+    for (const auto& s :
+         measure_layers(a.net, Loss::cross_entropy, a.x.data(), a.y.data(), rows, spec, ws))
       CHECK(s.symmetric);
   }
   SECTION("identical weights but one different bias breaks the symmetry of that layer only") {
@@ -176,8 +175,8 @@ TEST_CASE("measure_layers: symmetric flags layers whose units are interchangeabl
       for (float& b : l.b) b = 0.f;
     }
     a.net.layers[1].b(2) = 0.125f;
-    const auto s = measure_layers(a.net, Loss::cross_entropy, a.x.data(), a.y.data(), rows, spec,
-                                  ws);
+    const auto s =
+        measure_layers(a.net, Loss::cross_entropy, a.x.data(), a.y.data(), rows, spec, ws);
     CHECK(s[0].symmetric);
     CHECK_FALSE(s[1].symmetric);
     CHECK(s[2].symmetric);
@@ -185,7 +184,8 @@ TEST_CASE("measure_layers: symmetric flags layers whose units are interchangeabl
 }
 
 TEST_CASE("theory_pre_variance: He et al. 2015 eq. 9 recursion", "[stats]") {
-  // Var[y_1] = n_0 Var[w_1] E[x^2] + Var[b_1]; Var[y_l] = n_{l-1} Var[w_l] E[f(y_{l-1})^2] + Var[b_l]
+  // Var[y_1] = n_0 Var[w_1] E[x^2] + Var[b_1]; Var[y_l] = n_{l-1} Var[w_l] E[f(y_{l-1})^2] +
+  // Var[b_l]
   const std::vector<double> wv = {0.3, 0.2, 0.7}, bv = {0.01, 0.0, 0.05};
   const double q = 1.7;
   SECTION("relu: E[f(y)^2] = Var[y]/2") {
@@ -214,7 +214,7 @@ TEST_CASE("theory_pre_variance: He et al. 2015 eq. 9 recursion", "[stats]") {
     const double v1 = 3 * 0.3 * q + 0.01;
     const double v2 = 5 * 0.2 * post_second_moment(Activation::tanh, 0.01, v1);
     CHECK(t[1] == Approx(v2).epsilon(1e-14));
-    CHECK(t[2] == Approx(4 * 0.7 * post_second_moment(Activation::tanh, 0.01, v2) + 0.05)
-                      .epsilon(1e-14));
+    CHECK(t[2] ==
+          Approx(4 * 0.7 * post_second_moment(Activation::tanh, 0.01, v2) + 0.05).epsilon(1e-14));
   }
 }

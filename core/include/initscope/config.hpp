@@ -29,9 +29,21 @@ class ConfigError : public std::invalid_argument {
 // ConfigError listing every valid id.
 
 enum class Init {
-  zeros, constant, uniform, normal, small_normal, truncated_normal, xavier_uniform,
-  xavier_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, orthogonal,
-  pytorch_default, lsuv
+  zeros,
+  constant,
+  uniform,
+  normal,
+  small_normal,
+  truncated_normal,
+  xavier_uniform,
+  xavier_normal,
+  he_uniform,
+  he_normal,
+  lecun_uniform,
+  lecun_normal,
+  orthogonal,
+  pytorch_default,
+  lsuv
 };
 enum class Activation { relu, leaky_relu, tanh, sigmoid, linear, selu, gelu };
 enum class DatasetKind { spiral, circles, xor_, gaussians, moons, gaussian_nd, fashion_mnist };
@@ -49,8 +61,8 @@ struct DatasetInfo {
   DatasetKind id;
   const char* name;
   const char* label;
-  int input_dim;        // default input dimension (gaussian_nd: configurable)
-  int classes;          // default number of classes
+  int input_dim;  // default input dimension (gaussian_nd: configurable)
+  int classes;    // default number of classes
   // Datasets read from a file rather than generated (image_data.hpp): the file's name, as
   // scripts/prepare-data.mjs writes it to build/data/ and the page serves it from data/.
   // nullptr for the generated ones.
@@ -89,8 +101,8 @@ constexpr int kMinSamples = 10;
 constexpr int kMaxSamples = 20000;
 constexpr int kMaxInputDim = 2048;
 constexpr int kMaxClasses = 10;
-constexpr int64_t kMaxParameters = 4194304;       // 2^22
-constexpr int64_t kMaxActivations = 8388608;      // 2^23 = (rows per batch) x (total units)
+constexpr int64_t kMaxParameters = 4194304;   // 2^22
+constexpr int64_t kMaxActivations = 8388608;  // 2^23 = (rows per batch) x (total units)
 constexpr double kMaxLearningRate = 10.0;
 constexpr double kMaxNoise = 2.0;
 constexpr double kMaxTestFraction = 0.9;
@@ -109,11 +121,11 @@ enum class GainMode { Default, Auto, Value };
 struct Config {
   // data
   DatasetKind dataset = DatasetKind::spiral;
-  int samples = 1000;         // total, before the train/test split
-  double noise = 0.05;        // std of the Gaussian jitter, in data units (toys span ~[-1, 1])
+  int samples = 1000;   // total, before the train/test split
+  double noise = 0.05;  // std of the Gaussian jitter, in data units (toys span ~[-1, 1])
   double test_fraction = 0.5;
-  int input_dim = 0;          // 0 = the dataset's default (gaussian_nd: 64; 2-D toys: 2)
-  int classes = 0;            // 0 = the dataset's default (2)
+  int input_dim = 0;  // 0 = the dataset's default (gaussian_nd: 64; 2-D toys: 2)
+  int classes = 0;    // 0 = the dataset's default (2)
   uint32_t seed = 42;
 
   // network
@@ -124,28 +136,28 @@ struct Config {
   // initializer
   Init init = Init::he_normal;
   GainMode gain_mode = GainMode::Default;
-  double gain = 1.0;          // used when gain_mode == Value
-  FanMode fan_mode = FanMode::fan_in;   // He only
-  double init_value = 0.1;    // constant
-  double init_std = 0.05;     // normal, truncated_normal (Keras' RandomNormal default)
-  double init_bound = 0.05;   // uniform: U(-a, a) (Keras' RandomUniform default)
+  double gain = 1.0;                   // used when gain_mode == Value
+  FanMode fan_mode = FanMode::fan_in;  // He only
+  double init_value = 0.1;             // constant
+  double init_std = 0.05;              // normal, truncated_normal (Keras' RandomNormal default)
+  double init_bound = 0.05;            // uniform: U(-a, a) (Keras' RandomUniform default)
 
   // training
   Optimizer optimizer = Optimizer::sgd;
   double learning_rate = 0.01;
-  double momentum = 0.9;      // momentum optimizer (PyTorch SGD momentum, dampening 0)
-  int batch_size = 32;        // 0 = full batch
+  double momentum = 0.9;  // momentum optimizer (PyTorch SGD momentum, dampening 0)
+  int batch_size = 32;    // 0 = full batch
   Loss loss = Loss::cross_entropy;
 
   // statistics
-  int probe_size = 256;       // the fixed probe batch = the first min(probe_size, n_train) rows
+  int probe_size = 256;  // the fixed probe batch = the first min(probe_size, n_train) rows
   int hist_bins = 40;
 };
 
 // Derived sizes (valid only after validate()).
 int resolved_input_dim(const Config&);
 int resolved_classes(const Config&);
-int train_count(const Config&);   // rows in the training split
+int train_count(const Config&);  // rows in the training split
 int test_count(const Config&);
 int64_t parameter_count(const Config&);
 
@@ -154,8 +166,8 @@ int64_t parameter_count(const Config&);
 void validate(const Config&);
 
 // Helpers for the uniform message format, shared with the CLI and the wasm adapters.
-std::string quote(const std::string& s);   // "abc" with JSON escaping
-std::string format_number(double v);       // shortest round-trip text, "NaN", "Infinity"
+std::string quote(const std::string& s);  // "abc" with JSON escaping
+std::string format_number(double v);      // shortest round-trip text, "NaN", "Infinity"
 std::string join_ids(const std::vector<std::string>& ids);  // "a, b, c"
 
 }  // namespace initscope

@@ -13,9 +13,9 @@ namespace initscope {
 struct Dataset {
   int input_dim = 2;
   int classes = 2;
-  Matrix x_train;             // [n_train][input_dim]
-  std::vector<int> y_train;   // labels in 0..classes-1
-  Matrix x_test;              // [n_test][input_dim]
+  Matrix x_train;            // [n_train][input_dim]
+  std::vector<int> y_train;  // labels in 0..classes-1
+  Matrix x_test;             // [n_test][input_dim]
   std::vector<int> y_test;
   // For 2-D data: the plane the decision boundary is drawn over (x0 min, x0 max, x1 min, x1 max),
   // the data's extent plus a margin. Unused otherwise.
@@ -23,12 +23,11 @@ struct Dataset {
 };
 
 // Shapes (2-D toys live in about [-1, 1]^2 before noise):
-//   spiral     `classes` interleaved arms (TF Playground style), noise = std of added N(0, .) jitter
-//   circles    inner disc (class 1) vs outer ring (class 0)
-//   xor        sign(x0) xor sign(x1) on U(-1,1)^2
-//   gaussians  `classes` isotropic blobs on a circle, noise scales their std
-//   moons      two interleaving half circles (scikit-learn make_moons)
-//   gaussian_nd x ~ N(0, I_d); label = argmax over `classes` fixed random directions of <u_k, x>
+//   spiral     `classes` interleaved arms (TF Playground style), noise = std of added N(0, .)
+//   jitter circles    inner disc (class 1) vs outer ring (class 0) xor        sign(x0) xor sign(x1)
+//   on U(-1,1)^2 gaussians  `classes` isotropic blobs on a circle, noise scales their std moons two
+//   interleaving half circles (scikit-learn make_moons) gaussian_nd x ~ N(0, I_d); label = argmax
+//   over `classes` fixed random directions of <u_k, x>
 //               (2 classes: sign of <u, x>); noise flips a label with probability noise/2
 //   fashion_mnist `samples` distinct 28x28 images drawn from the loaded pool (image_data.hpp),
 //               pixels standardised with the pool's mean and std; noise is ignored (real

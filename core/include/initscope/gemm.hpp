@@ -10,14 +10,14 @@
 namespace initscope {
 
 // C[M][N] (+)= A[M][K] . B[N][K]^T
-void gemm_nt(std::size_t M, std::size_t N, std::size_t K, const float* A, const float* B,
-             float* C, bool accumulate = false);
+void gemm_nt(std::size_t M, std::size_t N, std::size_t K, const float* A, const float* B, float* C,
+             bool accumulate = false);
 // C[M][N] (+)= A[K][M]^T . B[K][N]
-void gemm_tn(std::size_t M, std::size_t N, std::size_t K, const float* A, const float* B,
-             float* C, bool accumulate = false);
+void gemm_tn(std::size_t M, std::size_t N, std::size_t K, const float* A, const float* B, float* C,
+             bool accumulate = false);
 // C[M][N] (+)= A[M][K] . B[K][N]
-void gemm_nn(std::size_t M, std::size_t N, std::size_t K, const float* A, const float* B,
-             float* C, bool accumulate = false);
+void gemm_nn(std::size_t M, std::size_t N, std::size_t K, const float* A, const float* B, float* C,
+             bool accumulate = false);
 
 // Naive triple loops in double accumulation: the reference the fast kernels are tested against.
 namespace reference {

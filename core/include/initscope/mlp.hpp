@@ -85,7 +85,6 @@ class OptimizerState {
 // LSUV: after orthogonal init, scale each layer's weights in order so that its pre-activation
 // variance on the batch x is 1 (|var - 1| < tol, at most max_iter rescales per layer).
 // reference: Mishkin & Matas 2015, "All you need is a good init", Algorithm 1.
-void lsuv_rescale(Mlp& net, const float* x, std::size_t rows, double tol = 0.1,
-                  int max_iter = 10);
+void lsuv_rescale(Mlp& net, const float* x, std::size_t rows, double tol = 0.1, int max_iter = 10);
 
 }  // namespace initscope

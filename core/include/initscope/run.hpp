@@ -14,8 +14,8 @@
 namespace initscope {
 
 struct StepResult {
-  int64_t step;   // updates done so far
-  double loss;    // mean minibatch loss of the last update (NaN if none was done)
+  int64_t step;  // updates done so far
+  double loss;   // mean minibatch loss of the last update (NaN if none was done)
 };
 
 struct Evaluation {
@@ -59,7 +59,7 @@ class Run {
   Rng batch_rng_;
   HistogramSpec hist_;
   std::vector<double> theory_;
-  std::vector<uint32_t> order_;   // shuffled train indices for the current epoch
+  std::vector<uint32_t> order_;  // shuffled train indices for the current epoch
   std::size_t cursor_ = 0;
   std::size_t batch_rows_ = 0;
   Matrix batch_x_;

@@ -19,22 +19,21 @@ struct HistogramSpec {
 HistogramSpec histogram_spec(Activation act, int bins);
 
 struct LayerStats {
-  double pre_mean = 0, pre_var = 0;     // of W x + b
-  double post_mean = 0, post_var = 0;   // of f(W x + b) (the output layer: the logits)
-  double dead_fraction = 0;   // relu / leaky_relu: units with pre <= 0 for every probe row
-  double grad_var = 0;        // of dL/dpre (backpropagated gradient)
-  double weight_grad_var = 0; // of dL/dW
-  double weight_var = 0;      // of W
-  double theory_var = 0;      // predicted pre-activation variance at initialization
-  bool symmetric = false;     // every unit has identical incoming weights and bias
-  std::vector<uint32_t> histogram;  // of post-activations, histogram_spec bins
+  double pre_mean = 0, pre_var = 0;    // of W x + b
+  double post_mean = 0, post_var = 0;  // of f(W x + b) (the output layer: the logits)
+  double dead_fraction = 0;            // relu / leaky_relu: units with pre <= 0 for every probe row
+  double grad_var = 0;                 // of dL/dpre (backpropagated gradient)
+  double weight_grad_var = 0;          // of dL/dW
+  double weight_var = 0;               // of W
+  double theory_var = 0;               // predicted pre-activation variance at initialization
+  bool symmetric = false;              // every unit has identical incoming weights and bias
+  std::vector<uint32_t> histogram;     // of post-activations, histogram_spec bins
 };
 
 // Runs forward + loss + backward on the probe batch (x, labels) and measures every layer.
 // The network's dW/db are overwritten (callers compute stats between updates).
 std::vector<LayerStats> measure_layers(Mlp& net, Loss loss, const float* x, const int* labels,
-                                       std::size_t rows, const HistogramSpec& spec,
-                                       Workspace& ws);
+                                       std::size_t rows, const HistogramSpec& spec, Workspace& ws);
 
 // Predicted pre-activation variance per layer at initialization, He et al. 2015 eq. 9 form:
 //   Var[y_1] = n_0 Var[w_1] E[x^2] + Var[b_1],

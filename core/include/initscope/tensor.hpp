@@ -5,6 +5,6 @@
 #include <xtensor/xtensor.hpp>
 
 namespace initscope {
-using Matrix = xt::xtensor<float, 2>;   // [rows][cols]
+using Matrix = xt::xtensor<float, 2>;  // [rows][cols]
 using Vector = xt::xtensor<float, 1>;
 }  // namespace initscope
