@@ -12,7 +12,5 @@ echo "== wasm build"; bash scripts/build-wasm.sh
 echo "== web build"; node scripts/build-web.mjs
 echo "== node tests (wasm engine, CLI, native parity)"
 node --test --test-concurrency=1 tests/node/
-if ls tests/browser/*.test.mjs >/dev/null 2>&1; then
-  echo "== browser tests (Chromium)"
-  node --test --test-concurrency=1 tests/browser/
-fi
+echo "== browser tests (Chromium)"
+node --test --test-concurrency=1 tests/browser/
