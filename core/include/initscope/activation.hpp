@@ -22,8 +22,9 @@ double activate_scalar(Activation act, double slope, double x);
 double derivative_scalar(Activation act, double slope, double x);
 
 // E[f(y)^2] for y ~ N(0, var). Exact for relu (var/2), leaky_relu ((1+a^2)/2 var) and linear
-// (var); for tanh, sigmoid, selu and gelu it is the mean-field Gaussian integral (Gauss-Hermite
-// quadrature), an approximation because real pre-activations are not exactly Gaussian.
+// (var); for tanh, sigmoid, selu and gelu it is the mean-field Gaussian integral (Simpson's rule
+// on [-10, 10] standard deviations), an approximation because real pre-activations are not
+// exactly Gaussian.
 double post_second_moment(Activation act, double slope, double var);
 bool theory_is_exact(Activation act);
 

@@ -23,15 +23,17 @@ struct Dataset {
 };
 
 // Shapes (2-D toys live in about [-1, 1]^2 before noise):
-//   spiral     `classes` interleaved arms (TF Playground style), noise = std of added N(0, .)
-//   jitter circles    inner disc (class 1) vs outer ring (class 0) xor        sign(x0) xor sign(x1)
-//   on U(-1,1)^2 gaussians  `classes` isotropic blobs on a circle, noise scales their std moons two
-//   interleaving half circles (scikit-learn make_moons) gaussian_nd x ~ N(0, I_d); label = argmax
-//   over `classes` fixed random directions of <u_k, x>
-//               (2 classes: sign of <u, x>); noise flips a label with probability noise/2
+//   spiral       `classes` interleaved arms (TF Playground style), noise = std of added jitter
+//   circles      inner disc (class 1) vs outer ring (class 0)
+//   xor          sign(x0) xor sign(x1) on U(-1,1)^2
+//   gaussians    `classes` isotropic blobs on a circle, noise scales their std
+//   moons        two interleaving half circles (scikit-learn make_moons)
+//   gaussian_nd  x ~ N(0, I_d); label = argmax over `classes` fixed random directions of
+//                <u_k, x> (2 classes: sign of <u, x>); noise flips a label with probability
+//                noise/2
 //   fashion_mnist `samples` distinct 28x28 images drawn from the loaded pool (image_data.hpp),
-//               pixels standardised with the pool's mean and std; noise is ignored (real
-//               images have their own); throws ConfigError until the pool is registered
+//                pixels standardised with the pool's mean and std; noise is ignored (real
+//                images have their own); throws ConfigError until the pool is registered
 // Samples are split after shuffling: the first round(samples * (1 - testFraction)) are train.
 Dataset make_dataset(const Config& config);
 

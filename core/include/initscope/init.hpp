@@ -30,8 +30,8 @@ Matrix constant(std::size_t fan_out, std::size_t fan_in, double value);
 Matrix uniform(std::size_t fan_out, std::size_t fan_in, double a, Rng& rng);
 // N(0, std^2)
 Matrix normal(std::size_t fan_out, std::size_t fan_in, double std, Rng& rng);
-// N(0, std^2) resampled until |x| <= 2 std (Keras TruncatedNormal cut; std is the pre-truncation
-// std)
+// N(0, std^2) resampled until |x| <= 2 std (Keras TruncatedNormal cut); std is the std before
+// truncation
 Matrix truncated_normal(std::size_t fan_out, std::size_t fan_in, double std, Rng& rng);
 // reference: Glorot & Bengio 2010, eq. 16; a = gain * sqrt(6 / (fan_in + fan_out))
 Matrix xavier_uniform(std::size_t fan_out, std::size_t fan_in, double gain, Rng& rng);
