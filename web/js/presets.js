@@ -5,6 +5,8 @@
 // Var[w] = 2/(fan_in + fan_out) (our xavier_*) and the 1/fan_in variant that He et al. 2015
 // compare against (our lecun_*). The labels say which is which.
 
+import { sameRuns } from './state.js';
+
 export const INIT_NOTES = Object.freeze({
   xavier_normal: '2/(fan_in+fan_out)',
   xavier_uniform: '2/(fan_in+fan_out)',
@@ -71,10 +73,8 @@ export function presetById(id) {
   return PRESETS.find((p) => p.id === id);
 }
 
-// The preset a state is exactly (for the select to show it), or undefined.
+// The preset whose runs a state has (for the select to show it), or undefined; view fields
+// (speed, hist, logY, embed) do not count.
 export function matchPreset(state, defaults) {
-  return PRESETS.find((p) => Object.entries({ ...defaults, ...p.state }).every(([k, v]) => {
-    if (['speed', 'hist', 'logY', 'embed'].includes(k)) return true;
-    return JSON.stringify(state[k]) === JSON.stringify(v);
-  }));
+  return PRESETS.find((p) => sameRuns(state, { ...defaults, ...p.state }));
 }
