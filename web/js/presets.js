@@ -30,7 +30,7 @@ export const PRESETS = Object.freeze([
     label: 'He et al. 2015: 30-layer ReLU',
     state: { inits: ['he_normal', 'lecun_normal'], activation: 'relu', hidden: Array(30).fill(64), learningRate: 0.01 },
     what: 'He et al. 2015, fig. 3: a 30-layer ReLU net with Var[w] = 2/fan_in vs 1/fan_in ("Xavier" in the paper).',
-    watch: 'With 1/fan_in the variance halves at every layer (about 2^-29 by layer 30) and the loss never moves; He\'s stays flat and learns.',
+    watch: 'With 1/fan_in the variance halves at every layer (about 2⁻²⁹ by layer 30) and the loss never moves; He\'s stays flat and learns.',
   },
   {
     id: 'glorot2010',
