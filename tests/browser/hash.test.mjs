@@ -6,7 +6,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadEngine } from '../../web/js/engine.js';
 import {
-  DEFAULTS, StateError, parseHash, toHash, validateState, runConfig,
+  DEFAULTS, StateError, parseHash, toHash, validateState, runConfig, engineCatalog,
 } from '../../web/js/state.js';
 import { PRESETS } from '../../web/js/presets.js';
 
@@ -15,12 +15,7 @@ let catalog;
 
 before(async () => {
   engine = await loadEngine();
-  // What worker.js sends the page.
-  catalog = {
-    initializers: engine.initializers(), activations: engine.activations(), datasets: engine.datasets(),
-    optimizers: engine.optimizers(), losses: engine.losses(), limits: engine.limits(),
-    probeSize: engine.defaultConfig().probeSize,
-  };
+  catalog = engineCatalog(engine);   // what worker.js sends the page
 });
 
 test('the default and every preset survive the hash round trip, and the engine accepts them', () => {

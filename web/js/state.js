@@ -8,10 +8,23 @@
 // Validation mirrors core/src/config.cpp's rules with the same message wording
 // (`invalid <field> = <value>: expected <allowed>`), so a value is refused at the control that
 // produced it instead of by the engine. Ids and limits come from the catalog the engine reports
-// ({ initializers, activations, datasets, optimizers, losses, limits, probeSize }), never from a
-// copy kept here.
+// (engineCatalog below), never from a copy kept here.
 
 export const MAX_RUNS = 4;
+
+// The catalog of an engine (engine.js): what the worker sends the page, and what validation
+// reads its ids and limits from.
+export function engineCatalog(engine) {
+  return {
+    initializers: engine.initializers(),
+    activations: engine.activations(),
+    datasets: engine.datasets(),
+    optimizers: engine.optimizers(),
+    losses: engine.losses(),
+    limits: engine.limits(),
+    probeSize: engine.defaultConfig().probeSize,
+  };
+}
 
 const MAX_SEED = 4294967295;   // seeds are uint32
 const MAX_PARSED_DEPTH = 100000; // "64x1e9" must not allocate a billion layers before it is refused

@@ -14,6 +14,7 @@
 
 import { loadEngine } from './engine.js';
 import { Player } from './player.js';
+import { engineCatalog } from './state.js';
 
 const FRAME_MS = 33;          // at most ~30 snapshots per second
 const GRID_MS = 1000;         // decision-boundary grids at most once a second while playing
@@ -191,16 +192,5 @@ function fail(e) {
 
 loadEngine().then((e) => {
   engine = e;
-  postMessage({
-    type: 'ready',
-    catalog: {
-      initializers: engine.initializers(),
-      activations: engine.activations(),
-      datasets: engine.datasets(),
-      optimizers: engine.optimizers(),
-      losses: engine.losses(),
-      limits: engine.limits(),
-      probeSize: engine.defaultConfig().probeSize,
-    },
-  });
+  postMessage({ type: 'ready', catalog: engineCatalog(engine) });
 }, (e) => postMessage({ type: 'fatal', message: `the engine did not load: ${e && e.message ? e.message : e}` }));
