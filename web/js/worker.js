@@ -78,7 +78,7 @@ function snapshot(withGrid) {
   return runs.map((r) => {
     if (r.diverged !== null && r.last) return r.last;
     const ev = r.run.evaluate();
-    if (ev.diverged !== null && ev.diverged !== undefined) r.diverged = ev.diverged;
+    if (ev.diverged != null) r.diverged = ev.diverged;
     let stats = null;
     try {
       stats = r.run.layerStats();
@@ -131,7 +131,7 @@ async function configure(msg) {
       await engine.loadDataset(info.id);
     } catch (e) {
       runs = old;
-      postMessage({ type: 'error', gen: msg.gen, message: String(e && e.message ? e.message : e) });
+      postMessage({ type: 'error', gen: msg.gen, message: errorText(e) });
       return;
     }
     if (msg.gen !== latestGen) {
@@ -145,7 +145,7 @@ async function configure(msg) {
   } catch (e) {
     for (const r of created) r.run.dispose();
     runs = old;
-    postMessage({ type: 'error', gen: msg.gen, message: String(e && e.message ? e.message : e) });
+    postMessage({ type: 'error', gen: msg.gen, message: errorText(e) });
     return;
   }
   for (const r of old) r.run.dispose();
@@ -185,12 +185,16 @@ self.onmessage = (event) => {
   }
 };
 
+function errorText(e) {
+  return String(e && e.message ? e.message : e);
+}
+
 function fail(e) {
   player.stop();
-  postMessage({ type: 'error', gen, message: String(e && e.message ? e.message : e) });
+  postMessage({ type: 'error', gen, message: errorText(e) });
 }
 
 loadEngine().then((e) => {
   engine = e;
   postMessage({ type: 'ready', catalog: engineCatalog(engine) });
-}, (e) => postMessage({ type: 'fatal', message: `the engine did not load: ${e && e.message ? e.message : e}` }));
+}, (e) => postMessage({ type: 'fatal', message: `the engine did not load: ${errorText(e)}` }));
