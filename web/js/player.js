@@ -38,11 +38,6 @@ export class Player {
     if (was) this.onStateChange(false);
   }
 
-  toggle() {
-    if (this.playing) this.pause();
-    else this.play();
-  }
-
   // One tick while paused (ignored while playing). Returns what tick() returned.
   async step(...args) {
     if (this.playing) return true;
