@@ -371,7 +371,6 @@ export class LayerProfileChart extends UPlotView {
     for (const a of this.raw) if (a) layers = Math.max(layers, a.length);
     for (const a of this.theory) if (a) layers = Math.max(layers, a.length);
     this.layers = layers;
-    this.hiddenCount = Array.isArray(model?.hidden) && model.hidden.length + 1 === layers ? model.hidden.length : layers - 1;
 
     const hasTheory = this.theory.some((a) => a && a.length);
     const sig = runs.map((r) => `${r.key}|${runColor(r)}`).join(',') + `|${hasTheory}`;
@@ -437,7 +436,7 @@ export class LayerProfileChart extends UPlotView {
         xAxis(this.cfg.xLabel, {
           space: 28,
           splits: (u) => layerSplits(1, Math.max(1, this.layers), Math.floor(u.bbox.width / devicePixelRatio / 34)),
-          values: (u, splits) => splits.map((v) => (v === this.layers && this.layers > 1 && this.hiddenCount < this.layers ? 'out' : String(v))),
+          values: (u, splits) => splits.map((v) => (this.layers > 1 && this.isOutput(v - 1) ? 'out' : String(v))),
         }),
         yAxis(this.cfg.yLabel, (u, splits) => splits.map(formatLogTick),
           (u) => logSplits(this.yMin, this.yMax, Math.floor(u.bbox.height / devicePixelRatio / 22))),
@@ -448,6 +447,15 @@ export class LayerProfileChart extends UPlotView {
       },
     };
     this.uplot = new uPlot(opts, series.map(() => []), this.panel.inner);
+  }
+
+  /** Whether layer index i (0-based) is the output layer: layerStats end with it. */
+  isOutput(i) {
+    return i === this.layers - 1;
+  }
+
+  layerName(i) {
+    return this.isOutput(i) ? 'output layer' : `layer ${i + 1}`;
   }
 
   /** ▼ markers on the floor for exact zeros, stacked per run so they stay distinguishable. */
@@ -511,7 +519,7 @@ export class LayerProfileChart extends UPlotView {
       setText(this.panel.readout, this.layers ? 'hover a layer for values' : 'no data yet');
       return;
     }
-    const name = i + 1 === this.layers && this.hiddenCount < this.layers ? 'output layer' : `layer ${i + 1}`;
+    const name = this.layerName(i);
     const parts = runs.map((run, r) => {
       const v = this.raw[r]?.[i];
       const t = this.theory[r]?.[i];
@@ -529,7 +537,7 @@ export class LayerProfileChart extends UPlotView {
     const text = runs.map((run, r) => {
       const arr = this.raw[r];
       if (!arr) return `${runLabel(run)}: no data`;
-      const vals = show.map((i) => `${formatValue(arr[i])} at ${i + 1 === this.layers && this.hiddenCount < this.layers ? 'the output layer' : `layer ${i + 1}`}`);
+      const vals = show.map((i) => `${formatValue(arr[i])} at ${this.isOutput(i) ? 'the output layer' : `layer ${i + 1}`}`);
       return `${runLabel(run)}${run.diverged != null ? ` (diverged at step ${run.diverged})` : ''}: ${this.cfg.quantity} ${vals.join(', ')}`;
     });
     return `${this.cfg.title}${step != null ? ` at step ${step}` : ''}. ${text.join('. ')}.`;
