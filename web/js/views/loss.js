@@ -78,8 +78,10 @@ export class LossView extends UPlotView {
     const series = [{}];
     for (const run of runs) {
       const color = runColor(run);
-      series.push({ label: `${runLabel(run)} train`, stroke: color, width: 2, spanGaps: false, points: { show: false } });
-      series.push({ label: `${runLabel(run)} test`, stroke: color, width: 1.5, dash: [5, 4], spanGaps: false, points: { show: false } });
+      // A single record (step 0, before any training) has no line to draw: show it as a point.
+      const points = { show: () => this.steps.length === 1, size: 6, fill: color, stroke: color };
+      series.push({ label: `${runLabel(run)} train`, stroke: color, width: 2, spanGaps: false, points });
+      series.push({ label: `${runLabel(run)} test`, stroke: color, width: 1.5, dash: [5, 4], spanGaps: false, points });
     }
     const opts = {
       ...baseOptions(chartSize(this.panel.size)),
@@ -90,7 +92,8 @@ export class LossView extends UPlotView {
           range: () => {
             const s = this.steps;
             if (!s.length) return [0, 1];
-            return [s[0], s[s.length - 1] > s[0] ? s[s.length - 1] : s[0] + 1];
+            // one step: centred, so its points are not cut in half by the frame
+            return s[s.length - 1] > s[0] ? [s[0], s[s.length - 1]] : [s[0] - 0.5, s[0] + 0.5];
           },
         },
         y: logY
