@@ -1,8 +1,9 @@
-// helpers.mjs: what every browser test needs: dist/ served on a free localhost port (sirv, the
-// same static server `npm start` uses), headless Chromium, and a page that records console
-// errors and every request that leaves the origin.
+// helpers.mjs: what every browser test needs: dist/ (or another folder) served on a free
+// localhost port (sirv, the same static server `npm start` uses), headless Chromium, and a page
+// that records console errors and every request that leaves the origin.
 
 import http from 'node:http';
+import { before, after } from 'node:test';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,12 @@ export async function serveDist(prefix = '/') {
   if (!existsSync(join(DIST, 'index.html')) || !existsSync(join(DIST, 'wasm', 'initscope.wasm'))) {
     throw new Error('dist/ is not built: run `node scripts/build-web.mjs` (after scripts/build-wasm.sh)');
   }
-  const serve = sirv(DIST, { dev: true, etag: false });
+  return serveDir(DIST, prefix);
+}
+
+// Serves a static folder on a free localhost port, under `prefix`.
+export async function serveDir(dir, prefix = '/') {
+  const serve = sirv(dir, { dev: true, etag: false });
   const server = http.createServer((req, res) => {
     if (!req.url.startsWith(prefix)) {
       res.statusCode = 404;
@@ -40,6 +46,21 @@ export async function serveDist(prefix = '/') {
     url: `${origin}${prefix}`,
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
   };
+}
+
+// One served dist/ and one browser for a whole test file: `site.server` and `site.browser` are
+// set before its first test and closed after its last.
+export function useSite(prefix = '/') {
+  const site = { server: null, browser: null };
+  before(async () => {
+    site.server = await serveDist(prefix);
+    site.browser = await launch();
+  });
+  after(async () => {
+    await site.browser?.close();
+    await site.server?.close();
+  });
+  return site;
 }
 
 export function launch() {

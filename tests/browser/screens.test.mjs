@@ -3,23 +3,12 @@
 // test-artifacts/ to be looked at. Also measures the page's frame rate while three 10x64 runs
 // train (the worker trains; the page must stay smooth) and honours prefers-reduced-motion.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { serveDist, launch, openPage, load, waitStep, sleep, artifact } from './helpers.mjs';
+import { useSite, openPage, load, waitStep, sleep, artifact } from './helpers.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 // The badges strip holds all its rows (they do not spill over the charts below it).
 function badgesFit(page) {
@@ -39,8 +28,8 @@ async function playFor(page, ms) {
 }
 
 test('desktop 1280x800: controls and every view on one screen, no scrolling', async () => {
-  const page = await openPage(browser, server.origin);
-  await load(page, server.url);
+  const page = await openPage(site.browser, site.server.origin);
+  await load(page, site.server.url);
   await playFor(page, 3000);
   await sleep(300);
   await page.screenshot({ path: artifact('desktop-1280x800.png') });
@@ -70,8 +59,8 @@ test('desktop 1280x800: controls and every view on one screen, no scrolling', as
 });
 
 test('phone 390px wide: stacked, nothing wider than the screen', async () => {
-  const page = await openPage(browser, server.origin, { width: 390, height: 844 });
-  await load(page, server.url);
+  const page = await openPage(site.browser, site.server.origin, { width: 390, height: 844 });
+  await load(page, site.server.url);
   await playFor(page, 2000);
   await sleep(300);
   await page.screenshot({ path: artifact('phone-390.png'), fullPage: true });
@@ -90,8 +79,8 @@ test('phone 390px wide: stacked, nothing wider than the screen', async () => {
 });
 
 test('a diverged run is flagged and stops; the others keep training', async () => {
-  const page = await openPage(browser, server.origin);
-  await load(page, server.url, '#learningRate=2&speed=5');
+  const page = await openPage(site.browser, site.server.origin);
+  await load(page, site.server.url, '#learningRate=2&speed=5');
   await page.click('#b-play');
   await page.waitForFunction(() => window.initscope.runs()[0].diverged !== null);
   await waitStep(page, 40);
@@ -111,8 +100,8 @@ test('a diverged run is flagged and stops; the others keep training', async () =
 });
 
 test('embed mode screenshot', async () => {
-  const page = await openPage(browser, server.origin, { width: 800, height: 480 });
-  await load(page, server.url, '#embed=loss,variance,badges');
+  const page = await openPage(site.browser, site.server.origin, { width: 800, height: 480 });
+  await load(page, site.server.url, '#embed=loss,variance,badges');
   await playFor(page, 1500);
   await sleep(300);
   await page.screenshot({ path: artifact('embed-800x480.png') });
@@ -122,8 +111,8 @@ test('embed mode screenshot', async () => {
 });
 
 test('frame rate while three 10x64 runs train', async () => {
-  const page = await openPage(browser, server.origin);
-  await load(page, server.url);
+  const page = await openPage(site.browser, site.server.origin);
+  await load(page, site.server.url);
   const state = await page.evaluate(() => window.initscope.state);
   assert.deepEqual(state.hidden, Array(10).fill(64));
   assert.equal(state.inits.length, 3);
@@ -166,8 +155,8 @@ test('frame rate while three 10x64 runs train', async () => {
 });
 
 test('prefers-reduced-motion: training goes on, charts redraw at most a few times a second', async () => {
-  const page = await openPage(browser, server.origin, { reducedMotion: 'reduce' });
-  await load(page, server.url, '#speed=1&hidden=8x2');
+  const page = await openPage(site.browser, site.server.origin, { reducedMotion: 'reduce' });
+  await load(page, site.server.url, '#speed=1&hidden=8x2');
   const draws0 = await page.evaluate(() => window.initscope.draws);
   await playFor(page, 2000);
   const draws = (await page.evaluate(() => window.initscope.draws)) - draws0;

@@ -3,24 +3,13 @@
 // message; hostile hashes are ignored with a notice and never executed; embed mode and the
 // <initscope-lab> element work from another origin.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { serveDist, launch, openPage, load, waitReady } from './helpers.mjs';
+import { useSite, openPage, load, waitReady } from './helpers.mjs';
 
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 // Types into a text control and applies it (change event), like a person pressing Enter.
 async function setText(page, id, value) {
@@ -35,8 +24,8 @@ async function reconfigured(page, gen) {
 const gen = (page) => page.evaluate(() => window.initscope.gen);
 
 test('controls -> URL -> reload gives the same config and the same step-0 numbers', async () => {
-  const page = await openPage(browser, server.origin);
-  await load(page, server.url);
+  const page = await openPage(site.browser, site.server.origin);
+  await load(page, site.server.url);
   const steps = [
     ['select', 'c-activation', 'tanh'],
     ['select', 'c-init-3', 'lecun_normal'],
@@ -67,7 +56,7 @@ test('controls -> URL -> reload gives the same config and the same step-0 number
   assert.match(url, /hidden=24x6/);
   const before0 = await page.evaluate(() => [0, 1, 2, 3].map((i) => window.initscope.records(i)[0]));
 
-  const again = await openPage(browser, server.origin);
+  const again = await openPage(site.browser, site.server.origin);
   await again.goto(url);
   await waitReady(again);
   assert.deepEqual(await again.evaluate(() => window.initscope.state), state);
@@ -84,8 +73,8 @@ test('controls -> URL -> reload gives the same config and the same step-0 number
 });
 
 test('bad values at the controls are refused there, with a message, and change nothing', async () => {
-  const page = await openPage(browser, server.origin);
-  await load(page, server.url);
+  const page = await openPage(site.browser, site.server.origin);
+  await load(page, site.server.url);
   const original = await page.evaluate(() => window.initscope.state);
   const g0 = await gen(page);
   const cases = [
@@ -123,13 +112,13 @@ test('bad values at the controls are refused there, with a message, and change n
 });
 
 test('a hostile or broken hash is ignored with a visible notice and never executed', async () => {
-  const page = await openPage(browser, server.origin);
+  const page = await openPage(site.browser, site.server.origin);
   let dialogs = 0;
   page.on('dialog', (d) => { dialogs++; d.dismiss(); });
   const hash = '#inits=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&hidden=99999x99&learningRate=NaN'
     + '&seed=-1&dataset=__proto__&constructor=1&activation=relu&noise=0.3'
     + '&embed=%3Cscript%3Ealert(2)%3C%2Fscript%3E';
-  await load(page, server.url, hash);
+  await load(page, site.server.url, hash);
   const state = await page.evaluate(() => window.initscope.state);
   assert.deepEqual(state.inits, ['he_normal', 'xavier_normal', 'zeros']);
   assert.equal(state.hidden.length, 10);
@@ -161,8 +150,8 @@ test('a hostile or broken hash is ignored with a visible notice and never execut
 });
 
 test('presets load the paper experiments with their explanation', async () => {
-  const page = await openPage(browser, server.origin);
-  await load(page, server.url);
+  const page = await openPage(site.browser, site.server.origin);
+  await load(page, site.server.url);
   const g = await gen(page);
   await page.selectOption('#c-preset', 'he2015');
   await reconfigured(page, g);
@@ -180,8 +169,8 @@ test('presets load the paper experiments with their explanation', async () => {
 });
 
 test('an image dataset is fetched on demand from the site itself', async () => {
-  const page = await openPage(browser, server.origin);
-  await load(page, server.url, '#dataset=fashion_mnist&inits=he_normal,xavier_normal&hidden=32x3&samples=600');
+  const page = await openPage(site.browser, site.server.origin);
+  await load(page, site.server.url, '#dataset=fashion_mnist&inits=he_normal,xavier_normal&hidden=32x3&samples=600');
   const data = await page.evaluate(() => window.initscope.records(0)[0].layerStats.preVar.length);
   assert.equal(data, 4);
   assert.match(await page.textContent('[data-part="boundary"]'), /not available/);
@@ -195,15 +184,15 @@ test('an image dataset is fetched on demand from the site itself', async () => {
 
 test('a config only the engine can refuse is reported at its control and the page goes back', async () => {
   // Fashion-MNIST holds 6,000 images, which the page learns only once the file is loaded.
-  const first = await openPage(browser, server.origin);
-  await load(first, server.url, '#dataset=fashion_mnist&samples=10000&hidden=16x2');
+  const first = await openPage(site.browser, site.server.origin);
+  await load(first, site.server.url, '#dataset=fashion_mnist&samples=10000&hidden=16x2');
   assert.match(await first.textContent('#notice-list'), /invalid samples = 10000: expected an integer in 10\.\.6000/);
   assert.equal(await first.evaluate(() => window.initscope.state.dataset), 'spiral', 'the defaults instead');
   assert.deepEqual(first.problems.pageErrors, []);
   await first.context().close();
 
-  const page = await openPage(browser, server.origin);
-  await load(page, server.url);
+  const page = await openPage(site.browser, site.server.origin);
+  await load(page, site.server.url);
   await page.click('.advanced > summary');
   await setText(page, 'c-samples', '8000');
   await page.waitForFunction(() => window.initscope.ready && window.initscope.state.samples === 8000);
@@ -231,8 +220,8 @@ test('a config only the engine can refuse is reported at its control and the pag
 });
 
 test('embed mode shows only the chosen parts; <initscope-lab> works from another origin', async () => {
-  const page = await openPage(browser, server.origin);
-  await load(page, server.url, '#inits=he_normal,zeros&hidden=16x4&embed=loss,variance');
+  const page = await openPage(site.browser, site.server.origin);
+  await load(page, site.server.url, '#inits=he_normal,zeros&hidden=16x4&embed=loss,variance');
   assert.ok(await page.isVisible('[data-part="loss"]'));
   assert.ok(await page.isVisible('[data-part="variance"]'));
   for (const part of ['gradient', 'histograms', 'boundary', 'badges', 'controls', 'intro']) {
@@ -242,8 +231,8 @@ test('embed mode shows only the chosen parts; <initscope-lab> works from another
   await page.context().close();
 
   // The embed dialog writes both snippets for the current experiment.
-  const full = await openPage(browser, server.origin);
-  await load(full, server.url, '#inits=he_normal,zeros&hidden=16x4');
+  const full = await openPage(site.browser, site.server.origin);
+  await load(full, site.server.url, '#inits=he_normal,zeros&hidden=16x4');
   await full.click('#b-embed');
   const iframe = await full.inputValue('#embed-iframe');
   const script = await full.inputValue('#embed-script');
@@ -259,7 +248,7 @@ test('embed mode shows only the chosen parts; <initscope-lab> works from another
   });
   await new Promise((resolve) => blog.listen(0, '127.0.0.1', resolve));
   const blogOrigin = `http://localhost:${blog.address().port}`;
-  const reader = await openPage(browser, server.origin);
+  const reader = await openPage(site.browser, site.server.origin);
   await reader.goto(`${blogOrigin}/`);
   const frame = await (await reader.waitForSelector('initscope-lab >> iframe')).contentFrame();
   await frame.waitForFunction(() => window.initscope && window.initscope.ready, null, { timeout: 20000 });

@@ -6,15 +6,11 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import sirv from 'sirv';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { ROOT, serveDir, launch } from './helpers.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const VIEWS = ['v-badges', 'v-loss', 'v-variance', 'v-gradient', 'v-histograms', 'v-boundary'];
 
 let dir;
@@ -27,21 +23,14 @@ before(async () => {
   cpSync(join(ROOT, 'web'), dir, { recursive: true });
   mkdirSync(join(dir, 'vendor'), { recursive: true });
   for (const f of ['uPlot.esm.js', 'uPlot.min.css']) cpSync(join(ROOT, 'node_modules', 'uplot', 'dist', f), join(dir, 'vendor', f));
-  const serve = sirv(dir, { dev: true, etag: false });
-  server = http.createServer((req, res) => serve(req, res, () => { res.statusCode = 404; res.end('not found'); }));
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  server = await serveDir(dir);
+  origin = server.origin;
+  browser = await launch();
 });
 
 after(async () => {
   await browser?.close();
-  server?.closeAllConnections?.();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+  await server?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
