@@ -26,6 +26,7 @@ namespace js {
 using emscripten::typed_memory_view;
 using initscope::Config;
 using initscope::ConfigError;
+using initscope::int_range;
 
 namespace {
 
@@ -80,9 +81,6 @@ struct Field {
   std::vector<std::string> ids;  // Enum: the valid ids
 };
 
-std::string int_range(long long lo, long long hi) {
-  return "an integer in " + std::to_string(lo) + ".." + std::to_string(hi);
-}
 Field int_field(const char* name, long long lo, long long hi, const std::string& note = "") {
   return {name, Kind::Int, int_range(lo, hi) + note, double(lo), double(hi), {}};
 }
@@ -92,17 +90,6 @@ Field number_field(const char* name, const std::string& allowed) {
 Field enum_field(const char* name, const std::vector<std::string>& ids) {
   return {name, Kind::Enum, "one of " + initscope::join_ids(ids), 0, 0, ids};
 }
-std::vector<std::string> init_ids() {
-  std::vector<std::string> ids;
-  for (const auto& i : initscope::initializer_infos()) ids.push_back(i.name);
-  return ids;
-}
-std::vector<std::string> dataset_ids() {
-  std::vector<std::string> ids;
-  for (const auto& d : initscope::dataset_infos()) ids.push_back(d.name);
-  return ids;
-}
-const std::vector<std::string> kFanModes = {"fan_in", "fan_out"};
 const std::string kGainAllowed = "a number in [0, " +
                                  initscope::format_number(initscope::limits::kMaxGain) +
                                  "] or \"auto\" (null or unset: the initializer's default)";
@@ -112,7 +99,7 @@ constexpr double kMaxSeed = 4294967295.0;
 const std::vector<Field>& config_fields() {
   using namespace initscope::limits;
   static const std::vector<Field> fields = {
-      enum_field("dataset", dataset_ids()),
+      enum_field("dataset", initscope::dataset_names()),
       int_field("samples", kMinSamples, kMaxSamples),
       number_field("noise", "a number in [0, " + initscope::format_number(kMaxNoise) + "]"),
       number_field("testFraction",
@@ -129,9 +116,9 @@ const std::vector<Field>& config_fields() {
        {}},
       enum_field("activation", initscope::activation_names()),
       number_field("leakySlope", "a number in [0, 1]"),
-      enum_field("init", init_ids()),
+      enum_field("init", initscope::init_names()),
       {"gain", Kind::Gain, kGainAllowed, 0, 0, {}},
-      enum_field("fanMode", kFanModes),
+      enum_field("fanMode", initscope::fan_mode_names()),
       number_field("initValue", "a number in [-100, 100]"),
       number_field("initStd", "a number in [0, 100]"),
       number_field("initBound", "a number in [0, 100]"),
@@ -217,8 +204,8 @@ std::vector<int> read_hidden(const Field& f, const val& v) {
   std::vector<int> widths;
   for (int i = 0; i < n; ++i) {
     const std::string name = std::string(f.name) + "[" + std::to_string(i) + "]";
-    widths.push_back(
-        static_cast<int>(read_int(name, v[i], f.lo, f.hi, int_range(long(f.lo), long(f.hi)))));
+    widths.push_back(static_cast<int>(
+        read_int(name, v[i], f.lo, f.hi, int_range(int64_t(f.lo), int64_t(f.hi)))));
   }
   return widths;  // an empty list is the core's to reject (its own message)
 }
@@ -509,7 +496,7 @@ val sample_init(val options) {
 val load_dataset(val id, val bytes) {
   return guarded([&] {
     const initscope::DatasetKind kind =
-        initscope::parse_dataset(read_enum(enum_field("dataset", dataset_ids()), id));
+        initscope::parse_dataset(read_enum(enum_field("dataset", initscope::dataset_names()), id));
     if (!bytes.instanceof (val::global("Uint8Array")))
       type_error("bytes", bytes, "a Uint8Array (the bytes of the dataset's file)");
     const std::vector<uint8_t> data = emscripten::convertJSArrayToNumberVector<uint8_t>(bytes);
@@ -601,7 +588,7 @@ val RunHandle::layer_stats() {
 namespace {
 std::size_t read_layer(const val& layer, const initscope::Run& run) {
   const double last = static_cast<double>(run.net().num_layers() - 1);
-  return static_cast<std::size_t>(read_int("layer", layer, 0, last, int_range(0, (long long)last)));
+  return static_cast<std::size_t>(read_int("layer", layer, 0, last, int_range(0, int64_t(last))));
 }
 }  // namespace
 

@@ -44,9 +44,6 @@ constexpr const char* kVersion = "0.1.0";  // keep equal to project(... VERSION)
 
 // Numbers in messages read as in the core's and the engine's messages.
 std::string num(double v) { return format_number(v); }
-std::string int_range(int64_t lo, int64_t hi) {  // the core's wording for integer ranges
-  return "an integer in " + std::to_string(lo) + ".." + std::to_string(hi);
-}
 std::string one_of(const std::vector<std::string>& ids) { return "one of " + join_ids(ids); }
 
 int to_int(const std::string& v) {
@@ -88,17 +85,6 @@ std::vector<Init> parse_init_list(const std::string& v) {
     if (comma == std::string::npos) return inits;
     start = comma + 1;
   }
-}
-
-std::vector<std::string> init_names() {
-  std::vector<std::string> names;
-  for (const InitInfo& i : initializer_infos()) names.push_back(i.name);
-  return names;
-}
-std::vector<std::string> dataset_names() {
-  std::vector<std::string> names;
-  for (const DatasetInfo& d : dataset_infos()) names.push_back(d.name);
-  return names;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -120,6 +120,14 @@ const Table<DatasetKind>& dataset_table() {
 }
 }  // namespace
 
+const std::vector<std::string>& init_names() {
+  static const auto n = init_table().names();
+  return n;
+}
+const std::vector<std::string>& dataset_names() {
+  static const auto n = dataset_table().names();
+  return n;
+}
 const std::vector<std::string>& activation_names() {
   static const auto n = activation_table().names();
   return n;
@@ -130,6 +138,10 @@ const std::vector<std::string>& optimizer_names() {
 }
 const std::vector<std::string>& loss_names() {
   static const auto n = loss_table().names();
+  return n;
+}
+const std::vector<std::string>& fan_mode_names() {
+  static const auto n = fan_mode_table().names();
   return n;
 }
 
@@ -216,6 +228,10 @@ std::string join_ids(const std::vector<std::string>& ids) {
   return out;
 }
 
+std::string int_range(int64_t lo, int64_t hi) {
+  return "an integer in " + std::to_string(lo) + ".." + std::to_string(hi);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Derived sizes
 
@@ -258,9 +274,7 @@ void check_range(const char* field, double v, double lo, double hi, const std::s
   if (!std::isfinite(v) || v < lo || v > hi) throw ConfigError(field, num(v), allowed);
 }
 void check_int(const char* field, long long v, long long lo, long long hi) {
-  if (v < lo || v > hi)
-    throw ConfigError(field, std::to_string(v),
-                      "an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
+  if (v < lo || v > hi) throw ConfigError(field, std::to_string(v), int_range(lo, hi));
 }
 }  // namespace
 

@@ -141,9 +141,8 @@ void draw_images(const Config& c, Rng& rng, float* x, int* y) {
                           " for the CLI (npm test / npm start prepare it)");
   if (c.samples > pool->count)
     throw ConfigError("samples", std::to_string(c.samples),
-                      "an integer in " + std::to_string(limits::kMinSamples) + ".." +
-                          std::to_string(pool->count) + " for " + info.name + " (the images in " +
-                          info.data_file + ")");
+                      int_range(limits::kMinSamples, pool->count) + " for " + info.name +
+                          " (the images in " + info.data_file + ")");
 
   // The first `samples` places of a Fisher-Yates shuffle: a uniform draw without replacement.
   std::vector<uint32_t> order(pool->count);

@@ -72,9 +72,13 @@ struct DatasetInfo {
 const std::vector<InitInfo>& initializer_infos();
 const std::vector<DatasetInfo>& dataset_infos();
 const DatasetInfo& dataset_info(DatasetKind);
+// The public ids, in table order (for messages, --help and the engine's field table).
+const std::vector<std::string>& init_names();
+const std::vector<std::string>& dataset_names();
 const std::vector<std::string>& activation_names();
 const std::vector<std::string>& optimizer_names();
 const std::vector<std::string>& loss_names();
+const std::vector<std::string>& fan_mode_names();
 
 const char* to_string(Init);
 const char* to_string(Activation);
@@ -169,5 +173,6 @@ void validate(const Config&);
 std::string quote(const std::string& s);  // "abc" with JSON escaping
 std::string format_number(double v);      // shortest round-trip text, "NaN", "Infinity"
 std::string join_ids(const std::vector<std::string>& ids);  // "a, b, c"
+std::string int_range(int64_t lo, int64_t hi);              // "an integer in lo..hi"
 
 }  // namespace initscope
