@@ -40,7 +40,7 @@ using cli::JsonWriter;
 using cli::UsageError;
 using namespace initscope;
 
-constexpr const char* kVersion = "0.1.0";  // keep equal to project(... VERSION) in CMakeLists.txt
+constexpr const char* kVersion = INITSCOPE_VERSION;  // project(... VERSION) in CMakeLists.txt
 
 // Numbers in messages read as in the core's and the engine's messages.
 std::string num(double v) { return format_number(v); }
@@ -57,6 +57,19 @@ std::string hidden_text(const std::vector<int>& hidden) {
   return out;
 }
 
+// parse(item) for each comma-separated item of v ("a,b" -> 2 items, "" -> one empty item).
+template <typename Parse>
+auto parse_list(const std::string& v, Parse parse) {
+  std::vector<decltype(parse(v))> out;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = v.find(',', start);
+    out.push_back(parse(v.substr(start, comma - start)));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
 // "128,64,32" (explicit widths) or "64x30" (30 layers of width 64). Widths are checked by
 // validate(); the depth of the WxD form is capped here, before a vector of that size exists.
 std::vector<int> parse_hidden(const std::string& v) {
@@ -66,25 +79,7 @@ std::vector<int> parse_hidden(const std::string& v) {
     const int depth = static_cast<int>(cli::to_integer(v.substr(x + 1), 1, limits::kMaxDepth));
     return std::vector<int>(depth, width);
   }
-  std::vector<int> widths;
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t comma = v.find(',', start);
-    widths.push_back(to_int(v.substr(start, comma - start)));
-    if (comma == std::string::npos) return widths;
-    start = comma + 1;
-  }
-}
-
-std::vector<Init> parse_init_list(const std::string& v) {
-  std::vector<Init> inits;
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t comma = v.find(',', start);
-    inits.push_back(parse_init(v.substr(start, comma - start)));
-    if (comma == std::string::npos) return inits;
-    start = comma + 1;
-  }
+  return parse_list(v, to_int);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,7 +159,8 @@ void add_init_flags(std::vector<Flag>& f, Config& c, std::vector<Init>& inits, b
                to_string(c.init),
                many ? "ids from: " + join_ids(init_names()) : one_of(init_names()),
                [&c, &inits, many](auto& v) {
-                 inits = many ? parse_init_list(v) : std::vector<Init>{parse_init(v)};
+                 inits = many ? parse_list(v, [](const std::string& id) { return parse_init(id); })
+                              : std::vector<Init>{parse_init(v)};
                  c.init = inits.front();
                },
                s});
@@ -234,12 +230,15 @@ std::vector<Flag> config_flags(Config& c, std::vector<Init>& inits, bool many_in
   return f;
 }
 
-Flag format_flag(std::string& format, const std::vector<std::string>& allowed, const char* s) {
-  auto set = [&format, allowed](const std::string& v) {
+// A command's own option that takes one of a few words (--format, --what); its current value
+// is the default shown in --help.
+Flag choice_flag(const char* name, const char* help, std::string& target,
+                 const std::vector<std::string>& allowed, const char* s) {
+  auto set = [&target, allowed](const std::string& v) {
     if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) throw cli::BadValue{};
-    format = v;
+    target = v;
   };
-  return {"format", "", "--format", "ID", "output format", format, one_of(allowed), set, s};
+  return {name, "", std::string("--") + name, "ID", help, target, one_of(allowed), set, s};
 }
 
 // Parses, or prints the command's help and returns false.
@@ -531,7 +530,7 @@ int cmd_run(const std::vector<std::string>& args) {
   flags.push_back({"log-every", "", "--log-every", "N", "updates between records",
                    std::to_string(o.log_every), int_range(1, 1000000000),
                    [&o](auto& v) { o.log_every = cli::to_integer(v, 1, 1000000000); }, s});
-  flags.push_back(format_flag(o.format, {"json", "csv"}, s));
+  flags.push_back(choice_flag("format", "output format", o.format, {"json", "csv"}, s));
   flags.push_back({"no-histograms", "", "--no-histograms", "", "leave the histograms out of JSON",
                    "", "", [&o](auto&) { o.histograms = false; }, s});
 
@@ -662,7 +661,7 @@ int cmd_sample(const std::vector<std::string>& args) {
   s = "Output";
   flags.push_back({"raw", "", "--raw", "", "also print every value (row-major)", "", "",
                    [&](auto&) { raw = true; }, s});
-  flags.push_back(format_flag(format, {"json", "text"}, s));
+  flags.push_back(choice_flag("format", "output format", format, {"json", "text"}, s));
 
   cli::Parsed parsed;
   if (!parse_or_help("sample", kSampleUsage, flags, args, parsed)) return 0;
@@ -769,12 +768,7 @@ int cmd_dump(const std::vector<std::string>& args) {
   std::string data_dir;
   std::vector<Flag> flags = config_flags(config, inits, false, data_dir);
   const std::vector<std::string> whats = {"dataset", "weights"};
-  flags.push_back({"what", "", "--what", "ID", "what to print (required)", "", one_of(whats),
-                   [&](auto& v) {
-                     if (v != "dataset" && v != "weights") throw cli::BadValue{};
-                     what = v;
-                   },
-                   "Output"});
+  flags.push_back(choice_flag("what", "what to print (required)", what, whats, "Output"));
 
   cli::Parsed parsed;
   if (!parse_or_help("dump", kDumpUsage, flags, args, parsed)) return 0;
