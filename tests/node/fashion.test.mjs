@@ -56,6 +56,8 @@ describe('before loadDataset', () => {
   test('loadDataset rejects bad input with the field, the value and what is allowed', async () => {
     await assert.rejects(engine.loadDataset('mnist'),
       /^Error: invalid dataset = "mnist": expected one of spiral, .*, fashion_mnist$/);
+    await assert.rejects(engine.loadDataset(),
+      /^Error: invalid dataset = undefined: expected one of spiral, .*, fashion_mnist$/);
     await assert.rejects(engine.loadDataset('fashion_mnist', { bytes: [1, 2, 3] }),
       /^Error: invalid bytes = \[1,2,3\]: expected a Uint8Array or ArrayBuffer/);
     await assert.rejects(engine.loadDataset('fashion_mnist', 'fashion-mnist.bin'),

@@ -258,8 +258,8 @@ class Engine {
   async #load(id, { bytes, url }) {
     this.#checkAlive();
     const info = this.datasets().find((d) => d.id === id);
-    if (!info) {  // throws the unknown-id message of createRun
-      checkFields({ dataset: id }, this.#configFields.filter((f) => f.name === 'dataset'), 'config');
+    if (!info) {  // createRun's message for an unknown id (undefined included)
+      throw configError('dataset', id, this.#configFields.find((f) => f.name === 'dataset').allowed);
     }
     if (!info.needsLoad) return info;
     if (bytes === undefined) {
@@ -324,10 +324,6 @@ class Engine {
       liveRuns: this.#live,
     };
   }
-  /** Bytes of wasm linear memory (grows, never shrinks). */
-  heapBytes() { return this.#m.heapBytes(); }
-  /** Bytes currently allocated by malloc: what a leak would move. */
-  heapUsedBytes() { return this.#m.heapUsedBytes(); }
 }
 
 /**
