@@ -139,6 +139,9 @@ describe('sampleInit', () => {
   test('orthogonal rows are orthonormal, so the layout is [fanOut][fanIn]', () => {
     const fanIn = 8, fanOut = 4;
     const w = engine.sampleInit({ init: 'orthogonal', fanIn, fanOut, seed: 3 });
+    // Q is exact to double precision, then each element is rounded once to float32 (2^-24
+    // relative): by Cauchy-Schwarz a dot of two unit rows moves by at most ~2^-23 = 1.2e-7.
+    // 1e-5 is far above that; rows read from a transposed layout are not orthonormal at all.
     for (let i = 0; i < fanOut; i++) {
       for (let j = 0; j < fanOut; j++) {
         let dot = 0;
@@ -153,10 +156,13 @@ describe('sampleInit', () => {
     assert.ok(engine.sampleInit({ init: 'constant', initValue: 0.25, fanIn: 3, fanOut: 2 }).every((x) => x === 0.25));
     const base = { init: 'uniform', initBound: 0.5, fanIn: 100, fanOut: 100, seed: 2 };
     assert.ok(engine.sampleInit(base).every((x) => Math.abs(x) <= 0.5));
-    // He with fan_out scales by 1/sqrt(fanOut): fanOut = 4 fanIn halves the std.
+    // He with fan_out scales by 1/sqrt(fanOut): fanOut = 4 fanIn halves the std. Both are the
+    // same normal draws times a scale, each rounded once to float32 (2^-24 relative), so they
+    // agree to ~1.2e-7 relative; 1e-6 (+1e-7 near 0) leaves room, a wrong fan is off by 2x.
     const fanIn = engine.sampleInit({ init: 'he_normal', fanIn: 100, fanOut: 400, seed: 5 });
     const fanOut = engine.sampleInit({ init: 'he_normal', fanIn: 100, fanOut: 400, seed: 5, fanMode: 'fan_out' });
     for (let i = 0; i < 10; i++) assert.ok(Math.abs(fanOut[i] * 2 - fanIn[i]) < 1e-6 * Math.abs(fanIn[i]) + 1e-7);
+    // The same argument for the gain: gain 3 is the gain-1 draw times 3, up to float rounding.
     const g1 = engine.sampleInit({ init: 'lecun_normal', fanIn: 50, fanOut: 50, seed: 9, gain: 1 });
     const g3 = engine.sampleInit({ init: 'lecun_normal', fanIn: 50, fanOut: 50, seed: 9, gain: 3 });
     for (let i = 0; i < 10; i++) assert.ok(Math.abs(g3[i] - 3 * g1[i]) < 1e-6 * Math.abs(g3[i]) + 1e-7);
@@ -331,6 +337,8 @@ describe('runs', () => {
     const g = run.predictGrid(16);
     assert.ok(g instanceof Float32Array);
     assert.equal(g.length, 16 * 16 * 3);
+    // Each probability is a double softmax rounded once to float32 (2^-24 relative), so a
+    // cell's three sum to 1 within ~2e-7; 1e-5 is slack, an unnormalised output is far off.
     for (let i = 0; i < g.length; i += 3) {
       const sum = g[i] + g[i + 1] + g[i + 2];
       assert.ok(Math.abs(sum - 1) < 1e-5 && g[i] >= 0, `cell ${i / 3}: ${sum}`);
