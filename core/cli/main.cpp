@@ -583,43 +583,6 @@ SampleStats describe(const float* x, std::size_t n) {
   return s;
 }
 
-// The scale parameter the initializer draws with (spec/initializers.md's table), for display:
-// the std of the normal ones, the bound of the uniform ones (truncated_normal: its cut, 2 std).
-struct Scale {
-  std::optional<double> std, bound;
-};
-Scale scale_of(Init init, std::size_t fan_out, std::size_t fan_in, const Config& c) {
-  const double g = resolve_gain(init, c);
-  const double fi = static_cast<double>(fan_in), fo = static_cast<double>(fan_out);
-  const double fan = c.fan_mode == FanMode::fan_in ? fi : fo;
-  switch (init) {
-    case Init::uniform:
-      return {{}, c.init_bound};
-    case Init::normal:
-      return {c.init_std, {}};
-    case Init::small_normal:
-      return {0.01, {}};
-    case Init::truncated_normal:
-      return {c.init_std, 2 * c.init_std};
-    case Init::xavier_uniform:
-      return {{}, g * std::sqrt(6.0 / (fi + fo))};
-    case Init::xavier_normal:
-      return {g * std::sqrt(2.0 / (fi + fo)), {}};
-    case Init::he_uniform:
-      return {{}, std::sqrt(3.0) * g / std::sqrt(fan)};
-    case Init::he_normal:
-      return {g / std::sqrt(fan), {}};
-    case Init::lecun_uniform:
-      return {{}, g * std::sqrt(3.0 / fi)};
-    case Init::lecun_normal:
-      return {g / std::sqrt(fi), {}};
-    case Init::pytorch_default:
-      return {{}, 1.0 / std::sqrt(fi)};
-    default:
-      return {};  // zeros, constant, orthogonal: no std or bound
-  }
-}
-
 const char* kSampleUsage =
     "initscope sample: draw one [fanOut][fanIn] weight matrix from an initializer, with the\n"
     "same generator and stream the browser's sampleInit uses, and print its statistics next to\n"
@@ -680,7 +643,7 @@ int cmd_sample(const std::vector<std::string>& args) {
     Rng rng(config.seed, stream::kSample);
     const Matrix w = init_weights(init, fo, fi, config, rng);
     const SampleStats st = describe(w.data(), w.size());
-    const Scale scale = scale_of(init, fo, fi, config);
+    const InitScale scale = init_scale(init, fo, fi, config);
     const double gain = resolve_gain(init, config);
     const double nominal = nominal_weight_variance(init, fo, fi, config);
 

@@ -64,6 +64,25 @@ Matrix fill(std::size_t fan_out, std::size_t fan_in, Draw draw) {
 double fan_of(std::size_t fan_out, std::size_t fan_in, FanMode mode) {
   return static_cast<double>(mode == FanMode::fan_in ? fan_in : fan_out);
 }
+
+// One place for each scale formula: the generators and init_scale() both use these.
+double xavier_uniform_bound(double gain, std::size_t fan_out, std::size_t fan_in) {
+  return gain * std::sqrt(6.0 / static_cast<double>(fan_in + fan_out));
+}
+double xavier_normal_std(double gain, std::size_t fan_out, std::size_t fan_in) {
+  return gain * std::sqrt(2.0 / static_cast<double>(fan_in + fan_out));
+}
+double he_uniform_bound(double gain, double fan) { return std::sqrt(3.0) * gain / std::sqrt(fan); }
+double he_normal_std(double gain, double fan) { return gain / std::sqrt(fan); }
+double lecun_uniform_bound(double gain, std::size_t fan_in) {
+  return gain * std::sqrt(3.0 / static_cast<double>(fan_in));
+}
+double lecun_normal_std(double gain, std::size_t fan_in) {
+  return gain / std::sqrt(static_cast<double>(fan_in));
+}
+double pytorch_default_bound(std::size_t fan_in) {
+  return 1.0 / std::sqrt(static_cast<double>(fan_in));
+}
 }  // namespace
 
 Matrix zeros(std::size_t fan_out, std::size_t fan_in) {
@@ -92,35 +111,31 @@ Matrix truncated_normal(std::size_t fan_out, std::size_t fan_in, double std, Rng
 }
 
 Matrix xavier_uniform(std::size_t fan_out, std::size_t fan_in, double gain, Rng& rng) {
-  const double a = gain * std::sqrt(6.0 / static_cast<double>(fan_in + fan_out));
-  return uniform(fan_out, fan_in, a, rng);
+  return uniform(fan_out, fan_in, xavier_uniform_bound(gain, fan_out, fan_in), rng);
 }
 
 Matrix xavier_normal(std::size_t fan_out, std::size_t fan_in, double gain, Rng& rng) {
-  const double s = gain * std::sqrt(2.0 / static_cast<double>(fan_in + fan_out));
-  return normal(fan_out, fan_in, s, rng);
+  return normal(fan_out, fan_in, xavier_normal_std(gain, fan_out, fan_in), rng);
 }
 
 Matrix he_uniform(std::size_t fan_out, std::size_t fan_in, double gain, FanMode mode, Rng& rng) {
   check_shape(fan_out, fan_in);
-  const double b = std::sqrt(3.0) * gain / std::sqrt(fan_of(fan_out, fan_in, mode));
-  return uniform(fan_out, fan_in, b, rng);
+  return uniform(fan_out, fan_in, he_uniform_bound(gain, fan_of(fan_out, fan_in, mode)), rng);
 }
 
 Matrix he_normal(std::size_t fan_out, std::size_t fan_in, double gain, FanMode mode, Rng& rng) {
   check_shape(fan_out, fan_in);
-  const double s = gain / std::sqrt(fan_of(fan_out, fan_in, mode));
-  return normal(fan_out, fan_in, s, rng);
+  return normal(fan_out, fan_in, he_normal_std(gain, fan_of(fan_out, fan_in, mode)), rng);
 }
 
 Matrix lecun_uniform(std::size_t fan_out, std::size_t fan_in, double gain, Rng& rng) {
   check_shape(fan_out, fan_in);
-  return uniform(fan_out, fan_in, gain * std::sqrt(3.0 / static_cast<double>(fan_in)), rng);
+  return uniform(fan_out, fan_in, lecun_uniform_bound(gain, fan_in), rng);
 }
 
 Matrix lecun_normal(std::size_t fan_out, std::size_t fan_in, double gain, Rng& rng) {
   check_shape(fan_out, fan_in);
-  return normal(fan_out, fan_in, gain / std::sqrt(static_cast<double>(fan_in)), rng);
+  return normal(fan_out, fan_in, lecun_normal_std(gain, fan_in), rng);
 }
 
 Matrix orthogonal(std::size_t fan_out, std::size_t fan_in, double gain, Rng& rng) {
@@ -198,12 +213,12 @@ Matrix orthogonal(std::size_t fan_out, std::size_t fan_in, double gain, Rng& rng
 
 Matrix pytorch_default(std::size_t fan_out, std::size_t fan_in, Rng& rng) {
   check_shape(fan_out, fan_in);
-  return uniform(fan_out, fan_in, 1.0 / std::sqrt(static_cast<double>(fan_in)), rng);
+  return uniform(fan_out, fan_in, pytorch_default_bound(fan_in), rng);
 }
 
 Vector pytorch_default_bias(std::size_t fan_out, std::size_t fan_in, Rng& rng) {
   check_shape(fan_out, fan_in);
-  const double b = 1.0 / std::sqrt(static_cast<double>(fan_in));
+  const double b = pytorch_default_bound(fan_in);
   Vector v = Vector::from_shape({fan_out});
   for (std::size_t i = 0; i < fan_out; ++i) v(i) = static_cast<float>(rng.uniform(-b, b));
   return v;
@@ -250,6 +265,38 @@ Vector init_bias(Init init, std::size_t fan_out, std::size_t fan_in, Rng& rng) {
   if (init == Init::pytorch_default) return pytorch_default_bias(fan_out, fan_in, rng);
   check_shape(fan_out, fan_in);
   return xt::zeros<float>({fan_out});
+}
+
+InitScale init_scale(Init init, std::size_t fo, std::size_t fi, const Config& c) {
+  check_shape(fo, fi);
+  const double g = resolve_gain(init, c);
+  const double fan = fan_of(fo, fi, c.fan_mode);
+  switch (init) {
+    case Init::uniform:
+      return {{}, c.init_bound};
+    case Init::normal:
+      return {c.init_std, {}};
+    case Init::small_normal:
+      return {0.01, {}};
+    case Init::truncated_normal:
+      return {c.init_std, 2 * c.init_std};
+    case Init::xavier_uniform:
+      return {{}, xavier_uniform_bound(g, fo, fi)};
+    case Init::xavier_normal:
+      return {xavier_normal_std(g, fo, fi), {}};
+    case Init::he_uniform:
+      return {{}, he_uniform_bound(g, fan)};
+    case Init::he_normal:
+      return {he_normal_std(g, fan), {}};
+    case Init::lecun_uniform:
+      return {{}, lecun_uniform_bound(g, fi)};
+    case Init::lecun_normal:
+      return {lecun_normal_std(g, fi), {}};
+    case Init::pytorch_default:
+      return {{}, pytorch_default_bound(fi)};
+    default:
+      return {};  // zeros, constant, orthogonal, lsuv: no std or bound
+  }
 }
 
 double nominal_weight_variance(Init init, std::size_t fo, std::size_t fi, const Config& c) {

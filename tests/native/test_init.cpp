@@ -749,3 +749,46 @@ TEST_CASE("initializers: zero-size shapes throw ConfigError naming fanIn or fanO
     CHECK_THROWS_AS(pytorch_default_bias(4, 0, rng), ConfigError);
   }
 }
+
+TEST_CASE("init_scale: reports the std or bound the generators draw with", "[init]") {
+  Config c;
+  c.activation = Activation::relu;
+  // The spec's fan values (64x288). The bound takes up to 5 correctly rounded double operations
+  // (sqrt 3, the gain sqrt 2, sqrt fan, a product and a quotient), each off by <= 0.5 ulp, so it
+  // may differ from the exact value by 2.5 ulp: allow 4 eps relative.
+  const double eps = std::numeric_limits<double>::epsilon();
+  CHECK(*init_scale(Init::he_uniform, 64, 288, c).bound ==
+        Approx(0.14433756729740643).epsilon(4 * eps));
+  CHECK(*init_scale(Init::pytorch_default, 64, 288, c).bound ==
+        Approx(0.05892556509887897).epsilon(4 * eps));
+  CHECK_FALSE(init_scale(Init::he_uniform, 64, 288, c).std);
+  CHECK_FALSE(init_scale(Init::orthogonal, 64, 288, c).std);
+  CHECK_FALSE(init_scale(Init::orthogonal, 64, 288, c).bound);
+  // Each uniform generator stays within the reported bound and reaches it (spec: max|x| >=
+  // 0.9999 bound for 64x288 = 18432 draws; P(miss) = (1 - 1e-4)^18432 ~ 0.16 per init would be
+  // too loose, so use 256x256 = 65536 draws: P(miss) ~ 0.0014, and the seed is fixed).
+  for (Init init : {Init::uniform, Init::xavier_uniform, Init::he_uniform, Init::lecun_uniform,
+                    Init::pytorch_default}) {
+    INFO(to_string(init));
+    const double b = *init_scale(init, 256, 256, c).bound;
+    Rng rng(7, stream::kSample);
+    const Matrix w = init_weights(init, 256, 256, c, rng);
+    double max_abs = 0;
+    for (float v : w) max_abs = std::max(max_abs, static_cast<double>(std::fabs(v)));
+    CHECK(max_abs <= static_cast<double>(static_cast<float>(b)));
+    CHECK(max_abs >= 0.9999 * b);
+  }
+  // Each normal generator's sample std matches the reported std within 5 standard errors of the
+  // sample variance (spec: SE = s2 sqrt(2 / (n - 1)), so std's relative SE is ~ sqrt(1/(2n))).
+  for (Init init : {Init::normal, Init::small_normal, Init::xavier_normal, Init::he_normal,
+                    Init::lecun_normal}) {
+    INFO(to_string(init));
+    const double s = *init_scale(init, 256, 256, c).std;
+    Rng rng(7, stream::kSample);
+    const Matrix w = init_weights(init, 256, 256, c, rng);
+    double ss = 0;
+    for (float v : w) ss += static_cast<double>(v) * v;
+    const double n = static_cast<double>(w.size());
+    CHECK(std::fabs(std::sqrt(ss / n) / s - 1) <= 5 * std::sqrt(1 / (2 * n)));
+  }
+}

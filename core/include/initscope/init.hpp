@@ -5,6 +5,7 @@
 // yields pairs, consumed in order), always in double and rounded once to float.
 #pragma once
 #include <cstddef>
+#include <optional>
 
 #include "initscope/config.hpp"
 #include "initscope/rng.hpp"
@@ -60,6 +61,15 @@ Matrix init_weights(Init init, std::size_t fan_out, std::size_t fan_in, const Co
                     Rng& rng);
 // Zeros except pytorch_default.
 Vector init_bias(Init init, std::size_t fan_out, std::size_t fan_in, Rng& rng);
+
+// The scale an initializer draws with under a config (spec/initializers.md's table): the std of
+// the normal ones (truncated_normal: before truncation) and the bound of the uniform ones
+// (truncated_normal: its cut, 2 std). Empty where none applies (zeros, constant, orthogonal,
+// lsuv). The generators above use the same formulas, so this is what they drew with.
+struct InitScale {
+  std::optional<double> std, bound;
+};
+InitScale init_scale(Init init, std::size_t fan_out, std::size_t fan_in, const Config& config);
 
 // The variance of one weight element under the initializer (not a sample estimate); NaN for
 // lsuv (data-driven). Used for the theory line.
