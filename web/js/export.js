@@ -1,0 +1,148 @@
+// export.js: what the page's Download menu saves, in the CLI's formats, so a notebook reads a
+// file from the page and `initscope run --format json|csv` the same way (see `initscope run
+// --help`). Pure functions (no DOM): Node tests them against the CLI's own output.
+//
+//   JSON { config: { ...the resolved run config, init: [ids], steps, logEvery },
+//          runs: [ { init, diverged: null | step, records: [ { step, trainLoss, testLoss,
+//          trainAccuracy, testAccuracy, layerStats: { preMean, ..., symmetric, theoryExact,
+//          histogram: { lo, hi, bins, counts } } } ] } ] }
+//   CSV  one row per (run, record, layer), histograms omitted.
+//
+// Numbers are written as the CLI writes them (C++ std::to_chars: the shortest text that reads
+// back to the same double, fixed or scientific, whichever is shorter); JSON has no NaN or
+// Infinity, so a non-finite number is null there and NaN / Infinity / -Infinity in CSV.
+// Differences from the CLI: runs carry no `gain` (the engine does not report the resolved
+// gain), `logEvery` is null (the page logs once per frame, every `speed` updates, and thins
+// long histories), and `steps` is the last logged step.
+
+export const CSV_HEADER = 'init,step,trainLoss,testLoss,trainAccuracy,testAccuracy,layer,preMean,preVar,' +
+  'postMean,postVar,deadFraction,gradVar,weightGradVar,weightVar,theoryVar,symmetric';
+
+/** The per-layer number arrays of layerStats, in the CLI's order. */
+export const LAYER_FIELDS = ['preMean', 'preVar', 'postMean', 'postVar', 'deadFraction', 'gradVar',
+  'weightGradVar', 'weightVar', 'theoryVar'];
+
+const RECORD_FIELDS = ['trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy'];
+
+/**
+ * The text std::to_chars(double) gives: the shortest digits that round-trip (which JavaScript's
+ * own conversion also finds), laid out fixed or scientific (exponent sign and at least two
+ * digits, "1e-07"), whichever is shorter, fixed on a tie; a fixed integer is printed exactly, as
+ * printf does (2^60 = 1152921504606846976, not ...847000). NaN, Infinity, -Infinity otherwise.
+ */
+export function formatNumber(v) {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return 'Infinity';
+  if (v === -Infinity) return '-Infinity';
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  const sign = v < 0 ? '-' : '';
+  const [mantissa, exp] = Math.abs(v).toExponential().split('e');
+  const digits = mantissa.replace('.', '');
+  const k = Number(exp);               // |v| = d.ddd x 10^k
+  const n = digits.length;
+  let fixed;
+  // an integer: printf's %f of the exact value (beyond 2^53 that is not the digits + zeros)
+  if (k >= n - 1) fixed = BigInt(Math.abs(v)).toString();
+  else if (k >= 0) fixed = `${digits.slice(0, k + 1)}.${digits.slice(k + 1)}`;
+  else fixed = `0.${'0'.repeat(-k - 1)}${digits}`;
+  const e = String(Math.abs(k)).padStart(2, '0');
+  const sci = `${digits[0]}${n > 1 ? `.${digits.slice(1)}` : ''}e${k < 0 ? '-' : '+'}${e}`;
+  return sign + (sci.length < fixed.length ? sci : fixed);
+}
+
+const finiteOrNull = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const numbers = (a) => Array.from(a ?? [], finiteOrNull);
+
+function layerStatsDoc(s) {
+  if (!s) return null;   // a diverged run with nothing finite to measure (the page shows a badge)
+  const out = {};
+  for (const f of LAYER_FIELDS) out[f] = numbers(s[f]);
+  out.symmetric = Array.from(s.symmetric ?? [], Boolean);
+  out.theoryExact = Boolean(s.theoryExact);
+  if (s.histogram) {
+    const hist = s.histogram;
+    out.histogram = {
+      lo: finiteOrNull(hist.lo), hi: finiteOrNull(hist.hi), bins: hist.bins,
+      counts: Array.from(hist.counts ?? [], (c) => Array.from(c)),
+    };
+  }
+  return out;
+}
+
+/**
+ * The export as a plain object (JSON.stringify-able; non-finite numbers already null).
+ *   config:   one run's resolved config (run.config: inputDim and classes filled in)
+ *   runs:     [{ init, diverged: null | step, records: [{ step, trainLoss, ..., layerStats }] }]
+ *   logEvery: updates between records, or null when they are not evenly spaced (the page)
+ */
+export function exportDocument({ config, runs, logEvery = null }) {
+  let steps = 0;
+  for (const run of runs) for (const r of run.records) steps = Math.max(steps, r.step);
+  return {
+    config: { ...config, init: runs.map((r) => r.init), steps, logEvery },
+    runs: runs.map((run) => ({
+      init: run.init,
+      diverged: run.diverged ?? null,
+      records: run.records.map((r) => {
+        const rec = { step: r.step };
+        for (const f of RECORD_FIELDS) rec[f] = finiteOrNull(r[f]);
+        rec.layerStats = layerStatsDoc(r.layerStats);
+        return rec;
+      }),
+    })),
+  };
+}
+
+/**
+ * JSON text laid out as the CLI writes it: objects one key a line, arrays of scalars on one
+ * line, arrays of arrays or objects one element a line, numbers as formatNumber.
+ */
+export function toJSON(options) {
+  return `${writeJSON(exportDocument(options), '')}\n`;
+}
+
+function writeJSON(v, indent) {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'number') return Number.isFinite(v) ? formatNumber(v) : 'null';
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  const inner = `${indent}  `;
+  if (Array.isArray(v)) {
+    if (!v.some((x) => x !== null && typeof x === 'object')) return `[${v.map((x) => writeJSON(x, inner)).join(', ')}]`;
+    return `[${v.map((x) => `\n${inner}${writeJSON(x, inner)}`).join(',')}\n${indent}]`;
+  }
+  const keys = Object.keys(v).filter((k) => v[k] !== undefined);
+  if (!keys.length) return '{}';
+  return `{${keys.map((k) => `\n${inner}${JSON.stringify(k)}: ${writeJSON(v[k], inner)}`).join(',')}\n${indent}}`;
+}
+
+/**
+ * CSV with the CLI's header: one row per (run, record, layer). A record without layer
+ * statistics (see layerStatsDoc) still gets one row, its layer columns empty.
+ */
+export function toCSV({ runs }) {
+  const lines = [CSV_HEADER];
+  for (const run of runs) {
+    for (const r of run.records) {
+      const head = `${csvField(run.init)},${r.step},${RECORD_FIELDS.map((f) => formatNumber(r[f])).join(',')}`;
+      const s = r.layerStats;
+      const layers = s ? s.preVar.length : 0;
+      if (!layers) lines.push(head + ','.repeat(LAYER_FIELDS.length + 2));
+      for (let l = 0; l < layers; l++) {
+        lines.push(`${head},${l},${LAYER_FIELDS.map((f) => formatNumber(s[f][l])).join(',')},${s.symmetric[l] ? 'true' : 'false'}`);
+      }
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+// Initializer ids never need quoting; anything else is quoted as RFC 4180 says.
+function csvField(s) {
+  const t = String(s);
+  return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+}
+
+/** initscope-<seed>-step<k>[-<what>].<ext> */
+export function exportFileName({ seed, step, what = '', ext }) {
+  return `initscope-${seed}-step${step}${what ? `-${what}` : ''}.${ext}`;
+}
