@@ -3,7 +3,7 @@
 // and buttons. It draws at most once per animation frame and acks each snapshot after drawing
 // it, which is what paces the worker (see worker.js).
 
-import { DEFAULTS, parseHash, toHash, runConfig, sameRuns, validateState } from './state.js';
+import { DEFAULTS, parseHash, toHash, runConfig, sameRuns, validateState, formatHidden } from './state.js';
 import { Controls } from './controls.js';
 import { presetById } from './presets.js';
 import { applyEmbedMode, setupEmbedDialog } from './embed.js';
@@ -14,6 +14,8 @@ import { GradientView } from './views/gradient.js';
 import { HistogramView } from './views/histograms.js';
 import { BoundaryView } from './views/boundary.js';
 import { BadgesView } from './views/badges.js';
+import { toJSON, toCSV, exportFileName } from './export.js';
+import { panelPNG } from './picture.js';
 
 const MAX_RECORDS = 1000;     // per run; beyond this every other record is dropped (step 0 stays)
 const GRID_RES = 32;
@@ -35,7 +37,7 @@ let drawPending = false;
 let lastDraw = 0;
 
 const model = {
-  runs: [], cursor: -1, activeRun: 0, dataset: null, logY: true, activation: 'relu', hidden: [],
+  config: null, runs: [], cursor: -1, activeRun: 0, dataset: null, logY: true, activation: 'relu', hidden: [],
 };
 
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -177,6 +179,7 @@ const handlers = {
     good = { state, gen };
     catalog.datasets = msg.datasets;
     model.dataset = msg.dataset;
+    model.config = msg.configs[0];
     model.activation = state.activation;
     model.hidden = state.hidden.slice();
     model.cursor = -1;
@@ -329,6 +332,7 @@ async function start() {
     }
   });
   setupEmbedDialog({ getHash: () => toHash(state), notify });
+  setupDownloads();
 
   window.addEventListener('hashchange', () => {
     const { state: next, notices: ns } = parseHash(location.hash, catalog);
@@ -337,6 +341,73 @@ async function start() {
   });
   document.addEventListener('keydown', onKey);
   document.addEventListener('visibilitychange', () => { if (!document.hidden) scheduleDraw(); });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Downloads: every logged record of every run as JSON or CSV (the CLI's formats, export.js), and
+// each chart panel as a PNG (picture.js).
+
+function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 30000);
+}
+
+function latestStep() {
+  const records = timeline();
+  return records.length ? records[records.length - 1].step : 0;
+}
+
+function downloadNumbers(format) {
+  if (!ready || !model.config) return notify('nothing to download yet: the runs are still loading');
+  const data = { config: model.config, runs: model.runs };
+  const text = format === 'csv' ? toCSV(data) : toJSON(data);
+  const type = format === 'csv' ? 'text/csv' : 'application/json';
+  saveBlob(new Blob([text], { type }), exportFileName({ seed: model.config.seed, step: latestStep(), ext: format }));
+}
+
+async function downloadPicture(part) {
+  const view = document.querySelector(`.panel[data-part="${part}"] .iv-view`);
+  if (!view || !model.config) return;
+  const c = model.config;
+  const footer = `initscope \u00B7 ${c.dataset} \u00B7 ${c.activation} \u00B7 hidden ${formatHidden(c.hidden)} \u00B7 ` +
+    `${c.optimizer} lr ${c.learningRate} \u00B7 seed ${c.seed}`;
+  try {
+    const blob = await panelPNG(view, { footer });
+    saveBlob(blob, exportFileName({ seed: c.seed, step: latestStep(), what: part, ext: 'png' }));
+  } catch (e) {
+    notify(`could not make the picture: ${e.message || e}`);
+  }
+}
+
+function setupDownloads() {
+  const menu = $('download-menu');
+  const close = (focus) => {
+    menu.open = false;
+    if (focus) menu.querySelector('summary').focus();
+  };
+  $('b-download-json').addEventListener('click', () => { downloadNumbers('json'); close(true); });
+  $('b-download-csv').addEventListener('click', () => { downloadNumbers('csv'); close(true); });
+  menu.addEventListener('keydown', (e) => { if (e.key === 'Escape' && menu.open) { e.preventDefault(); close(true); } });
+  document.addEventListener('click', (e) => { if (menu.open && !menu.contains(e.target)) close(false); });
+  // A PNG button beside each chart panel's "?".
+  for (const panel of document.querySelectorAll('#views .panel[data-part]')) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'png';
+    b.textContent = 'PNG';
+    b.title = 'Save this chart as a PNG image';
+    b.setAttribute('aria-label', `Save the ${panel.getAttribute('aria-label').toLowerCase()} chart as a PNG image`);
+    b.addEventListener('click', () => downloadPicture(panel.dataset.part));
+    const tools = panel.querySelector('.panel-tools');
+    tools.insertBefore(b, tools.querySelector('.how'));
+  }
 }
 
 // space = play/pause, s = step, r = reset; never while typing, and never over a focused

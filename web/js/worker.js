@@ -8,7 +8,7 @@
 //
 // Messages in:  configure {gen, configs, gridRes} | play | pause | step | speed {stepsPerTick} | ack
 // Messages out: ready {catalog} | fatal {message} | loading {gen, label}
-//               | configured {gen, dataset, datasets, snapshot}
+//               | configured {gen, dataset, datasets, configs, snapshot}
 //               | snapshot {gen, snapshot} | playing {playing} | error {gen, message}
 // `gen` numbers a set of runs: the page drops anything from a set it has replaced.
 
@@ -155,8 +155,11 @@ async function configure(msg) {
   const data = runs[0].run.dataset();
   twoD = data.inputDim === 2;
   inFlight = 0;
-  // datasets: a loaded file now knows its sample count (catalog maxSamples).
-  post('configured', { gen, dataset: data, datasets: engine.datasets(), snapshot: snapshot(true) });
+  // datasets: a loaded file now knows its sample count (catalog maxSamples). configs: the
+  // resolved configs (inputDim, classes filled in), for the page's Download.
+  post('configured', {
+    gen, dataset: data, datasets: engine.datasets(), configs: runs.map((r) => r.run.config), snapshot: snapshot(true),
+  });
 }
 
 const handlers = {
