@@ -116,7 +116,7 @@ export class HistogramView {
     }
     this.panel.setLegend(items);
     const hg = this.hist;
-    setText(this.panel.readout, hg ? `x: post-activation value, ${hg.bins} bins from ${formatValue(hg.lo)} to ${formatValue(hg.hi)}` : '');
+    setText(this.panel.readout, hg ? `x: post-activation, ${hg.bins} bins on [${formatValue(hg.lo)}, ${formatValue(hg.hi)}]` : '');
   }
 
   draw(force) {
