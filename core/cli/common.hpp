@@ -1,0 +1,91 @@
+// core/cli/common.hpp: what every verb of the CLI shares. Each verb lives in its own file
+// (run.cpp, sample.cpp, dump.cpp, ...) and main.cpp only dispatches; this header holds the flag
+// tables that fill a Config, the data-file loader, and the JSON form of a Config.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "args.hpp"
+#include "initscope/config.hpp"
+#include "json.hpp"
+
+namespace cli {
+
+// The verbs: each parses its arguments (what follows the command name) and returns the exit code.
+int cmd_run(const std::vector<std::string>& args);
+int cmd_sample(const std::vector<std::string>& args);
+int cmd_dump(const std::vector<std::string>& args);
+
+// Numbers in messages read as in the core's and the engine's messages.
+std::string num(double v);
+std::string one_of(const std::vector<std::string>& ids);
+int to_int(const std::string& v);
+std::string hidden_text(const std::vector<int>& hidden);
+
+// parse(item) for each comma-separated item of v ("a,b" -> 2 items, "" -> one empty item).
+template <typename Parse>
+auto parse_list(const std::string& v, Parse parse) {
+  std::vector<decltype(parse(v))> out;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = v.find(',', start);
+    out.push_back(parse(v.substr(start, comma - start)));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
+// "128,64,32" (explicit widths) or "64x30" (30 layers of width 64).
+std::vector<int> parse_hidden(const std::string& v);
+
+// ---------------------------------------------------------------------------------------------
+// Flag tables. Each flag writes straight into a Config (defaults shown in --help come from the
+// same default-constructed Config) or into the command's own options.
+using initscope::Config;
+using initscope::Init;
+
+// `data_dir`: where datasets read from a file (fashion_mnist) are looked for; see load_data_file.
+void add_data_flags(std::vector<Flag>& f, Config& c, std::string& data_dir);
+void add_activation_flags(std::vector<Flag>& f, Config& c, const char* section);
+void add_network_flags(std::vector<Flag>& f, Config& c);
+// `many`: run compares a comma list of initializers; sample and dump take exactly one.
+void add_init_flags(std::vector<Flag>& f, Config& c, std::vector<Init>& inits, bool many);
+void add_training_flags(std::vector<Flag>& f, Config& c);
+void add_stats_flags(std::vector<Flag>& f, Config& c);
+// All of the above, in that order.
+std::vector<Flag> config_flags(Config& c, std::vector<Init>& inits, bool many_inits,
+                               std::string& data_dir);
+
+// A command's own option that takes one of a few words (--format, --what); its current value
+// is the default shown in --help.
+Flag choice_flag(const char* name, const char* help, std::string& target,
+                 const std::vector<std::string>& allowed, const char* section);
+
+// Parses, or prints the command's help and returns false.
+bool parse_or_help(const char* command, const char* usage, const std::vector<Flag>& flags,
+                   const std::vector<std::string>& args, Parsed& parsed);
+
+// The core's ConfigError names a JS field; add the flag that set it, as typed.
+template <typename Work>
+int with_flag_hints(const std::vector<Flag>& flags, const cli::Parsed& parsed, Work work) {
+  try {
+    return work();
+  } catch (const initscope::ConfigError& e) {
+    throw UsageError(e.what() + flag_hint(e.field(), flags, parsed));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Datasets read from a file (fashion_mnist).
+extern const char* g_argv0;  // set in main(): the fallback when /proc/self/exe cannot be read
+// Registers the dataset's file with the core when it needs one (see common.cpp).
+void load_data_file(const Config& c, const std::string& data_dir);
+
+// ---------------------------------------------------------------------------------------------
+// Output pieces shared by the verbs
+void write_gain(JsonWriter& j, const Config& c);
+// Every Config field under its JS name, sizes resolved (inputDim, classes). `inits` lists the
+// compared initializers (run: an array) or holds the one initializer (dump: a string).
+void write_config(JsonWriter& j, const Config& c, const std::vector<Init>& inits, bool many);
+
+}  // namespace cli

@@ -1,0 +1,79 @@
+// core/cli/dump.cpp: `initscope dump`: print the exact dataset or initial weights of a
+// configuration.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "common.hpp"
+#include "initscope/run.hpp"
+
+namespace cli {
+
+using namespace initscope;
+
+namespace {
+
+const char* kDumpUsage =
+    "initscope dump: print exactly what a run starts from, for comparing the native build with\n"
+    "the wasm engine bit for bit (tests/node) or for plotting elsewhere.\n"
+    "\n"
+    "Usage: initscope dump --what dataset|weights [config flags]\n"
+    "\n"
+    "Output: JSON { config, ... }. dataset: inputDim, classes, bounds [x0min, x0max, x1min,\n"
+    "x1max], xTrain (flat, [nTrain][inputDim] row-major), yTrain, xTest, yTest. weights: layers:\n"
+    "[ { fanIn, fanOut, weights (flat, [fanOut][fanIn] row-major), biases } ], the values after\n"
+    "initialization (lsuv: after its rescale). Floats are the shortest text that reads back to\n"
+    "the same float32 (Math.fround / np.float32 of the parsed number).\n";
+
+}  // namespace
+
+int cmd_dump(const std::vector<std::string>& args) {
+  Config config;
+  std::vector<Init> inits{config.init};
+  std::string what;
+  std::string data_dir;
+  std::vector<Flag> flags = config_flags(config, inits, false, data_dir);
+  const std::vector<std::string> whats = {"dataset", "weights"};
+  flags.push_back(choice_flag("what", "what to print (required)", what, whats, "Output"));
+
+  Parsed parsed;
+  if (!parse_or_help("dump", kDumpUsage, flags, args, parsed)) return 0;
+  if (what.empty()) throw UsageError("--what", "(not given)", one_of(whats));
+  return with_flag_hints(flags, parsed, [&] {
+    validate(config);  // a bad flag is reported before a missing data file
+    load_data_file(config, data_dir);
+    const Run run(config);  // builds exactly what the browser's createRun builds
+    JsonWriter j(stdout);
+    j.begin_object();
+    j.key("config").begin_object();
+    write_config(j, config, inits, false);
+    j.end_object();
+    if (what == "dataset") {
+      const Dataset& d = run.dataset();
+      j.key("inputDim").integer(d.input_dim);
+      j.key("classes").integer(d.classes);
+      j.key("bounds").begin_array();
+      for (double b : d.bounds) j.number(b);
+      j.end_array();
+      j.floats("xTrain", d.x_train.data(), d.x_train.size());
+      j.integers("yTrain", d.y_train);
+      j.floats("xTest", d.x_test.data(), d.x_test.size());
+      j.integers("yTest", d.y_test);
+    } else {
+      j.key("layers").begin_array();
+      for (const Layer& layer : run.net().layers) {
+        j.begin_object();
+        j.key("fanIn").integer(static_cast<int64_t>(layer.fan_in()));
+        j.key("fanOut").integer(static_cast<int64_t>(layer.fan_out()));
+        j.floats("weights", layer.W.data(), layer.W.size());
+        j.floats("biases", layer.b.data(), layer.b.size());
+        j.end_object();
+      }
+      j.end_array();
+    }
+    j.end_object();
+    return 0;
+  });
+}
+
+}  // namespace cli
