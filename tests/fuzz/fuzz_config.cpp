@@ -6,8 +6,8 @@
 // excluded (no entry point can produce them: ids go through parse_*), and 0..300 hidden widths.
 // Checked: validate() either accepts or throws ConfigError in the project's format; an accepted
 // config's derived sizes are within the documented caps; the id parsers accept exactly the
-// table's ids; format_number() round-trips every finite double and quote() escapes every control
-// character (messages are shown in terminals and pages).
+// table's ids; format_number() round-trips every finite double and quote() gives well-formed
+// UTF-8 without control characters (messages are shown in terminals and pages).
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cmath>
@@ -78,13 +78,37 @@ void check_ids(FuzzedDataProvider& in) {
   }
 }
 
+// quote()'s output is what a terminal or page shows: well-formed UTF-8 without C0 or C1 control
+// characters or DEL (checked by decoding, independently of quote()'s own validator).
+bool safe_text(const std::string& q) {
+  for (std::size_t i = 0; i < q.size();) {
+    const unsigned char b = static_cast<unsigned char>(q[i]);
+    if (b < 0x20 || b == 0x7F) return false;
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0;
+    if (n == 0 || i + n > q.size()) return false;
+    uint32_t cp = b & (0x7F >> n);
+    for (std::size_t k = 1; k < n; ++k) {
+      const unsigned char c = static_cast<unsigned char>(q[i + k]);
+      if ((c & 0xC0) != 0x80) return false;
+      cp = cp << 6 | (c & 0x3F);
+    }
+    const uint32_t min = n == 2 ? 0x80 : n == 3 ? 0x800 : 0x10000;
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    if (cp <= 0x9F) return false;  // C1 controls
+    i += n;
+  }
+  return true;
+}
+
 void check_text(FuzzedDataProvider& in) {
   const double v = any_double(in);
   const std::string t = format_number(v);
   if (std::isfinite(v) && std::strtod(t.c_str(), nullptr) != v) std::abort();
-  const std::string q = quote(in.ConsumeRandomLengthString(64));
-  for (std::size_t i = 1; i + 1 < q.size(); ++i)
-    if (static_cast<unsigned char>(q[i]) < 0x20) std::abort();
+  if (!safe_text(quote(in.ConsumeRandomLengthString(64)))) std::abort();
 }
 }  // namespace
 
