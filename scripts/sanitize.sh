@@ -18,5 +18,7 @@ cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Sanitize \
 cmake --build build/asan -j"${JOBS:-2}" --target initscope_tests initscope
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-# The CLI tests of tests/node read this to run the sanitized CLI too (INITSCOPE_CLI).
 build/asan/bin/initscope_tests "$@"
+# The CLI on hostile command lines and data files, sanitized (the table's own assertions apply).
+INITSCOPE_BIN=build/asan/bin/initscope node --test tests/node/hostile-cli.test.mjs >/dev/null
+echo "sanitize: Catch2 suite and hostile CLI table clean under ASan + UBSan"
