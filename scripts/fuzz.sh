@@ -3,7 +3,11 @@
 # bounded time from its seed corpus in tests/fuzz/corpus/<target>/.
 #
 #   bash scripts/fuzz.sh                      # every target, FUZZ_SECONDS (default 20) each: npm test
-#   FUZZ_SECONDS=1800 bash scripts/fuzz.sh fuzz_train   # one target, longer (by hand, overnight)
+#   FUZZ_SECONDS=1800 FUZZ_SEED=0 bash scripts/fuzz.sh fuzz_train   # one target, longer, random
+#
+# FUZZ_SEED (default 1) fixes libFuzzer's mutation sequence, so npm test replays the same inputs
+# each time (only how far it gets depends on the machine's speed); 0 picks a random seed, which
+# is what a long run by hand should use.
 #
 # New inputs libFuzzer finds go to build/fuzz/corpus/<target>/ (kept between runs, never
 # committed); a crash writes build/fuzz/artifacts/<target>-crash-* and fails the script. Replay
@@ -33,7 +37,7 @@ for t in "${targets[@]}"; do
   # -rss_limit_mb: the core's caps keep a run under ~300 MB; more is a leak or a missing cap.
   # -timeout: one input taking 10 s is a hang (the slowest valid fuzz_train input takes < 1 s).
   if build/fuzz/bin/"$t" "build/fuzz/corpus/$t" "tests/fuzz/corpus/$t" "${dict[@]}" \
-      -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+      -max_total_time="$seconds" -seed="${FUZZ_SEED:-1}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="build/fuzz/artifacts/$t-" >"build/fuzz/$t.log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "build/fuzz/$t.log")
     echo "fuzz: $t: ${runs:-?} executions in ${seconds} s, no crash"
