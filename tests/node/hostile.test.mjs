@@ -86,6 +86,12 @@ const CREATE_RUN = [
   ['a getter that throws', withGetter('learningRate', () => { throw new Error('boom'); }),
     'invalid learningRate = a getter that threw (boom): expected a number in (0, 10]'],
   ['a getter that changes its value', changingGetter(), null],
+  ['a width whose getter throws', { hidden: Object.defineProperty([8, 8], 1, { get() { throw new Error('boom'); } }) },
+    'invalid hidden[1] = a getter that threw (boom): expected an integer in 1..2048'],
+  ['a Proxy whose keys throw', new Proxy({}, { ownKeys() { throw new Error('nope'); } }),
+    'invalid config = an object whose keys cannot be read (nope): expected a plain object'],
+  ['a Proxy that lies about its values', new Proxy({ learningRate: 0.1 }, { get: (t, k) => (k === 'learningRate' ? NaN : t[k]) }),
+    `invalid learningRate = NaN: expected ${LR}`],
 ];
 
 for (const [what, config, message] of CREATE_RUN) {
