@@ -86,7 +86,7 @@ test('Download -> CSV: the CLI header, one row per run, record and layer', async
   const first = lines[1].split(',');
   assert.equal(first[0], state.inits[0]);
   assert.equal(first[1], '0');
-  assert.equal(first.length, 17);
+  assert.equal(first.length, lines[0].split(',').length);  // every header column filled in
 });
 
 test('the Download menu works from the keyboard and closes on Escape', async () => {
