@@ -22,7 +22,7 @@ targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(fuzz_cli_args fuzz_config fuzz_image_data fuzz_train)
 
 flags="-fsanitize=fuzzer-no-link,address,undefined,float-cast-overflow -fno-sanitize-recover=all"
-flags+=" -fno-omit-frame-pointer -g -O1"
+flags+=" -fno-omit-frame-pointer -g1 -O1"
 CXX=clang++ cmake -S . -B build/fuzz -DINITSCOPE_FUZZ=ON -DCMAKE_BUILD_TYPE=Fuzz \
   -DCMAKE_CXX_FLAGS_FUZZ="$flags" >/dev/null
 cmake --build build/fuzz -j"${JOBS:-2}" --target "${targets[@]}"

@@ -1,14 +1,16 @@
 // fuzz_cli_args: the CLI's flag parsing on arbitrary argument lists.
 //
 // Input: the argument list of one command, arguments separated by '\n' (so the seed corpus is
-// readable: one flag or value per line). The first byte picks the verb's flag table (run takes
-// a list of initializers, sample and dump one). Exercised: parse_flags with the real flag tables
+// readable: one flag or value per line). The first byte picks the verb: 0 run's config flags (a
+// list of initializers), 1 and 2 sample's and dump's (one initializer), 3 `theory`, run whole.
+// Exercised: parse_flags with the real flag tables
 // (every value parser: numbers, integers, ids, comma lists, --hidden's WxD and list forms,
 // --gain's words), the core's validate() on what the flags produced, and the flag hints added
 // to the core's messages. Any exception other than the two documented input errors, or any
 // sanitizer report, is a bug. Every message must have the project's format.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -26,9 +28,27 @@ void check_message(const std::string& m) {
 }
 }  // namespace
 
+// `initscope theory` is cheap (no training), so it runs whole: its own flags (lists of biasVar,
+// depth, q0, c0, --critical) and the mean-field code behind them. Its output goes to /dev/null.
+int run_theory(const std::vector<std::string>& args) {
+  try {
+    return cli::cmd_theory(args);
+  } catch (const cli::UsageError& e) {
+    check_message(e.what());
+  } catch (const initscope::ConfigError& e) {
+    check_message(e.what());
+  }
+  return 2;
+}
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  if (!std::freopen("/dev/null", "w", stdout)) std::abort();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
-  const int verb = data[0] % 3;
+  const int verb = data[0] % 4;
   std::vector<std::string> args(1);
   for (std::size_t i = 1; i < size; ++i) {
     if (data[i] == '\n')
@@ -36,6 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     else
       args.back() += static_cast<char>(data[i]);
   }
+  if (verb == 3) return run_theory(args), 0;
   initscope::Config config;
   std::vector<initscope::Init> inits{config.init};
   std::string data_dir;

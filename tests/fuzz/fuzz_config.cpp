@@ -134,6 +134,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   c.init_value = any_double(in);
   c.init_std = any_double(in);
   c.init_bound = any_double(in);
+  c.weight_var = any_double(in);
+  c.bias_var = any_double(in);
   c.optimizer = any_of<Optimizer>(in, static_cast<int>(optimizer_names().size()));
   c.learning_rate = any_double(in);
   c.momentum = any_double(in);

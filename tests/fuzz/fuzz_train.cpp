@@ -97,6 +97,8 @@ Config tiny_config(FuzzedDataProvider& in) {
   c.init_value = pick(in, -100, 100, {-100, 100, 0});
   c.init_std = pick(in, 0, 100, {0, 100});
   c.init_bound = pick(in, 0, 100, {0, 100});
+  c.weight_var = pick(in, 1e-6, limits::kMaxWeightVar, {limits::kMaxWeightVar, 1.0});
+  c.bias_var = pick(in, 0, limits::kMaxWeightVar, {0, limits::kMaxWeightVar});
   c.optimizer = static_cast<Optimizer>(
       in.ConsumeIntegralInRange<int>(0, static_cast<int>(optimizer_names().size()) - 1));
   c.learning_rate = pick(in, 1e-6, limits::kMaxLearningRate, {limits::kMaxLearningRate, 1e-300});
