@@ -205,7 +205,9 @@ TEST_CASE("meanfield: a 1024-wide tanh net meets the theory's q and c at layers 
         for (int i = 0; i < dim; ++i) qa += a[i] * a[i], qb += b[i] * b[i];
         const auto c = correlation_profile(Activation::tanh, 0.0, sw, sb, qa / dim, qb / dim,
                                            cosine(a, b, dim), Quadrature::kPrecise);
-        for (int l = 0; l <= depth; ++l) {
+        // Hidden layers only: pre[depth] is the 2-unit output layer, whose rows are not n wide
+        // (reading it with stride n overran the buffer: found by scripts/sanitize.sh).
+        for (int l = 0; l < depth; ++l) {
           theory_c[l] += c[l] / (rows / 2);
           measured_c[l] +=
               cosine(ws.pre[l].data() + 2 * k * n, ws.pre[l].data() + (2 * k + 1) * n, n) /
