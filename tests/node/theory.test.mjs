@@ -30,7 +30,7 @@ test('criticalWeightVar: tanh 1.7609546 at biasVar 0.05, relu 2, the CLI agrees'
   assert.ok(Math.abs(engine.criticalWeightVar({ activation: 'relu', biasVar: 0.3 }) - 2) < 1e-9);
   const cli = cliJson('theory', '--critical', '--activation', 'tanh', '--bias-var', '0,0.05');
   assert.ok(close(cli.critical[1].weightVar, wc));
-  assert.ok(Math.abs(cli.critical[0].weightVar - 1) < 1e-9);
+  assert.ok(Math.abs(cli.critical[0].weightVar - 1) < 1e-8);  // ill-conditioned (test_meanfield.cpp)
   // At the critical point xi_c is infinite; sigmoid without bias has none in (0, 100].
   assert.equal(engine.meanField({ activation: 'tanh', weightVar: wc, biasVar: 0.05 }).xiC, Infinity);
   assert.equal(engine.criticalWeightVar({ activation: 'sigmoid', biasVar: 0 }), null);
