@@ -186,8 +186,8 @@ double gauss_pair(Activation act, double slope, double qa, double qb, double c, 
 // ---------------------------------------------------------------------------------------------
 // Maps
 
-double q_map(const MeanFieldParams& p, double q) {
-  return p.weight_var * gauss_phi_sq(p.activation, p.leaky_slope, q) + p.bias_var;
+double q_map(const MeanFieldParams& p, double q, Quadrature rule) {
+  return p.weight_var * gauss_phi_sq(p.activation, p.leaky_slope, q, rule) + p.bias_var;
 }
 
 double cov_map(const MeanFieldParams& p, double qa, double qb, double c, Quadrature rule) {
@@ -195,21 +195,22 @@ double cov_map(const MeanFieldParams& p, double qa, double qb, double c, Quadrat
          p.bias_var;
 }
 
-double c_map(const MeanFieldParams& p, double q, double c) {
-  const double next = q_map(p, q);
+double c_map(const MeanFieldParams& p, double q, double c, Quadrature rule) {
+  const double next = q_map(p, q, rule);
   if (next <= 0) return 1.0;  // both inputs collapse to the zero vector: identical
-  return std::clamp(cov_map(p, q, q, c) / next, -1.0, 1.0);
+  return std::clamp(cov_map(p, q, q, c, rule) / next, -1.0, 1.0);
 }
 
-double chi_1(const MeanFieldParams& p, double q) {
-  return p.weight_var * gauss_dphi_sq(p.activation, p.leaky_slope, std::isinf(q) ? kHugeQ : q);
+double chi_1(const MeanFieldParams& p, double q, Quadrature rule) {
+  return p.weight_var *
+         gauss_dphi_sq(p.activation, p.leaky_slope, std::isinf(q) ? kHugeQ : q, rule);
 }
 
-double q_star(const MeanFieldParams& p) {
+double q_star(const MeanFieldParams& p, Quadrature rule) {
   // h(q) = q_map(q) - q: h(0) = sigma_w^2 phi(0)^2 + sigma_b^2 >= 0. The stable fixed point is
   // the first place h turns from positive to non-positive; scan q over a geometric grid, then
   // bisect. If h(0) = 0 and h < 0 just above 0, q* = 0 (ordered, no bias).
-  auto h = [&](double q) { return q_map(p, q) - q; };
+  auto h = [&](double q) { return q_map(p, q, rule) - q; };
   const double h0 = h(0.0);
   double prev = 0.0;
   bool prev_positive = h0 > 0;
@@ -275,8 +276,13 @@ MeanFieldResult mean_field(const MeanFieldQuery& m) {
     r.c[l] = std::isfinite(r.q[l]) ? c_map(p, r.q[l - 1], r.c[l - 1]) : r.c[l - 1];
   }
 
-  r.q_star = q_star(p);
-  r.chi_1 = chi_1(p, r.q_star);
+  fixed_points(p, Quadrature::kPrecise, r);
+  return r;
+}
+
+void fixed_points(const MeanFieldParams& p, Quadrature rule, MeanFieldResult& r) {
+  r.q_star = q_star(p, rule);
+  r.chi_1 = chi_1(p, r.q_star, rule);
   const bool critical = std::fabs(r.chi_1 - 1.0) <= 1e-8;
   r.phase = critical ? Phase::critical : r.chi_1 < 1 ? Phase::ordered : Phase::chaotic;
   r.xi_q = std::isinf(r.q_star) ? kNaN : -1.0 / std::log(q_map_slope(p, r.q_star));
@@ -287,8 +293,9 @@ MeanFieldResult mean_field(const MeanFieldQuery& m) {
   r.chi_c = r.chi_1;
   if (r.phase == Phase::chaotic && std::isfinite(r.q_star) && r.q_star > 0) {
     const double q = r.q_star;
-    auto g = [&](double c) { return c_map(p, q, c) - c; };
-    double lo = 0.0, hi = 1.0 - 1e-9;
+    auto g = [&](double c) { return c_map(p, q, c, rule) - c; };
+    // The bracket's top must lie where c_map(c) < c beats the rule's error (1e-6 for kFast).
+    double lo = 0.0, hi = 1.0 - (rule == Quadrature::kPrecise ? 1e-9 : 1e-4);
     double glo = g(lo), ghi = g(hi);
     if (ghi < 0) {
       // Illinois false position: a bracketing method that converges superlinearly, so c* costs
@@ -312,13 +319,39 @@ MeanFieldResult mean_field(const MeanFieldQuery& m) {
         }
       }
       r.c_star = 0.5 * (lo + hi);
-      r.chi_c = p.weight_var *
-                gauss_pair(p.activation, p.leaky_slope, q, q, r.c_star, true, Quadrature::kPrecise);
+      r.chi_c = p.weight_var * gauss_pair(p.activation, p.leaky_slope, q, q, r.c_star, true, rule);
     }
   }
   r.xi_c = critical ? kInf : -1.0 / std::log(r.chi_c);
   if (!std::isfinite(r.xi_c) || r.xi_c < 0) r.xi_c = kInf;  // chi_c = 1 to rounding
-  return r;
+}
+
+PhaseGrid phase_grid(const PhaseGridQuery& g) {
+  auto num = [](double v) { return format_number(v); };
+  if (!(g.leaky_slope >= 0 && g.leaky_slope <= 1))
+    throw ConfigError("leakySlope", num(g.leaky_slope), "a number in [0, 1]");
+  const std::string cap = num(limits::kMaxWeightVar);
+  if (!(g.w_max > 0 && g.w_max <= limits::kMaxWeightVar))
+    throw ConfigError("wMax", num(g.w_max), "a number in (0, " + cap + "]");
+  if (!(g.b_max > 0 && g.b_max <= limits::kMaxWeightVar))
+    throw ConfigError("bMax", num(g.b_max), "a number in (0, " + cap + "]");
+  if (g.nx < 2 || g.nx > kMaxPhaseCells)
+    throw ConfigError("nx", std::to_string(g.nx), int_range(2, kMaxPhaseCells));
+  if (g.ny < 2 || g.ny > kMaxPhaseCells)
+    throw ConfigError("ny", std::to_string(g.ny), int_range(2, kMaxPhaseCells));
+  PhaseGrid out;
+  out.chi_1.resize(static_cast<std::size_t>(g.nx) * g.ny);
+  out.xi_c.resize(out.chi_1.size());
+  MeanFieldResult r;
+  for (int j = 0; j < g.ny; ++j)
+    for (int i = 0; i < g.nx; ++i) {
+      const MeanFieldParams p{g.activation, g.leaky_slope, g.w_max * (i + 0.5) / g.nx,
+                              g.b_max * (j + 0.5) / g.ny};
+      fixed_points(p, Quadrature::kFast, r);
+      out.chi_1[static_cast<std::size_t>(j) * g.nx + i] = r.chi_1;
+      out.xi_c[static_cast<std::size_t>(j) * g.nx + i] = r.xi_c;
+    }
+  return out;
 }
 
 double critical_weight_var(Activation act, double slope, double bias_var) {

@@ -374,3 +374,36 @@ TEST_CASE("mean_field init: W ~ N(0, weightVar/fan_in), b ~ N(0, biasVar)", "[me
   const Vector zero = init_bias(Init::orthogonal, 64, 64, Config{}, r2);
   for (float v : zero) CHECK(v == 0.0f);
 }
+
+TEST_CASE("phase_grid: chi_1 and xi_c of the picture agree with the precise theory",
+          "[meanfield]") {
+  // The grid uses Quadrature::kFast (about 1e-6 relative on the integrals). chi_1 is one
+  // integral: 1e-5 relative. xi_c = -1/ln(chi_c) amplifies chi_c's error by xi_c / |ln chi_c|,
+  // and c* in the chaotic phase is a root of a difference of such integrals: 1e-3 relative away
+  // from the critical line (within 5% of it xi_c is large and the picture only needs "large").
+  PhaseGridQuery q;
+  q.activation = Activation::tanh;
+  q.w_max = 4.0;
+  q.b_max = 0.5;
+  q.nx = 8;
+  q.ny = 4;
+  const PhaseGrid g = phase_grid(q);
+  REQUIRE(g.chi_1.size() == 32);
+  for (int j = 0; j < q.ny; ++j)
+    for (int i = 0; i < q.nx; ++i) {
+      const double wv = q.w_max * (i + 0.5) / q.nx, bv = q.b_max * (j + 0.5) / q.ny;
+      MeanFieldQuery m;
+      m.params = {Activation::tanh, 0.0, wv, bv};
+      m.depth = 1;
+      const MeanFieldResult r = mean_field(m);
+      const std::size_t k = static_cast<std::size_t>(j) * q.nx + i;
+      INFO("weightVar " << wv << " biasVar " << bv << " chi1 " << g.chi_1[k] << " vs " << r.chi_1
+                        << " xi_c " << g.xi_c[k] << " vs " << r.xi_c);
+      CHECK(rel(g.chi_1[k], r.chi_1) <= 1e-5);
+      if (std::fabs(wv / critical_weight_var(Activation::tanh, 0.0, bv) - 1) > 0.05)
+        CHECK(rel(g.xi_c[k], r.xi_c) <= 1e-3);
+    }
+  PhaseGridQuery bad = q;
+  bad.nx = 1;
+  CHECK_THROWS_WITH(phase_grid(bad), "invalid nx = 1: expected an integer in 2..200");
+}

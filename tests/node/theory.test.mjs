@@ -85,3 +85,16 @@ test('the CLI compares runs that differ only in weightVar', () => {
   const q = out.runs.map((r) => r.records[0].layerStats.preVar[3]);
   assert.ok(q[0] < q[1] && q[1] < q[2], String(q));
 });
+
+test('phaseDiagram: the grid the phase view shades, at the cell centres, close to meanField', () => {
+  const g = engine.phaseDiagram({ activation: 'tanh', wMax: 4, bMax: 0.5, nx: 6, ny: 3 });
+  assert.equal(g.chi1.length, 18);
+  assert.equal(g.xiC.length, 18);
+  for (const [i, j] of [[0, 0], [5, 2], [2, 1]]) {
+    const exact = engine.meanField({ activation: 'tanh', weightVar: 4 * (i + 0.5) / 6, biasVar: 0.5 * (j + 0.5) / 3, depth: 1 });
+    // kFast's 1e-6 on the integrals; chi_1 is one of them (test_meanfield.cpp has the full table)
+    assert.ok(Math.abs(g.chi1[j * 6 + i] / exact.chi1 - 1) < 1e-5, `${i},${j}`);
+  }
+  assertConfigError(() => engine.phaseDiagram({ activation: 'tanh', nx: 1 }), 'nx', '1');
+  assertConfigError(() => engine.phaseDiagram({ activation: 'tanh', wMax: -1 }), 'wMax', '-1');
+});
