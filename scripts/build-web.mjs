@@ -9,6 +9,7 @@
 //   dist/vendor/katex/ <- KaTeX's stylesheet and woff2 fonts (the article's math is typeset here,
 //                       at build time, with katex.renderToString: no KaTeX script at run time)
 //   dist/article.html  <- web/article.html with every <span|div class="math"> rendered
+//   dist/initscope.html <- the whole lab in one file (scripts/build-single.mjs), for file:// offline
 //
 // Every URL in the site is relative, so dist/ works from any static host and any subpath.
 // Fails with a clear message (and exit code 1) when an input is missing; nothing is fetched.
@@ -17,6 +18,7 @@ import { cpSync, existsSync, mkdirSync, rmSync, readdirSync, readFileSync, statS
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import katex from 'katex';
+import { buildSingle } from './build-single.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -65,6 +67,10 @@ const article = readFileSync(join(root, 'web/article.html'), 'utf8').replace(MAT
   return `<${tag} class="math${display || ''}">${html}</${tag}>`;
 });
 writeFileSync(join(dist, 'article.html'), article);
+
+// dist/initscope.html: everything in one file, for file:// and offline (scripts/build-single.mjs).
+const single = buildSingle(dist);
+console.log(`build-web: ${single.path} (${(single.bytes / 1024).toFixed(0)} KiB, one file)`);
 
 let files = 0;
 let bytes = 0;
