@@ -162,7 +162,8 @@ test('attributes: each figure trains its own config, a change updates it, hostil
 
 test('events and methods; messages from another window or of another shape change nothing', { timeout: 120000 }, async () => {
   const doc = await article(`<initscope-lab id="a" ${SMALL}></initscope-lab>
-<iframe id="other" srcdoc="<p>an unrelated frame</p>" style="height:40px"></iframe>`);
+<iframe id="other" srcdoc="<p>an unrelated frame</p>" style="height:40px"></iframe>
+<iframe id="plain" src="${site.server.url}index.html#inits=he_normal&hidden=8x2&embed=loss" width="100%" height="560" style="border:0"></iframe>`);
   const page = await openPage(site.browser, site.server.origin, { width: 900, height: 1000 });
   await page.goto(doc.url);
   await page.evaluate(() => {
@@ -197,6 +198,15 @@ test('events and methods; messages from another window or of another shape chang
   assert.equal(await a.evaluate(() => Number(document.body.dataset.step)), 0);
   assert.equal(await page.evaluate(() => window.seen.ready), 1, 'no forged ready event');
   assert.equal(await page.evaluate(() => document.getElementById('a').shadowRoot.querySelector('iframe').style.height), height);
+
+  // A plain iframe of the site, on a page that loads embed.js, is sized to its content too.
+  const plain = await (await page.$('#plain')).contentFrame();
+  await plain.waitForFunction(() => window.initscope && window.initscope.ready, null, { polling: 100, timeout: 20000 });
+  await page.waitForFunction(() => document.getElementById('plain').style.height !== '', null, { polling: 100, timeout: 10000 });
+  await sleep(300);
+  const content = await plain.evaluate(() => document.body.getBoundingClientRect().height);
+  const outer = await page.evaluate(() => document.getElementById('plain').getBoundingClientRect().height);
+  assert.ok(Math.abs(outer - content) <= 8 && outer < 500, `plain iframe ${outer} px for ${content} px of content`);
 
   // The real thing works: play() trains and reports progress, at most ~4 times a second.
   await page.evaluate(() => document.getElementById('a').play());
