@@ -16,6 +16,8 @@ import { BoundaryView } from './views/boundary.js';
 import { BadgesView } from './views/badges.js';
 import { toJSON, toCSV, exportFileName } from './export.js';
 import { panelPNG } from './picture.js';
+import { applyTheme, themedRunColor } from './theme.js';
+import { connectFrame } from './frame.js';
 
 const MAX_RECORDS = 1000;     // per run; beyond this every other record is dropped (step 0 stays)
 const GRID_RES = 32;
@@ -41,6 +43,17 @@ const model = {
 };
 
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+
+// Embedded in another page: its parent may play, pause and reset, and hears how we are doing.
+let linkNotices = 0;          // notices the last parsed link produced (an embed with any runs nothing by itself)
+const frame = connectFrame({
+  play: () => worker.postMessage({ type: 'play' }),
+  pause: () => worker.postMessage({ type: 'pause' }),
+  reset: () => reset(),
+  isPlaying: () => playing,
+});
+
+const colorsFor = (inits) => runColors(inits).map(themedRunColor);
 
 // ---------------------------------------------------------------------------------------------
 // Notices: plain text only (they can quote the hash).
@@ -183,7 +196,7 @@ const handlers = {
     model.activation = state.activation;
     model.hidden = state.hidden.slice();
     model.cursor = -1;
-    const colors = runColors(state.inits);
+    const colors = colorsFor(state.inits);
     model.runs = state.inits.map((init, i) => ({
       key: `${gen}:${i}:${init}`,
       init,
@@ -197,6 +210,7 @@ const handlers = {
     addRecords(msg.snapshot, true);
     ready = true;
     document.body.dataset.ready = String(gen);
+    frame.ready(linkNotices > 0);
     scheduleDraw();
   },
   loading(msg) {
@@ -206,6 +220,7 @@ const handlers = {
     unacked++;
     if (msg.gen !== gen || !ready) return ack();
     addRecords(msg.snapshot, false);
+    frame.progress(model.runs);
     // Reduced motion: keep training at full pace, only the drawing slows. A hidden tab draws
     // nothing at all (no animation frames): training goes on and the charts catch up on return.
     if (REDUCED_MOTION.matches || document.hidden) ack();
@@ -217,6 +232,7 @@ const handlers = {
     b.textContent = playing ? 'Pause' : 'Play';
     b.setAttribute('aria-pressed', String(playing));
     document.body.dataset.playing = String(playing);
+    frame.playing(playing);
     if (msg.allDiverged && msg.gen === gen) notify('every run diverged: lower the learning rate, or reset');
   },
   error(msg) {
@@ -228,7 +244,7 @@ const handlers = {
       gen = good.gen;
       ready = true;
       writeHash();
-      controls.render(state, runColors(state.inits));
+      controls.render(state, colorsFor(state.inits));
     } else if (msg.gen === gen && !good && !sameRuns(state, DEFAULTS)) {
       // Refused on the very first load (a link): start from the defaults instead.
       notify('using the default experiment instead');
@@ -275,11 +291,23 @@ function apply(next) {
   const embedChanged = !state || JSON.stringify(state.embed) !== JSON.stringify(next.embed);
   state = next;
   writeHash();
-  controls.render(state, runColors(state.inits));
+  controls.render(state, colorsFor(state.inits));
   if (embedChanged) applyEmbedMode(state.embed);
+  applyTheme(state.theme, onThemeChange);
+  $('c-theme').value = state.theme;
   worker.postMessage({ type: 'speed', stepsPerTick: state.speed });
   if (runsChanged) configure();
   else scheduleDraw();
+}
+
+// Canvases and uPlot read the theme's colours when they are built: rebuild them.
+function onThemeChange() {
+  if (!state) return;
+  const colors = colorsFor(state.inits);
+  model.runs.forEach((run, i) => { run.color = colors[i]; });
+  controls?.render(state, colors);
+  for (const view of Object.values(views)) view.reset?.();
+  scheduleDraw();
 }
 
 function reset() {
@@ -310,6 +338,7 @@ async function start() {
     onNewSeed: newSeed,
   });
   const parsed = parseHash(location.hash, catalog);
+  linkNotices = parsed.notices.length;
   for (const n of parsed.notices) notify(`Link: ${n}`);
   apply(parsed.state);
 
@@ -318,6 +347,7 @@ async function start() {
   $('b-reset').addEventListener('click', reset);
   $('c-speed').addEventListener('change', (e) => apply({ ...state, speed: Number(e.target.value) }));
   $('c-logY').addEventListener('change', (e) => apply({ ...state, logY: e.target.checked }));
+  $('c-theme').addEventListener('change', (e) => apply({ ...state, theme: e.target.value }));
   $('c-scrub').addEventListener('input', (e) => {
     const i = Number(e.target.value);
     model.cursor = i >= latestIndex() ? -1 : i;
@@ -336,6 +366,7 @@ async function start() {
 
   window.addEventListener('hashchange', () => {
     const { state: next, notices: ns } = parseHash(location.hash, catalog);
+    linkNotices = ns.length;
     for (const n of ns) notify(`Link: ${n}`);
     apply(next);
   });

@@ -29,6 +29,7 @@ export function engineCatalog(engine) {
 const MAX_SEED = 4294967295;   // seeds are uint32
 const MAX_PARSED_DEPTH = 100000; // "64x1e9" must not allocate a billion layers before it is refused
 
+export const THEMES = Object.freeze(['auto', 'light', 'dark']);
 export const SPEEDS = Object.freeze([1, 2, 5, 10, 20, 50, 100, 200]);
 export const VIEW_PARTS = Object.freeze(['loss', 'variance', 'gradient', 'histograms', 'boundary', 'badges']);
 // Parts an embed may keep besides the views.
@@ -57,6 +58,7 @@ export const DEFAULTS = Object.freeze({
   hist: 0,              // index of the run whose histograms are shown
   logY: false,
   embed: null,          // null = the full page; an array of EMBED_PARTS = embed mode
+  theme: 'auto',        // 'auto' (follow the system) | 'light' | 'dark'
 });
 
 // Fields that define the runs: changing one re-creates them (step 0).
@@ -272,6 +274,7 @@ const VALIDATORS = {
     for (const p of v) oneOf('embed', p, EMBED_PARTS);
     return v;
   },
+  theme: (raw) => oneOf('theme', raw, THEMES),
 };
 export const FIELDS = Object.freeze(Object.keys(VALIDATORS));
 

@@ -7,6 +7,7 @@
 
 import uPlot from '../../vendor/uPlot.esm.js';
 import { colorFor, labelFor } from '../colors.js';
+import { cssColor } from '../theme.js';
 
 // ---------------------------------------------------------------------------------------------
 // runs and records
@@ -268,8 +269,10 @@ function legendItem({ color, label, dash, marker, note, title, cls }) {
 // ---------------------------------------------------------------------------------------------
 // uPlot options shared by the line charts
 
-export const AXIS_STROKE = '#333';
-export const GRID_STROKE = 'rgba(0,0,0,0.08)';
+// Functions, so uPlot reads the theme's colours (css/theme.css) whenever it draws.
+export const AXIS_STROKE = () => cssColor('--chart-axis', '#333');
+export const GRID_STROKE = () => cssColor('--chart-grid', 'rgba(0,0,0,0.08)');
+export const KEY_COLOR = () => cssColor('--chart-key', '#555');
 export const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 export const LABEL_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 
@@ -502,12 +505,12 @@ export class LayerProfileChart extends UPlotView {
     });
     if (this.hasTheory) {
       const approx = picks.some((p) => p?.record?.layerStats && p.record.layerStats.theoryExact === false);
-      items.push({ cls: 'iv-key', color: '#555', label: 'measured' });
-      items.push({ cls: 'iv-key', color: '#555', dash: true, label: approx ? 'theory at init (approximate)' : 'theory at init',
+      items.push({ cls: 'iv-key', color: KEY_COLOR(), label: 'measured' });
+      items.push({ cls: 'iv-key', color: KEY_COLOR(), dash: true, label: approx ? 'theory at init (approximate)' : 'theory at init',
         title: approx ? `Linearised prediction: not exact for ${this.model?.activation ?? 'this activation'}` : 'Var[y_l] = Var[y_l-1] · n · Var[w] · c (He et al. 2015)' });
     }
     if (this.raw.some((a) => a && Array.prototype.some.call(a, (v) => v === 0))) {
-      items.push({ cls: 'iv-key', color: '#555', marker: '\u25BC', label: 'exactly 0 (off the log scale)' });
+      items.push({ cls: 'iv-key', color: KEY_COLOR(), marker: '\u25BC', label: 'exactly 0 (off the log scale)' });
     }
     this.panel.setLegend(items);
   }
