@@ -10,6 +10,8 @@
 // produced it instead of by the engine. Ids and limits come from the catalog the engine reports
 // (engineCatalog below), never from a copy kept here.
 
+import { escapeInvisible } from './validate.js';
+
 export const MAX_RUNS = 4;
 
 // The catalog of an engine (engine.js): what the worker sends the page, and what validation
@@ -110,7 +112,7 @@ export function formatHidden(hidden) {
 // Quoted like the core's messages, and cut short: hostile input is echoed, never trusted.
 function show(text) {
   const s = String(text);
-  return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
+  return escapeInvisible(JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -121,14 +123,14 @@ function num(field, raw, lo, hi, allowed, { openLo = false, openHi = false } = {
   const v = typeof raw === 'number' ? raw : parseNumber(raw);
   const ok = v !== undefined && Number.isFinite(v) && (openLo ? v > lo : v >= lo) && (openHi ? v < hi : v <= hi);
   if (!ok) throw new StateError(field, typeof raw === 'number' ? String(raw) : show(raw), allowed);
-  return v;
+  return v + 0;  // "-0" is 0 (a link would otherwise keep a negative zero around)
 }
 function int(field, raw, lo, hi, allowed = `an integer in ${lo}..${hi}`) {
   const v = typeof raw === 'number' ? raw : parseInteger(raw);
   if (v === undefined || !Number.isInteger(v) || v < lo || v > hi) {
     throw new StateError(field, typeof raw === 'number' ? String(raw) : show(raw), allowed);
   }
-  return v;
+  return v + 0;
 }
 function oneOf(field, raw, ids) {
   const v = String(raw);

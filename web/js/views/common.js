@@ -51,7 +51,7 @@ export const superscript = (n) => String(n).replace(/[-0-9]/g, (c) => SUP[c]);
 
 /** 3 significant digits; scientific as "1.93×10⁻⁵" outside [1e-3, 1e4). */
 export function formatValue(v, digits = 3) {
-  if (v == null || Number.isNaN(v)) return 'NaN';
+  if (v == null || Number.isNaN(v)) return '\u2014';  // no value (a diverged run's loss): a dash, not "NaN"
   if (v === Infinity) return '\u221E';
   if (v === -Infinity) return '\u2212\u221E';
   if (v === 0) return '0';
