@@ -248,7 +248,7 @@ const handlers = {
     } else if (msg.gen === gen && !good && !sameRuns(state, DEFAULTS)) {
       // Refused on the very first load (a link): start from the defaults instead.
       notify('using the default experiment instead');
-      apply(validateState({ ...DEFAULTS, embed: state.embed }, catalog));
+      apply(validateState({ ...DEFAULTS, embed: state.embed, tab: state.tab }, catalog));
       return;
     }
     if (/^invalid /.test(msg.message)) controls?.showFieldError(msg.message);

@@ -312,8 +312,10 @@ export class PhaseView {
     this.drawCritical(ctx, b, text, panelBg);
     this.drawAxes(ctx, b, text, muted);
     this.drawRegionLabels(ctx, b, text);
-    this.drawDots(ctx, b, text, panelBg);
+    const dots = this.drawDots(ctx, b, text, panelBg);
     if (this.cursor) this.drawCursor(ctx, b, text);
+    // what was drawn, in CSS pixels of the canvas (for tests and the curious)
+    c.dataset.drawn = JSON.stringify({ critical: this.criticalDrawn, dots, box: b, wMax: ph.wMax, bMax: ph.bMax });
   }
 
   /** One pixel per grid cell on a small canvas, scaled up with smoothing: no seams between cells. */
@@ -413,6 +415,7 @@ export class PhaseView {
 
   drawCritical(ctx, b, text, panelBg) {
     const pts = (this.phase.critical ?? []).filter(([w, v]) => Number.isFinite(w) && w <= this.phase.wMax && v <= this.phase.bMax);
+    this.criticalDrawn = pts.length;
     if (!pts.length) return;
     ctx.save();
     ctx.lineJoin = 'round';
@@ -484,6 +487,7 @@ export class PhaseView {
   drawDots(ctx, b, text, panelBg) {
     const ph = this.phase;
     const ai = this.activeIndex();
+    const drawn = [];
     ctx.save();
     this.dots.forEach((d, i) => {
       if (d.w == null) return;
@@ -494,6 +498,7 @@ export class PhaseView {
       const same = this.dots.slice(0, i).filter((o) => o.w != null && Math.abs(this.px(Math.min(o.w, ph.wMax)) - x) < 6 && Math.abs(this.py(Math.min(o.b, ph.bMax)) - y) < 6).length;
       const dx = same * 7;
       const r = i === ai ? 7 : 5.5;
+      drawn.push({ run: i, x: x + dx, y, out });
       ctx.beginPath();
       if (out) {
         // off the plane: a triangle on the edge, pointing out
@@ -515,6 +520,7 @@ export class PhaseView {
       }
     });
     ctx.restore();
+    return drawn;
   }
 
   drawCursor(ctx, b, text) {

@@ -1,0 +1,261 @@
+// The Theory tab (issue 12): weightVar / biasVar as page state (per-run lists through the hash,
+// bad values refused in the page's words, old links unchanged), and the three theory views drawn
+// from the real engine in Chromium: correlation lines (measured and dashed theory) for every run,
+// the phase diagram's critical line and run dots (and a click / Enter moving the selected run),
+// a non-empty Jacobian histogram per run. Screenshots of the tab at 1280x800 and 390 px wide go to
+// test-artifacts/.
+
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadEngine } from '../../web/js/engine.js';
+import {
+  DEFAULTS, parseHash, toHash, validateState, runConfig, engineCatalog,
+} from '../../web/js/state.js';
+import { useSite, openPage, load, artifact } from './helpers.mjs';
+
+let engine;
+let catalog;
+
+before(async () => {
+  engine = await loadEngine();
+  catalog = engineCatalog(engine);
+});
+
+const MF3 = 'inits=mean_field,mean_field,mean_field&activation=tanh&weightVar=1,1.76,4&biasVar=0.05';
+
+// ---------------------------------------------------------------------------------------------
+// state (no browser)
+
+test('weightVar and biasVar lists survive the hash, and each run gets its own value', () => {
+  const { state, notices } = parseHash(`#${MF3}&hidden=32x6`, catalog);
+  assert.deepEqual(notices, []);
+  assert.deepEqual(state.inits, ['mean_field', 'mean_field', 'mean_field']);
+  assert.deepEqual(state.weightVar, [1, 1.76, 4]);
+  assert.equal(state.biasVar, 0.05);
+  const hash = toHash(state);
+  assert.match(hash, /[#&]weightVar=1,1\.76,4(&|$)/);
+  assert.match(hash, /[#&]biasVar=0\.05(&|$)/);
+  assert.deepEqual(parseHash(hash, catalog).state, state);
+  const configs = state.inits.map((init, i) => runConfig(state, init, i));
+  assert.deepEqual(configs.map((c) => c.weightVar), [1, 1.76, 4]);
+  assert.deepEqual(configs.map((c) => c.biasVar), [0.05, 0.05, 0.05]);
+  // the engine takes them, and they make different networks
+  const runs = configs.map((c) => engine.createRun(c));
+  try {
+    const v = runs.map((r) => r.layerStats().weightVar[2] * 32);
+    assert.ok(v[0] < v[1] && v[1] < v[2], `fan_in * Var[w] should follow weightVar: ${v}`);
+  } finally {
+    for (const r of runs) r.dispose();
+  }
+});
+
+test('a list of all-equal values is one number, and per-run values follow their own runs', () => {
+  const s = validateState({ ...DEFAULTS, inits: ['mean_field', 'orthogonal'], weightVar: '2,2', biasVar: [0, 0.1] }, catalog);
+  assert.equal(s.weightVar, 2);
+  assert.deepEqual(s.biasVar, [0, 0.1]);
+  assert.equal(runConfig(s, 'mean_field', 0).biasVar, 0);
+  assert.equal(runConfig(s, 'orthogonal', 1).biasVar, 0.1);
+  assert.equal(runConfig(s, 'orthogonal', 1).weightVar, undefined, 'orthogonal has no weightVar');
+});
+
+test('bad weightVar / biasVar values are refused with the field, the value and what is allowed', () => {
+  const cases = [
+    ['weightVar=0', 'invalid weightVar = "0": expected a number in (0, 100], or a list of 3 such numbers (one per run)'],
+    ['weightVar=100.5', 'invalid weightVar = "100.5": expected a number in (0, 100], or a list of 3 such numbers (one per run)'],
+    ['weightVar=1,2', 'invalid weightVar = "1,2": expected a number in (0, 100], or a list of 3 such numbers (one per run)'],
+    ['weightVar=1,x,2', 'invalid weightVar = "1,x,2": expected a number in (0, 100], or a list of 3 such numbers (one per run)'],
+    ['biasVar=-0.1', 'invalid biasVar = "-0.1": expected a number in [0, 100], or a list of 3 such numbers (one per run)'],
+    ['biasVar=1,2,3,4', 'invalid biasVar = "1,2,3,4": expected a number in [0, 100], or a list of 3 such numbers (one per run)'],
+  ];
+  for (const [bad, message] of cases) {
+    const { state, notices } = parseHash(`#inits=mean_field,he_normal,zeros&${bad}`, catalog);
+    assert.equal(notices.length, 1, bad);
+    assert.ok(notices[0].startsWith(message), `${bad}: ${notices[0]}`);
+    const field = bad.split('=')[0];
+    assert.equal(state[field], DEFAULTS[field], `${bad} falls back to the default`);
+  }
+  // at a control (validateState throws the same message)
+  assert.throws(() => validateState({ ...DEFAULTS, inits: ['mean_field'], weightVar: 'abc' }, catalog),
+    { message: 'invalid weightVar = "abc": expected a number in (0, 100]' });
+});
+
+test('links from before weightVar / biasVar mean the same runs, and only mean_field / orthogonal repeat', () => {
+  const old = validateState(DEFAULTS, catalog);
+  const hash = toHash(old);
+  assert.doesNotMatch(hash, /weightVar|biasVar|tab=/);
+  for (const init of ['he_normal', 'xavier_normal', 'zeros', 'orthogonal', 'lsuv']) {
+    const c = runConfig(old, init, 0);
+    assert.ok(!('weightVar' in c) && !('biasVar' in c), `${init}'s config is unchanged`);
+  }
+  assert.throws(() => validateState({ ...DEFAULTS, inits: ['he_normal', 'he_normal'] }, catalog), /invalid inits = "he_normal,he_normal"/);
+  const s = validateState({ ...DEFAULTS, inits: ['orthogonal', 'orthogonal'], biasVar: [0, 0.2] }, catalog);
+  assert.deepEqual(s.inits, ['orthogonal', 'orthogonal']);
+});
+
+// ---------------------------------------------------------------------------------------------
+// the page
+
+const site = useSite();
+
+/** Pixels of each colour (within a tolerance) on the canvases of a view container. */
+function colourCounts(page, id, colors) {
+  return page.evaluate(({ id, colors }) => {
+    const hex = (c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
+    const targets = colors.map(hex);
+    const counts = colors.map(() => 0);
+    for (const cv of document.getElementById(id).querySelectorAll('canvas')) {
+      if (!cv.width || !cv.height || cv.hidden) continue;
+      const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i + 3] < 200) continue;
+        targets.forEach((t, k) => {
+          if (Math.abs(t[0] - d[i]) + Math.abs(t[1] - d[i + 1]) + Math.abs(t[2] - d[i + 2]) < 40) counts[k]++;
+        });
+      }
+    }
+    return counts;
+  }, { id, colors });
+}
+
+async function theoryReady(page, runs) {
+  await page.waitForFunction((n) => {
+    const t = window.initscope.theory;
+    return t.phase === 'ready' && t.jacobian === n;
+  }, runs, { timeout: 30000 });
+  await page.waitForTimeout(150);   // one more frame drawn
+}
+
+test('the Theory tab draws correlation, phase diagram and Jacobian spectrum from the engine', async () => {
+  const page = await openPage(site.browser, site.server.origin);
+  await load(page, site.server.url, `#${MF3}&hidden=64x12&dataset=gaussian_nd&tab=theory`);
+  await theoryReady(page, 3);
+  assert.equal(await page.isVisible('#theory'), true);
+  assert.equal(await page.isVisible('#views'), false, 'the training charts are on the other tab');
+  const runs = await page.evaluate(() => window.initscope.runs());
+  const colors = runs.map((r) => r.color);
+  assert.equal(new Set(colors).size, 3, 'three runs, three colours');
+  assert.deepEqual(runs.map((r) => r.label), ['Mean field σw²=1, σb²=0.05', 'Mean field σw²=1.76, σb²=0.05', 'Mean field σw²=4, σb²=0.05']);
+
+  // correlation: measured and theory arrays for every layer, lines of every run, theory in the legend
+  const latest = runs.map((r) => r.latest.layerStats);
+  for (const ls of latest) {
+    assert.equal(ls.corr.length, 13);
+    assert.equal(ls.theoryCorr.length, 13);
+  }
+  const corr = await colourCounts(page, 'v-correlation', colors);
+  corr.forEach((n, i) => assert.ok(n > 30, `run ${i + 1}'s correlation line is drawn (${n} px)`));
+  assert.match(await page.textContent('#v-correlation .iv-legend'), /mean-field theory at init/);
+  // ordered (sigma_w^2 = 1) forgets the input: theory -> 1; chaotic (4) settles at c* < 1
+  const lastTheory = latest.map((ls) => ls.theoryCorr[11]);
+  assert.ok(lastTheory[0] > 0.99, `ordered run's theory correlation -> 1: ${lastTheory[0]}`);
+  assert.ok(lastTheory[2] < 0.9, `chaotic run's theory correlation stays below 1: ${lastTheory[2]}`);
+
+  // phase diagram: the critical line and one dot per run, each in its colour where it says
+  const drawn = await page.evaluate(() => JSON.parse(document.querySelector('#v-phase canvas').dataset.drawn));
+  assert.ok(drawn.critical >= 10, `critical line has ${drawn.critical} points`);
+  assert.equal(drawn.dots.length, 3);
+  for (const [i, d] of drawn.dots.entries()) {
+    const px = await page.evaluate(({ x, y }) => {
+      const cv = document.querySelector('#v-phase canvas');
+      const k = cv.width / cv.clientWidth;
+      return [...cv.getContext('2d').getImageData(Math.round(x * k), Math.round(y * k), 1, 1).data];
+    }, d);
+    const want = [1, 3, 5].map((k) => parseInt(colors[i].slice(k, k + 2), 16));
+    assert.ok(want.every((v, k) => Math.abs(v - px[k]) < 40), `dot ${i + 1} at (${d.x}, ${d.y}) is ${px}, want ${colors[i]}`);
+  }
+  assert.ok(drawn.dots[0].x < drawn.dots[2].x, 'sigma_w^2 = 1 is left of 4');
+
+  // Jacobian: a histogram per run
+  const jac = await colourCounts(page, 'v-jacobian', colors.map((c) => c));
+  // bars are drawn at 70% alpha over the panel: look for the blend instead of the pure colour
+  const blend = colors.map((c) => '#' + [1, 3, 5].map((k) => Math.round(0.7 * parseInt(c.slice(k, k + 2), 16) + 0.3 * 255).toString(16).padStart(2, '0')).join(''));
+  const bars = await colourCounts(page, 'v-jacobian', blend);
+  bars.forEach((n, i) => assert.ok(n + jac[i] > 40, `run ${i + 1}'s singular-value histogram is drawn (${n} px)`));
+
+  await page.screenshot({ path: artifact('theory-1280.png') });
+  assert.deepEqual(page.problems.pageErrors, []);
+  assert.deepEqual(page.problems.console, []);
+  assert.deepEqual(page.problems.foreign, []);
+  await page.context().close();
+});
+
+test('clicking the phase plane, or arrows + Enter on it, moves the selected run there', async () => {
+  const page = await openPage(site.browser, site.server.origin);
+  await load(page, site.server.url, '#inits=he_normal,xavier_normal&activation=tanh&hidden=32x6&tab=theory&hist=1');
+  await theoryReady(page, 2);
+  const drawn = await page.evaluate(() => JSON.parse(document.querySelector('#v-phase canvas').dataset.drawn));
+  const box = await page.locator('#v-phase canvas').boundingBox();
+  // the plane's point sigma_w^2 = 3, sigma_b^2 = 0.2
+  const x = box.x + drawn.box.x0 + (3 / drawn.wMax) * drawn.box.w;
+  const y = box.y + drawn.box.y0 + drawn.box.h - (0.2 / drawn.bMax) * drawn.box.h;
+  const gen = await page.evaluate(() => window.initscope.gen);
+  await page.mouse.click(x, y);
+  await page.waitForFunction((g) => window.initscope.gen > g && window.initscope.ready, gen);
+  let state = await page.evaluate(() => window.initscope.state);
+  assert.deepEqual(state.inits, ['he_normal', 'mean_field'], 'the selected run (2) became mean_field');
+  assert.ok(Math.abs(state.weightVar[1] - 3) < 0.1, `weightVar ${state.weightVar}`);
+  assert.ok(Math.abs(state.biasVar[1] - 0.2) < 0.02, `biasVar ${state.biasVar}`);
+  assert.match(page.url(), /[#&]inits=he_normal,mean_field&/);
+  assert.match(page.url(), /[#&]weightVar=1,(2\.9\d*|3(\.0\d*)?)&/);
+
+  // keyboard: focus the plane, one step right, Enter
+  const before = state.weightVar[1];
+  await page.focus('#v-phase canvas');
+  await page.keyboard.press('ArrowRight');
+  const g2 = await page.evaluate(() => window.initscope.gen);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((g) => window.initscope.gen > g && window.initscope.ready, g2);
+  state = await page.evaluate(() => window.initscope.state);
+  assert.ok(state.weightVar[1] > before, `Enter moved run 2 right: ${before} -> ${state.weightVar[1]}`);
+  assert.equal(await page.evaluate(() => window.initscope.playing), false, 'Enter / space on the plane does not play');
+  await page.context().close();
+});
+
+test('the tabs work from the keyboard, weightVar shows with mean_field and refuses a bad list', async () => {
+  const page = await openPage(site.browser, site.server.origin);
+  await load(page, site.server.url, '#hidden=16x3');
+  assert.equal(await page.isVisible('#views'), true);
+  assert.equal(await page.isVisible('#theory'), false);
+  assert.equal(await page.isVisible('#f-weightVar'), false, 'no weightVar control without mean_field');
+  await page.focus('#tab-training');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => !document.getElementById('theory').hidden);
+  assert.equal(await page.getAttribute('#tab-theory', 'aria-selected'), 'true');
+  assert.match(page.url(), /tab=theory/);
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => !document.getElementById('views').hidden);
+
+  const gen = await page.evaluate(() => window.initscope.gen);
+  await page.selectOption('#c-init-1', 'mean_field');
+  await page.waitForFunction((g) => window.initscope.gen > g && window.initscope.ready, gen);
+  assert.equal(await page.isVisible('#f-weightVar'), true);
+  assert.equal(await page.isVisible('#f-biasVar'), true);
+  await page.fill('#c-weightVar', '1,2');
+  await page.press('#c-weightVar', 'Enter');
+  assert.equal(await page.textContent('#e-weightVar'),
+    'invalid weightVar = "1,2": expected a number in (0, 100], or a list of 3 such numbers (one per run)');
+  const g2 = await page.evaluate(() => window.initscope.gen);
+  await page.fill('#c-weightVar', '1,2.5,1');
+  await page.press('#c-weightVar', 'Enter');
+  await page.waitForFunction((g) => window.initscope.gen > g && window.initscope.ready, g2);
+  assert.deepEqual(await page.evaluate(() => window.initscope.configs.map((c) => c.weightVar)), [undefined, 2.5, undefined]);
+  assert.match(page.url(), /weightVar=1,2\.5,1/);
+  await page.context().close();
+});
+
+test('phone width: the Theory tab stacks its views, none of them empty', async () => {
+  const page = await openPage(site.browser, site.server.origin, { width: 390, height: 844 });
+  await load(page, site.server.url, `#${MF3}&hidden=32x8&tab=theory`);
+  await theoryReady(page, 3);
+  const boxes = await page.evaluate(() => ['phase', 'correlation', 'jacobian'].map((p) => {
+    const r = document.querySelector(`#theory .panel[data-part="${p}"]`).getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height };
+  }));
+  for (let i = 1; i < boxes.length; i++) assert.ok(boxes[i].top >= boxes[i - 1].bottom - 1, 'stacked, not overlapping');
+  for (const b of boxes) assert.ok(b.right <= 390 + 1 && b.height >= 250, `fits the phone: ${JSON.stringify(b)}`);
+  const widths = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(widths <= 390, `no sideways scrolling (${widths}px)`);
+  await page.screenshot({ path: artifact('theory-390.png'), fullPage: true });
+  assert.deepEqual(page.problems.pageErrors, []);
+  await page.context().close();
+});
