@@ -393,10 +393,11 @@ function setupTabs() {
 // ---------------------------------------------------------------------------------------------
 // The Theory tab's numbers come from theory-worker.js (its own engine, started on first use).
 
-const PHASE_GRID = { nx: 44, ny: 28 };
-// The plane shown: sigma_w^2 in (0, wMax], sigma_b^2 in [0, bMax]; sigmoid's slope (at most 1/4)
-// puts its critical line far to the right.
-const PHASE_RANGE = { sigmoid: { wMax: 24, bMax: 1 }, default: { wMax: 4, bMax: 0.5 } };
+const PHASE_GRID = { nx: 36, ny: 24 };   // smoothed when drawn; ~1-4 s per activation in the worker
+// The plane shown: sigma_w^2 in (0, wMax], sigma_b^2 in [0, bMax], where every activation's
+// critical line (if any: sigmoid has none, it is ordered everywhere) starts. Runs beyond it sit
+// on the edge as a triangle.
+const PHASE_RANGE = { default: { wMax: 4, bMax: 0.5 } };
 let theoryWorker = null;
 const phaseCache = new Map();   // activation|leakySlope -> phase grid, { pending } or { error }
 let jacobianAsked = -1;         // the gen whose spectra were asked for

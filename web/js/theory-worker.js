@@ -3,7 +3,8 @@
 // A second engine, loaded only when the Theory tab is first shown, so the training screen pays
 // nothing for it and the training worker (worker.js) stays as it is:
 //   - phase: the mean-field phase diagram of one activation, chi_1 and the correlation depth
-//     xi_c on a grid of (sigma_w^2, sigma_b^2), and the critical line sigma_w^2(sigma_b^2).
+//     xi_c on a grid of (sigma_w^2, sigma_b^2) (meanfield-grid.js), and the critical line
+//     sigma_w^2(sigma_b^2) (the engine's).
 //     The page caches it per activation (and leaky slope).
 //   - jacobian: the singular values of d h_last / d h_first of every run AT INITIALIZATION. A run
 //     is deterministic in its config (same seed, same initial weights), so creating the same
@@ -14,6 +15,9 @@
 // Messages out: phase {id, ...grid} | jacobian {id, spectra: [spectrum | {error}]} | error {id, kind, message}
 
 import { loadEngine } from './engine.js';
+import { phaseGrid } from './meanfield-grid.js';
+
+const CRITICAL_POINTS = 8;   // segments of the critical line (each point ~0.25 s of the engine's)
 
 let enginePromise = null;
 const engine = () => (enginePromise ??= loadEngine());
@@ -22,34 +26,25 @@ function errorText(e) {
   return String(e && e.message ? e.message : e);
 }
 
-// chi_1 and xi_c at the fixed point do not depend on the depth: one layer is enough.
+// The shading and xi_c contours come from meanfield-grid.js (a coarse, fast quadrature:
+// engine.meanField solves each point to ~1e-14 and takes ~0.25 s, minutes for a grid); the
+// critical line, the one curve a student reads numbers off, from engine.criticalWeightVar.
 async function phase(msg) {
   const e = await engine();
   const { activation, leakySlope, wMax, bMax, nx, ny } = msg;
-  const ws = Array.from({ length: nx }, (_, i) => (wMax * (i + 0.5)) / nx);  // cell centres
-  const bs = Array.from({ length: ny }, (_, j) => (bMax * (j + 0.5)) / ny);
-  const chi1 = new Float64Array(nx * ny);
-  const xiC = new Float64Array(nx * ny);
-  for (let j = 0; j < ny; j++) {
-    for (let i = 0; i < nx; i++) {
-      const mf = e.meanField({ activation, leakySlope, weightVar: ws[i], biasVar: bs[j], depth: 1, q0: 1, c0: 0.5 });
-      chi1[j * nx + i] = mf.chi1;
-      xiC[j * nx + i] = mf.xiC;
-    }
-  }
-  // the critical line, one point per sigma_b^2 on a finer row than the grid
   const critical = [];
-  const lines = 4 * ny;
-  for (let j = 0; j <= lines; j++) {
-    const biasVar = (bMax * j) / lines;
+  for (let j = 0; j <= CRITICAL_POINTS; j++) {
+    const biasVar = (bMax * j) / CRITICAL_POINTS;
     let w = NaN;
     try {
-      w = e.criticalWeightVar({ activation, leakySlope, biasVar });
+      const v = e.criticalWeightVar({ activation, leakySlope, biasVar });
+      if (typeof v === 'number') w = v;
     } catch {
-      // no critical point at this sigma_b^2 (e.g. outside the engine's range): a gap
+      // no critical point at this sigma_b^2: a gap in the line
     }
     critical.push([Number.isFinite(w) ? w : NaN, biasVar]);
   }
+  const { chi1, xiC } = phaseGrid({ activation, leakySlope, wMax, bMax, nx, ny });
   return { activation, leakySlope, wMax, bMax, nx, ny, chi1, xiC, critical };
 }
 

@@ -22,7 +22,7 @@ export class CorrelationView extends LayerProfileChart {
       field: 'corr',
       theoryField: 'theoryCorr',
       xLabel: 'layer',
-      yLabel: 'cosine similarity of pairs',
+      yLabel: 'correlation c\u2097',
       quantity: 'mean pair correlation',
       linear: { range: (min) => correlationRange(min) },
       theoryLabel: 'mean-field theory at init',

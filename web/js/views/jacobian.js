@@ -68,7 +68,8 @@ export class JacobianView {
 
   updateHeader(runs) {
     const r0 = this.rows.find((r) => r.first != null);
-    setText(this.panel.sub, r0 ? `∂h${sub(r0.last)}/∂h${sub(r0.first)}` : '');
+    // the engine counts hidden layers from 0; the page's layer axes from 1
+    setText(this.panel.sub, r0 ? `∂h${sub(r0.last + 1)}/∂h${sub(r0.first + 1)}` : '');
     const items = this.rows.map((r) => ({
       color: runColor(r.run), label: runLabel(r.run),
       note: r.error ? 'no spectrum' : r.rms == null ? '' : `rms ${formatValue(r.rms)}${r.theory != null ? ` (theory ${formatValue(r.theory)})` : ''}`,

@@ -315,7 +315,7 @@ export class PhaseView {
     const dots = this.drawDots(ctx, b, text, panelBg);
     if (this.cursor) this.drawCursor(ctx, b, text);
     // what was drawn, in CSS pixels of the canvas (for tests and the curious)
-    c.dataset.drawn = JSON.stringify({ critical: this.criticalDrawn, dots, box: b, wMax: ph.wMax, bMax: ph.bMax });
+    c.dataset.drawn = JSON.stringify({ critical: this.criticalDrawn ?? [], dots, box: b, wMax: ph.wMax, bMax: ph.bMax });
   }
 
   /** One pixel per grid cell on a small canvas, scaled up with smoothing: no seams between cells. */
@@ -414,8 +414,9 @@ export class PhaseView {
   }
 
   drawCritical(ctx, b, text, panelBg) {
+    this.criticalDrawn = [];
     const pts = (this.phase.critical ?? []).filter(([w, v]) => Number.isFinite(w) && w <= this.phase.wMax && v <= this.phase.bMax);
-    this.criticalDrawn = pts.length;
+    this.criticalDrawn = pts.map(([w, v]) => [this.px(w), this.py(v)]);
     if (!pts.length) return;
     ctx.save();
     ctx.lineJoin = 'round';
