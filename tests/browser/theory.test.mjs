@@ -206,6 +206,16 @@ test('the Theory tab draws correlation, phase diagram and Jacobian spectrum from
   const bars = await colourCounts(page, 'v-jacobian', colors, 150);
   bars.forEach((n, i) => assert.ok(n > 200, `run ${i + 1}'s singular-value histogram is drawn (${n} px)`));
 
+  // one screen at 1280x800, like the Training tab
+  const m = await page.evaluate(() => ({
+    scrollH: document.documentElement.scrollHeight,
+    panels: [...document.querySelectorAll('#theory .panel')].map((p) => {
+      const r = p.getBoundingClientRect();
+      return { part: p.dataset.part, bottom: r.bottom, right: r.right, height: r.height };
+    }),
+  }));
+  assert.ok(m.scrollH <= 800, `page is ${m.scrollH}px tall`);
+  for (const p of m.panels) assert.ok(p.bottom <= 800 && p.right <= 1280 && p.height >= 200, JSON.stringify(p));
   await page.screenshot({ path: artifact('theory-1280.png') });
   assert.deepEqual(page.problems.pageErrors, []);
   assert.deepEqual(page.problems.console, []);
