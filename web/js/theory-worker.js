@@ -17,7 +17,7 @@
 import { loadEngine } from './engine.js';
 import { phaseGrid } from './meanfield-grid.js';
 
-const CRITICAL_POINTS = 8;   // segments of the critical line (each point ~0.25 s of the engine's)
+const CRITICAL_POINTS = 12;  // segments of the critical line (each point ~0.25 s of the engine's)
 
 let enginePromise = null;
 const engine = () => (enginePromise ??= loadEngine());
@@ -34,7 +34,8 @@ async function phase(msg) {
   const { activation, leakySlope, wMax, bMax, nx, ny } = msg;
   const critical = [];
   for (let j = 0; j <= CRITICAL_POINTS; j++) {
-    const biasVar = (bMax * j) / CRITICAL_POINTS;
+    // denser near sigma_b^2 = 0, where the line bends most (tanh: sigma_w^2 from 1 to ~1.8 by 0.06)
+    const biasVar = bMax * (j / CRITICAL_POINTS) ** 2;
     let w = NaN;
     try {
       const v = e.criticalWeightVar({ activation, leakySlope, biasVar });
