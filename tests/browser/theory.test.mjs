@@ -303,3 +303,74 @@ test('phone width: the Theory tab stacks its views, none of them empty', async (
   assert.deepEqual(page.problems.pageErrors, []);
   await page.context().close();
 });
+
+// ---------------------------------------------------------------------------------------------
+// the views alone (web/views-demo.html, synthetic data staged like dist/): hostile theory data
+
+test('the theory views survive hostile theory data and say what is missing', async () => {
+  const { cpSync, mkdirSync, mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { ROOT, serveDir } = await import('./helpers.mjs');
+  const dir = mkdtempSync(join(tmpdir(), 'initscope-theory-'));
+  cpSync(join(ROOT, 'web'), dir, { recursive: true });
+  mkdirSync(join(dir, 'vendor'), { recursive: true });
+  for (const f of ['uPlot.esm.js', 'uPlot.min.css']) cpSync(join(ROOT, 'node_modules', 'uplot', 'dist', f), join(dir, 'vendor', f));
+  const server = await serveDir(dir);
+  try {
+    const page = await site.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${server.origin}/views-demo.html?theory=1&activation=tanh&jacobian=pending`);
+    await page.waitForSelector('html[data-ready="1"]');
+    assert.match(await page.textContent('#v-jacobian'), /computing the Jacobian spectra/);
+    const failures = await page.evaluate(() => {
+      const d = window.__demo;
+      const base = d.makeModel({ ...d.options, jacobian: 'ok' });
+      const n = 6;
+      const bad = Float64Array.from([NaN, Infinity, -1, 0, 1e-320, 1e308]);
+      const phases = [
+        null, { pending: true }, { error: 'boom' },
+        { key: 'x', wMax: 4, bMax: 0.5, nx: 3, ny: 2, chi1: bad, xiC: bad, critical: [[NaN, 0], [Infinity, 0.1], [-1, 0.2], [2, 0.5]] },
+        { key: 'y', wMax: 4, bMax: 0.5, nx: 1, ny: 1, chi1: new Float64Array(1), xiC: new Float64Array(1), critical: [] },
+      ];
+      const jacobians = [
+        null, [], base.runs.map(() => ({ error: 'no' })),
+        base.runs.map(() => ({ singularValues: [bad, new Float64Array(0)], meanSquared: NaN, theoryMeanSquared: -1, firstLayer: 0, lastLayer: n })),
+        base.runs.map(() => ({ singularValues: [new Float64Array(4)], meanSquared: 0, theoryMeanSquared: 0, firstLayer: 0, lastLayer: 1 })),
+      ];
+      const errs = [];
+      for (const phase of phases) {
+        for (const jacobian of jacobians) {
+          const m = { ...base, theory: { phase, jacobian }, activeRun: 7 };
+          for (const name of ['correlation', 'phase', 'jacobian']) {
+            try { d.views[name].update(m); d.views[name].resize(); } catch (e) { errs.push(`${name}: ${e.stack}`); }
+          }
+        }
+      }
+      // runs whose stats lack corr / theoryCorr (an older engine) and a model with no theory
+      const noCorr = { ...base, theory: undefined, runs: base.runs.map((r) => ({ ...r, weightVar: undefined, records: r.records.map((x) => ({ ...x, layerStats: { ...x.layerStats, corr: undefined, theoryCorr: undefined, weightVar: undefined } })) })) };
+      for (const name of ['correlation', 'phase', 'jacobian']) {
+        try { d.views[name].update(noCorr); } catch (e) { errs.push(`noCorr ${name}: ${e.stack}`); }
+      }
+      return errs;
+    });
+    assert.deepEqual(failures, []);
+    // every singular value 0 (zero init): said in words, not an empty row
+    await page.evaluate(() => {
+      const d = window.__demo;
+      const m = d.makeModel({ ...d.options, jacobian: 'ok' });
+      m.theory.jacobian = m.runs.map(() => ({ singularValues: [new Float64Array(8)], meanSquared: 0, theoryMeanSquared: 0, firstLayer: 0, lastLayer: 3 }));
+      d.views.jacobian.update(m);
+      d.views.jacobian.panel.flushSummary();   // the text summary is refreshed at most once a second
+      d.views.phase.update({ ...m, theory: { phase: { error: 'the engine said no' }, jacobian: null } });
+    });
+    assert.match(await page.textContent('#v-phase'), /no phase diagram: the engine said no/);
+    assert.match(await page.textContent('#v-jacobian .iv-sr'), /every singular value is 0/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

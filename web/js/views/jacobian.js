@@ -119,7 +119,8 @@ export class JacobianView {
       for (const v of r.values) { if (v < min) min = v; if (v > max) max = v; }
       for (const v of [r.rms, r.theory]) if (v > 0) { min = Math.min(min, v); max = Math.max(max, v); }
     }
-    const [lo, hi] = logRange(min, max);
+    // (clamped: logRange pads a long range, and 1e308 padded is Infinity)
+    const [lo, hi] = logRange(Math.max(min, 1e-200), Math.min(max, 1e200));
     const llo = Math.log10(lo);
     const lhi = Math.log10(hi);
     const x0 = PAD.left;
@@ -154,7 +155,7 @@ export class JacobianView {
       }
       const counts = new Array(BINS).fill(0);
       for (const v of r.values) {
-        const t = (Math.log10(v) - llo) / (lhi - llo);
+        const t = (Math.log10(Math.min(Math.max(v, lo), hi)) - llo) / (lhi - llo);
         counts[Math.min(BINS - 1, Math.max(0, Math.floor(t * BINS)))]++;
       }
       const peak = Math.max(...counts);
