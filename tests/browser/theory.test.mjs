@@ -288,6 +288,14 @@ test('the tabs work from the keyboard, weightVar shows with mean_field and refus
   await page.waitForFunction((g) => window.initscope.gen > g && window.initscope.ready, g2);
   assert.deepEqual(await page.evaluate(() => window.initscope.configs.map((c) => c.weightVar)), [undefined, 2.5, undefined]);
   assert.match(page.url(), /weightVar=1,2\.5,1/);
+  // dropping run 3 keeps run 2's own value (the list follows the runs)
+  const g3 = await page.evaluate(() => window.initscope.gen);
+  await page.selectOption('#c-init-2', '');
+  await page.waitForFunction((g) => window.initscope.gen > g && window.initscope.ready, g3);
+  const s3 = await page.evaluate(() => window.initscope.state);
+  assert.deepEqual(s3.inits, ['he_normal', 'mean_field']);
+  assert.deepEqual(s3.weightVar, [1, 2.5]);
+  assert.equal(await page.textContent('#e-inits'), '');
   await page.context().close();
 });
 

@@ -43,6 +43,15 @@ export function effectiveWeightVar(run, model) {
   return n ? sum / n : null;
 }
 
+/** sigma_b^2 of a run: its own biasVar (mean_field, orthogonal); PyTorch's default draws biases
+ *  from U(+-1/sqrt(fan_in)), variance 1/(3 fan_in); every other initializer's biases are 0. */
+export function effectiveBiasVar(run, model) {
+  if (isFiniteNumber(run.biasVar)) return run.biasVar;
+  const hidden = model?.hidden ?? [];
+  if (run.init === 'pytorch_default' && hidden.length) return 1 / (3 * hidden[0]);
+  return 0;
+}
+
 export class PhaseView {
   constructor(container, options = {}) {
     this.options = options;
@@ -198,8 +207,7 @@ export class PhaseView {
     this.phase = ph && ph.chi1 ? ph : null;
     this.dots = runs.map((run) => ({
       w: effectiveWeightVar(run, model),
-      b: isFiniteNumber(run.biasVar) ? run.biasVar : 0,
-      assumedBias: !isFiniteNumber(run.biasVar),
+      b: effectiveBiasVar(run, model),
       color: runColor(run),
       label: runLabel(run),
     }));
