@@ -405,14 +405,17 @@ export class PhaseView {
       if (best) labels.push({ text: `ξc ${level}`, x: best.x, y: best.y });
     }
     ctx.setLineDash([]);
-    // labels after the lines, on a panel-coloured backing, skipping any that would collide
-    const placed = [];
+    // labels after the lines, on a panel-coloured backing, skipping any that would collide with
+    // another or with the region labels in the top-left and bottom-right corners
+    const placed = this.regionBoxes(b);
+    const overlaps = (r) => placed.some((p) => r.x < p.x + p.w && p.x < r.x + r.w && r.y < p.y + p.h && p.y < r.y + r.h);
     for (const l of labels) {
       const w = ctx.measureText(l.text).width + 4;
       const x = Math.min(b.x0 + b.w - w, Math.max(b.x0, l.x - w / 2));
       const y = Math.max(b.y0 + 10, l.y + 12);
-      if (placed.some((p) => Math.abs(p.x - x) < w && Math.abs(p.y - y) < 12)) continue;
-      placed.push({ x, y });
+      const box = { x, y: y - 9, w, h: 12 };
+      if (overlaps(box)) continue;
+      placed.push(box);
       ctx.fillStyle = withAlpha(panelBg, 0.8);
       ctx.fillRect(x, y - 9, w, 12);
       ctx.fillStyle = muted;
@@ -474,6 +477,15 @@ export class PhaseView {
     ctx.font = '12px system-ui, sans-serif';
     ctx.fillText('σb² = Var[b]', 0, 0);
     ctx.restore();
+  }
+
+  /** Where drawRegionLabels writes (an estimate: 12px bold text, ~105px wide). */
+  regionBoxes(b) {
+    const ph = this.phase;
+    const out = [];
+    if (ph.chi1[(ph.ny - 1) * ph.nx] < 1) out.push({ x: b.x0 + 4, y: b.y0 + 3, w: 110, h: 17 });
+    if (ph.chi1[ph.nx - 1] > 1) out.push({ x: b.x0 + b.w - 114, y: b.y0 + b.h - 20, w: 110, h: 17 });
+    return out;
   }
 
   drawRegionLabels(ctx, b, text) {
