@@ -347,6 +347,8 @@ export class UPlotView {
 /**
  * Plots, for every run, one per-layer quantity (`field` of the selected record's layerStats)
  * against layer index on a log y axis, optionally with `theoryField` dashed in the same colour.
+ * With `cfg.linear = { range(min, max) -> [lo, hi] }` the y axis is linear instead (correlations);
+ * `cfg.theoryLabel` / `cfg.theoryTitle` name the dashed lines in the legend.
  * Values that are exactly 0 cannot sit on a log axis: they are drawn as ▼ on the floor, because
  * "exactly zero" (zero init) is itself the lesson. NaN, ±Infinity and negatives are gaps.
  */
@@ -389,7 +391,7 @@ export class LayerProfileChart extends UPlotView {
       const col = new Array(layers).fill(null);
       if (arr) {
         for (let i = 0; i < arr.length; i++) {
-          const v = logSafe(arr[i]);
+          const v = this.cfg.linear ? linSafe(arr[i]) : logSafe(arr[i]);
           col[i] = v;
           if (v != null) { if (v < min) min = v; if (v > max) max = v; }
         }
@@ -400,7 +402,7 @@ export class LayerProfileChart extends UPlotView {
       push(this.raw[r]);
       if (this.hasTheory) push(this.theory[r]);
     });
-    [this.yMin, this.yMax] = logRange(min, max);
+    [this.yMin, this.yMax] = this.cfg.linear ? this.cfg.linear.range(min, max) : logRange(min, max);
     this.data = cols;
     this.uplot.setData(cols);
 
@@ -433,7 +435,7 @@ export class LayerProfileChart extends UPlotView {
       series,
       scales: {
         x: { time: false, range: () => [0.5, Math.max(1, this.layers) + 0.5] },
-        y: { distr: 3, log: 10, range: () => [this.yMin, this.yMax] },
+        y: this.cfg.linear ? { range: () => [this.yMin, this.yMax] } : { distr: 3, log: 10, range: () => [this.yMin, this.yMax] },
       },
       axes: [
         xAxis(this.cfg.xLabel, {
@@ -441,8 +443,10 @@ export class LayerProfileChart extends UPlotView {
           splits: (u) => layerSplits(1, Math.max(1, this.layers), Math.floor(u.bbox.width / devicePixelRatio / 34)),
           values: (u, splits) => splits.map((v) => (this.layers > 1 && this.isOutput(v - 1) ? 'out' : String(v))),
         }),
-        yAxis(this.cfg.yLabel, (u, splits) => splits.map(formatLogTick),
-          (u) => logSplits(this.yMin, this.yMax, Math.floor(u.bbox.height / devicePixelRatio / 22))),
+        this.cfg.linear
+          ? yAxis(this.cfg.yLabel, (u, splits) => splits.map((v) => formatValue(v, 2)))
+          : yAxis(this.cfg.yLabel, (u, splits) => splits.map(formatLogTick),
+            (u) => logSplits(this.yMin, this.yMax, Math.floor(u.bbox.height / devicePixelRatio / 22))),
       ],
       hooks: {
         draw: [(u) => this.drawZeroMarkers(u)],
@@ -463,6 +467,7 @@ export class LayerProfileChart extends UPlotView {
 
   /** ▼ markers on the floor for exact zeros, stacked per run so they stay distinguishable. */
   drawZeroMarkers(u) {
+    if (this.cfg.linear) return;  // 0 is on a linear axis
     const ctx = u.ctx;
     const dpr = devicePixelRatio;
     const bottom = u.bbox.top + u.bbox.height;
@@ -506,10 +511,14 @@ export class LayerProfileChart extends UPlotView {
     if (this.hasTheory) {
       const approx = picks.some((p) => p?.record?.layerStats && p.record.layerStats.theoryExact === false);
       items.push({ cls: 'iv-key', color: KEY_COLOR(), label: 'measured' });
-      items.push({ cls: 'iv-key', color: KEY_COLOR(), dash: true, label: approx ? 'theory at init (approximate)' : 'theory at init',
-        title: approx ? `Linearised prediction: not exact for ${this.model?.activation ?? 'this activation'}` : 'Var[y_l] = Var[y_l-1] · n · Var[w] · c (He et al. 2015)' });
+      if (this.cfg.theoryLabel) {
+        items.push({ cls: 'iv-key', color: KEY_COLOR(), dash: true, label: this.cfg.theoryLabel, title: this.cfg.theoryTitle });
+      } else {
+        items.push({ cls: 'iv-key', color: KEY_COLOR(), dash: true, label: approx ? 'theory at init (approximate)' : 'theory at init',
+          title: approx ? `Linearised prediction: not exact for ${this.model?.activation ?? 'this activation'}` : 'Var[y_l] = Var[y_l-1] · n · Var[w] · c (He et al. 2015)' });
+      }
     }
-    if (this.raw.some((a) => a && Array.prototype.some.call(a, (v) => v === 0))) {
+    if (!this.cfg.linear && this.raw.some((a) => a && Array.prototype.some.call(a, (v) => v === 0))) {
       items.push({ cls: 'iv-key', color: KEY_COLOR(), marker: '\u25BC', label: 'exactly 0 (off the log scale)' });
     }
     this.panel.setLegend(items);
