@@ -11,7 +11,6 @@ import { loadEngine } from '../../web/js/engine.js';
 import {
   DEFAULTS, parseHash, toHash, validateState, runConfig, engineCatalog,
 } from '../../web/js/state.js';
-import { activationPair, meanFieldPoint } from '../../web/js/meanfield-grid.js';
 import { useSite, openPage, load, artifact } from './helpers.mjs';
 
 let engine;
@@ -93,26 +92,26 @@ test('links from before weightVar / biasVar mean the same runs, and only mean_fi
   assert.deepEqual(s.inits, ['orthogonal', 'orthogonal']);
 });
 
-test('the phase diagram\'s fast grid agrees with the engine: chi_1 = 1 on its critical line', () => {
-  // meanfield-grid.js shades the plane (the engine's precise solver is too slow for a grid);
-  // it must put the ordered/chaotic boundary where engine.criticalWeightVar does.
-  for (const [activation, biasVar] of [['tanh', 0], ['tanh', 0.05], ['tanh', 0.3], ['relu', 0.1], ['selu', 0.1], ['gelu', 0.2]]) {
-    const w = engine.criticalWeightVar({ activation, leakySlope: 0.01, biasVar });
-    const [phi, dphi] = activationPair(activation, 0.01);
-    const { chi1 } = meanFieldPoint(phi, dphi, w, biasVar);
-    assert.ok(Math.abs(chi1 - 1) < 0.01, `${activation} at sigma_b^2 ${biasVar}: chi_1 ${chi1} at the engine's critical sigma_w^2 ${w}`);
+test('the phase diagram\'s shading and its critical line agree: chi_1 crosses 1 where the line is', () => {
+  // The worker shades with engine.phaseDiagram (coarse quadrature) and draws the line from
+  // engine.criticalWeightVar (precise): on every row of cells the ordered/chaotic boundary must
+  // fall in the cell the line passes through (or a neighbour).
+  for (const activation of ['tanh', 'relu', 'selu', 'gelu']) {
+    const q = { activation, leakySlope: 0.01, wMax: 4, bMax: 0.5, nx: 36, ny: 24 };
+    const { chi1 } = engine.phaseDiagram(q);
+    for (const j of [0, 8, 23]) {
+      const biasVar = (q.bMax * (j + 0.5)) / q.ny;
+      const w = engine.criticalWeightVar({ activation, leakySlope: 0.01, biasVar });
+      const row = Array.from(chi1.slice(j * q.nx, (j + 1) * q.nx));
+      const flip = row.findIndex((c) => c > 1);   // first chaotic cell
+      const cell = Math.floor((w / q.wMax) * q.nx);
+      assert.ok(Math.abs(flip - cell) <= 1, `${activation} at sigma_b^2 ${biasVar}: shading flips at cell ${flip}, the line is in cell ${cell} (sigma_w^2 ${w})`);
+    }
   }
-  // sigmoid (slope at most 1/4) is never critical: the engine has no line, the grid no chaos
+  // sigmoid (slope at most 1/4) is never critical: no line, and no chaotic cell
   assert.equal(engine.criticalWeightVar({ activation: 'sigmoid', leakySlope: 0.01, biasVar: 0.5 }), null);
-  const [sig, dsig] = activationPair('sigmoid', 0.01);
-  assert.ok(meanFieldPoint(sig, dsig, 4, 0.5).chi1 < 1);
-  for (const [activation, w, b] of [['tanh', 4, 0.05], ['tanh', 1, 0.05], ['relu', 1, 0.1]]) {
-    const core = engine.meanField({ activation, leakySlope: 0.01, weightVar: w, biasVar: b, depth: 1, q0: 1, c0: 0.5 });
-    const [phi, dphi] = activationPair(activation, 0.01);
-    const mine = meanFieldPoint(phi, dphi, w, b);
-    assert.ok(Math.abs(mine.chi1 / core.chi1 - 1) < 0.01, `${activation} ${w} ${b}: chi_1 ${mine.chi1} vs ${core.chi1}`);
-    assert.ok(Math.abs(mine.xiC / core.xiC - 1) < 0.05, `${activation} ${w} ${b}: xi_c ${mine.xiC} vs ${core.xiC}`);
-  }
+  const s = engine.phaseDiagram({ activation: 'sigmoid', leakySlope: 0.01, wMax: 4, bMax: 0.5, nx: 8, ny: 4 });
+  assert.ok(Array.from(s.chi1).every((c) => c < 1));
 });
 
 // ---------------------------------------------------------------------------------------------
