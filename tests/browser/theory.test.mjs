@@ -264,6 +264,8 @@ test('the tabs work from the keyboard, weightVar shows with mean_field and refus
   assert.equal(await page.isVisible('#views'), true);
   assert.equal(await page.isVisible('#theory'), false);
   assert.equal(await page.isVisible('#f-weightVar'), false, 'no weightVar control without mean_field');
+  // the backward theory (theoryGradVar) is dashed beside the measured gradient variance
+  assert.match(await page.textContent('#v-gradient .iv-legend'), /backward theory at init/);
   await page.focus('#tab-training');
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => !document.getElementById('theory').hidden);
