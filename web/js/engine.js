@@ -200,6 +200,7 @@ class Engine {
   #sampleFields;
   #meanFieldFields;
   #criticalFields;
+  #phaseFields;
   #aborted;
   #live = 0;
   #loads = new Map();  // dataset id -> the promise of its default load (loadDataset is idempotent)
@@ -226,6 +227,7 @@ class Engine {
     this.#sampleFields = module.sampleFields();
     this.#meanFieldFields = module.meanFieldFields();
     this.#criticalFields = module.criticalWeightVarFields();
+    this.#phaseFields = module.phaseDiagramFields();
     this.#aborted = abortState;
   }
 
@@ -333,6 +335,18 @@ class Engine {
     const plain = snapshotFields(options, this.#criticalFields, 'criticalWeightVar');
     checkFields(plain, this.#criticalFields, 'criticalWeightVar');
     return unwrap(this.#m.criticalWeightVar(plain));
+  }
+
+  /**
+   * chi_1 and xi_c over the (sigma_w^2, sigma_b^2) plane for a phase diagram's shading and
+   * contours: { activation, leakySlope, wMax, bMax, nx, ny } -> { chi1, xiC: Float64Array [ny][nx] }
+   * at the cell centres (weightVar = wMax (i + 0.5) / nx, biasVar = bMax (j + 0.5) / ny), with a
+   * coarser quadrature than meanField's (about 1e-6 relative): a picture, not a number to read.
+   */
+  phaseDiagram(options) {
+    this.#checkAlive();
+    checkFields(options, this.#phaseFields, 'phaseDiagram');
+    return unwrap(this.#m.phaseDiagram(options));
   }
 
   /** A new Run from a config object (missing fields take the defaults). */
