@@ -168,6 +168,7 @@ const char* kRunUsage =
     "\n"
     "Usage: initscope run [flags]\n"
     "  e.g. initscope run --init he_normal,xavier_normal,zeros --hidden 64x30 --steps 2000\n"
+    "       initscope run --preset he2015 --seed 7   (a preset, then overrides)\n"
     "\n"
     "Output (stdout): JSON { config, runs: [ { init, gain, diverged: null | step, records: [\n"
     "{ step, trainLoss, testLoss, trainAccuracy, testAccuracy, layerStats } ] } ] }, where\n"
@@ -186,7 +187,10 @@ int cmd_run(const std::vector<std::string>& args) {
   std::vector<Init> inits{config.init};
   RunOptions o;
   std::string data_dir;
+  const std::string preset = preset_arg(args);
+  if (!preset.empty()) apply_preset(preset, config, inits);
   std::vector<Flag> flags = config_flags(config, inits, true, data_dir);
+  flags.insert(flags.begin(), preset_flag());
   const char* s = "Output";
   flags.push_back({"steps", "", "--steps", "N", "updates per run", std::to_string(o.steps),
                    int_range(0, 1000000000),
