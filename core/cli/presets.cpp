@@ -45,7 +45,8 @@ void write_json() {
     j.key("what").string(p.what);
     j.key("watch").string(p.watch);
     j.key("config").begin_object();
-    write_config(j, p.config, p.inits, true);
+    const std::vector<Config> runs = preset_run_configs(p);
+    write_config(j, p.config, p.inits, true, &runs);
     j.end_object();
     j.end_object();
   }
@@ -97,10 +98,13 @@ std::string preset_arg(const std::vector<std::string>& args) {
   return id;
 }
 
-void apply_preset(const std::string& id, Config& config, std::vector<Init>& inits) {
+void apply_preset(const std::string& id, Config& config, std::vector<Init>& inits,
+                  PerRun& per_run) {
   const Preset& p = preset_by_id(id);  // ConfigError: invalid preset = "x": expected one of ...
   config = p.config;
   inits = p.inits;
+  per_run.weight_vars = p.weight_vars;
+  per_run.bias_vars = p.bias_vars;
 }
 
 Flag preset_flag() {

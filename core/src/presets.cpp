@@ -166,7 +166,8 @@ std::vector<Preset> build() {
 const std::vector<Preset>& presets() {
   static const std::vector<Preset> list = [] {
     std::vector<Preset> p = build();
-    for (const Preset& x : p) validate(x.config);
+    for (const Preset& x : p)
+      for (const Config& c : preset_run_configs(x)) validate(c);
     return p;
   }();
   return list;
@@ -186,9 +187,11 @@ const Preset& preset_by_id(const std::string& id) {
 
 std::vector<Config> preset_run_configs(const Preset& p) {
   std::vector<Config> out;
-  for (Init i : p.inits) {
+  for (std::size_t i = 0; i < p.inits.size(); ++i) {
     Config c = p.config;
-    c.init = i;
+    c.init = p.inits[i];
+    if (!p.weight_vars.empty()) c.weight_var = p.weight_vars[i];
+    if (!p.bias_vars.empty()) c.bias_var = p.bias_vars[i];
     out.push_back(c);
   }
   return out;

@@ -25,7 +25,10 @@ struct Preset {
   std::string what;     // what the experiment is
   std::string watch;    // what to look at, with the numbers the tests check
   Config config;        // every field; config.init == inits.front()
-  std::vector<Init> inits;
+  std::vector<Init> inits;  // one per run (repeats allowed when the runs differ in weight_var)
+  // Per-run sigma_w^2 / sigma_b^2 (mean_field, orthogonal): empty = config's for every run,
+  // else one per run, as `run --weight-var a,b,c`.
+  std::vector<double> weight_vars, bias_vars;
 };
 
 // In course order. Built once; every config passes validate().
@@ -33,7 +36,7 @@ const std::vector<Preset>& presets();
 // The preset with that id; ConfigError("preset", id, "one of <ids>") otherwise.
 const Preset& preset_by_id(const std::string& id);
 std::vector<std::string> preset_ids();
-// One Config per run: the preset's config with each initializer in turn.
+// One Config per run: the preset's config with each run's initializer (and weight_var, bias_var).
 std::vector<Config> preset_run_configs(const Preset& p);
 
 }  // namespace initscope
