@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "initscope/meanfield.hpp"
+
 namespace initscope {
 
 namespace {
@@ -157,6 +159,52 @@ std::vector<Preset> build() {
         "variance (losing ~20% over 20 tanh layers). After 200 updates LSUV's loss is below "
         "orthogonal's.",
         c, {Init::lsuv, Init::orthogonal, Init::he_normal}));
+  }
+
+  // -- Theory -----------------------------------------------------------------------------------
+  {
+    // reference: Schoenholz et al. 2017, fig. 1: tanh at sigma_b^2 = 0.05 is critical at
+    // sigma_w^2 ~ 1.76 (computed here to 1e-12 by the mean-field module, not copied).
+    const double critical = critical_weight_var(Activation::tanh, 0.01, 0.05);
+    Config c = gaussian_base(64, 30);
+    c.activation = Activation::tanh;
+    c.bias_var = 0.05;
+    c.learning_rate = 0.01;
+    Preset p = make(
+        "edge_of_chaos", "Theory", "Schoenholz et al. 2017: the edge of chaos (tanh)",
+        "Schoenholz, Gilmer, Ganguli & Sohl-Dickstein 2017, Deep information propagation, "
+        "fig. 1 and eq. 5 (chi_1)",
+        "30 tanh layers, W ~ N(0, σ_w²/64), b ~ N(0, 0.05): σ_w² = 1 (ordered), 1.76 "
+        "(critical, χ₁ = 1) and 3 (chaotic).",
+        "Gradient chart: per layer the gradient variance is multiplied by χ₁ = 0.76 (vanishes), "
+        "1.00 (flat) and 1.21 (explodes). Two inputs' correlation by layer 30: 1 when ordered "
+        "(every input looks alike), ~0.3 when chaotic, in between at the edge.",
+        c, {Init::mean_field, Init::mean_field, Init::mean_field});
+    p.weight_vars = {1.0, critical, 3.0};
+    out.push_back(p);
+  }
+  {
+    // reference: Pennington, Schoenholz & Ganguli 2017, fig. 4: tanh at criticality with a
+    // small sigma_b^2 (small q*), orthogonal vs Gaussian weights.
+    const double bias_var = 0.001;
+    const double critical = critical_weight_var(Activation::tanh, 0.01, bias_var);
+    Config c = gaussian_base(64, 64);
+    c.activation = Activation::tanh;
+    c.bias_var = bias_var;
+    c.weight_var = critical;
+    c.gain_mode = GainMode::Value;  // orthogonal's scale: sigma_w^2 = gain^2
+    c.gain = std::sqrt(critical);
+    c.learning_rate = 0.01;
+    out.push_back(
+        make("isometry", "Theory", "Pennington et al. 2017: dynamical isometry",
+             "Pennington, Schoenholz & Ganguli 2017, Resurrecting the sigmoid in deep learning "
+             "through dynamical isometry, fig. 4",
+             "64 tanh layers at the edge of chaos (σ_b² = 0.001, σ_w² = 1.19): orthogonal vs "
+             "Gaussian weights with the same variance.",
+             "Same variance, same mean-field prediction for the input-output Jacobian, but "
+             "Gaussian's singular values collapse (median below 10⁻⁹: the map is nearly "
+             "rank-deficient) while orthogonal's median stays near 0.1.",
+             c, {Init::orthogonal, Init::mean_field}));
   }
   return out;
 }

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "initscope/config.hpp"
+#include "initscope/meanfield.hpp"
 #include "initscope/presets.hpp"
 #include "initscope/run.hpp"
 
@@ -479,5 +480,104 @@ TEST_CASE("lsuv: LSUV's loss after 200 updates is below plain orthogonal's on ev
     const Outcome& orth = by_init(runs, Init::orthogonal);
     INFO("lsuv " << ls.eN.train_loss << ", orthogonal " << orth.eN.train_loss);
     CHECK(ls.eN.train_loss < orth.eN.train_loss);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// edge_of_chaos
+
+TEST_CASE("edge_of_chaos: per layer the gradient variance is multiplied by chi_1", "[presets]") {
+  const Preset& p = preset_by_id("edge_of_chaos");
+  std::vector<double> chi;
+  for (const Config& c : preset_run_configs(p)) {
+    MeanFieldParams mp{c.activation, c.leaky_slope, c.weight_var, c.bias_var};
+    chi.push_back(chi_1(mp, q_star(mp)));
+  }
+  // The sentence's numbers: 0.76, 1.00, 1.21.
+  CHECK(chi[0] == Approx(0.76).margin(0.005));
+  CHECK(chi[1] == Approx(1.00).margin(0.005));
+  CHECK(chi[2] == Approx(1.21).margin(0.005));
+  for (uint32_t seed : kSeeds) {
+    INFO("seed " << seed);
+    const auto runs = run_preset("edge_of_chaos", seed, 0);
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+      INFO("weightVar " << p.weight_vars[r]);
+      // Layers 2..30 (layer 1's input is the data, q0 = 1, not q*); read upwards: 1 / chi_1.
+      const auto gv = column(runs[r].s0, &LayerStats::grad_var);
+      check_factor(log_ratio(gv, 1, 29), 1 / chi[r], "layer l+1 over l");
+    }
+  }
+}
+
+TEST_CASE(
+    "edge_of_chaos: two inputs' correlation by layer 30 is 1 when ordered, below 0.5 when "
+    "chaotic, in between at the edge",
+    "[presets]") {
+  for (uint32_t seed : kSeeds) {
+    INFO("seed " << seed);
+    const auto runs = run_preset("edge_of_chaos", seed, 0);
+    const double ordered = runs[0].s0[29].corr, edge = runs[1].s0[29].corr,
+                 chaotic = runs[2].s0[29].corr;
+    INFO("layer 30 correlation: ordered " << ordered << ", edge " << edge << ", chaotic "
+                                          << chaotic);
+    CHECK(ordered > 0.99);  // c* = 1: measured 0.9996 or more
+    CHECK(chaotic < 0.5);   // c* = 0.30: measured 0.28 to 0.37 at width 64
+    CHECK(edge < ordered);
+    CHECK(edge > chaotic);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// isometry
+
+// The singular values of the 4 probe inputs' Jacobians, pooled and sorted.
+std::vector<double> pooled_singular_values(Run& run) {
+  std::vector<double> all;
+  for (const auto& s : run.jacobian_spectrum().singular_values)
+    all.insert(all.end(), s.begin(), s.end());
+  std::sort(all.begin(), all.end());
+  return all;
+}
+
+TEST_CASE(
+    "isometry: Gaussian's Jacobian collapses (median singular value below 1e-9), "
+    "orthogonal's median stays near 0.1",
+    "[presets]") {
+  for (uint32_t seed : kSeeds) {
+    INFO("seed " << seed);
+    for (Config c : preset_run_configs(preset_by_id("isometry"))) {
+      c.seed = seed;
+      Run run(c);
+      const std::vector<double> s = pooled_singular_values(run);
+      const double median = s[s.size() / 2];
+      double m2 = 0, m4 = 0;
+      for (double v : s) m2 += v * v / s.size(), m4 += v * v * v * v / s.size();
+      const double spread = (m4 - m2 * m2) / (m2 * m2);  // Var[s^2] / E[s^2]^2
+      INFO(to_string(c.init) << ": median singular value " << median << ", Var[s^2]/E[s^2]^2 "
+                             << spread);
+      if (c.init == Init::orthogonal) {
+        CHECK(median > 0.05);  // measured 0.083 to 0.118
+        CHECK(median < 0.2);
+        CHECK(spread < 10);  // measured 4.2 to 4.6
+      } else {
+        CHECK(median < 1e-9);  // measured at most 4.4e-11: a product of 63 Gaussian matrices
+        CHECK(spread > 20);    // measured 41 to 86
+      }
+    }
+  }
+}
+
+TEST_CASE(
+    "isometry: the mean-field prediction of the mean squared singular value is 0.14 for "
+    "both",
+    "[presets]") {
+  for (uint32_t seed : kSeeds) {
+    INFO("seed " << seed);
+    for (Config c : preset_run_configs(preset_by_id("isometry"))) {
+      c.seed = seed;
+      Run run(c);
+      // The layers the input (variance 1) saturates come first; by q* chi_1 = 1.
+      CHECK(run.jacobian_spectrum().theory_mean_squared == Approx(0.14).margin(0.005));
+    }
   }
 }
