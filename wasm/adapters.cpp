@@ -19,6 +19,7 @@
 #include "initscope/config.hpp"
 #include "initscope/image_data.hpp"
 #include "initscope/init.hpp"
+#include "initscope/presets.hpp"
 #include "initscope/rng.hpp"
 
 namespace js {
@@ -450,6 +451,40 @@ val limits() {
 }
 
 val default_config() { return config_to_js(Config{}); }
+
+namespace {
+val number_array(const std::vector<double>& v) {
+  val out = val::array();
+  for (double x : v) out.call<void>("push", x);
+  return out;
+}
+}  // namespace
+
+val presets() {
+  val out = val::array();
+  for (const initscope::Preset& p : initscope::presets()) {
+    val o = val::object();
+    o.set("id", p.id);
+    o.set("chapter", p.chapter);
+    o.set("label", p.label);
+    o.set("source", p.source);
+    o.set("what", p.what);
+    o.set("watch", p.watch);
+    val inits = val::array();
+    for (initscope::Init i : p.inits)
+      inits.call<void>("push", std::string(initscope::to_string(i)));
+    o.set("inits", inits);
+    o.set("weightVars", number_array(p.weight_vars));
+    o.set("biasVars", number_array(p.bias_vars));
+    o.set("config", config_to_js(p.config));
+    val runs = val::array();
+    for (const Config& c : initscope::preset_run_configs(p))
+      runs.call<void>("push", config_to_js(c));
+    o.set("runs", runs);
+    out.call<void>("push", o);
+  }
+  return out;
+}
 val config_field_table() { return fields_to_js(config_fields()); }
 val sample_field_table() { return fields_to_js(sample_fields()); }
 

@@ -15,6 +15,7 @@ EMSCRIPTEN_BINDINGS(initscope) {
   function("losses", &js::losses);
   function("limits", &js::limits);
   function("defaultConfig", &js::default_config);
+  function("presets", &js::presets);
   function("configFields", &js::config_field_table);
   function("sampleFields", &js::sample_field_table);
   function("sampleInit", &js::sample_init);

@@ -283,6 +283,12 @@ class Engine {
   losses() { return this.#m.losses(); }
   /** The core's caps: { maxDepth, maxWidth, maxParameters, maxActivations, ... }. */
   limits() { return this.#m.limits(); }
+  /**
+   * The ready-made experiments, in course order (the page's menu, `initscope presets`):
+   * [{ id, chapter, label, source, what, watch, inits, weightVars, biasVars, config, runs }];
+   * config is shared by the runs (createRun(runs[i]) builds run i), inits one per run.
+   */
+  presets() { return this.#m.presets(); }
   /** The C++ defaults of every config field (inputDim/classes 0 = the dataset's own). */
   defaultConfig() { return this.#m.defaultConfig(); }
   /** The field table inputs are checked against: [{ name, kind, allowed, min?, max?, ids? }]. */

@@ -5,7 +5,7 @@
 
 import { DEFAULTS, parseHash, toHash, runConfig, sameRuns, validateState, formatHidden } from './state.js';
 import { Controls } from './controls.js';
-import { presetById } from './presets.js';
+import { pagePresets, presetById } from './presets.js';
 import { applyEmbedMode, setupEmbedDialog } from './embed.js';
 import { runColors, labelFor } from './colors.js';
 import { LossView } from './views/loss.js';
@@ -167,6 +167,7 @@ function thin() {
 const handlers = {
   ready(msg) {
     catalog = msg.catalog;
+    catalog.pagePresets = pagePresets(catalog);
     start();
   },
   fatal(msg) {
@@ -304,8 +305,9 @@ async function start() {
     catalog,
     onChange: apply,
     onPreset(id) {
-      const preset = presetById(id);
-      apply(validateState({ ...DEFAULTS, ...preset.state, speed: state.speed, embed: state.embed }, catalog));
+      const preset = presetById(catalog.pagePresets, id);
+      if (!preset || !preset.state) return;
+      apply(validateState({ ...preset.state, speed: state.speed, embed: state.embed }, catalog));
     },
     onNewSeed: newSeed,
   });

@@ -23,6 +23,8 @@ export function engineCatalog(engine) {
     losses: engine.losses(),
     limits: engine.limits(),
     probeSize: engine.defaultConfig().probeSize,
+    defaultConfig: engine.defaultConfig(),
+    presets: engine.presets(),   // the core's list; presets.js turns each into a page state
   };
 }
 
@@ -47,6 +49,7 @@ export const DEFAULTS = Object.freeze({
   activation: 'relu',
   leakySlope: 0.01,
   gain: 'default',      // 'default' | 'auto' | number
+  initStd: 0.05,        // s of the `normal` and `truncated_normal` initializers (the core default)
   optimizer: 'sgd',
   learningRate: 0.05,
   momentum: 0.9,
@@ -61,7 +64,7 @@ export const DEFAULTS = Object.freeze({
 
 // Fields that define the runs: changing one re-creates them (step 0).
 export const RUN_FIELDS = Object.freeze(['inits', 'dataset', 'samples', 'noise', 'testFraction',
-  'inputDim', 'classes', 'seed', 'hidden', 'activation', 'leakySlope', 'gain', 'optimizer',
+  'inputDim', 'classes', 'seed', 'hidden', 'activation', 'leakySlope', 'gain', 'initStd', 'optimizer',
   'learningRate', 'momentum', 'batchSize', 'loss']);
 
 export class StateError extends Error {
@@ -221,6 +224,7 @@ const VALIDATORS = {
     }
     return num('gain', raw, 0, L.maxGain, `"default", "auto" or a number in [0, ${L.maxGain}]`);
   },
+  initStd: (raw) => num('initStd', raw, 0, 100, 'a number in [0, 100]'),
   optimizer: (raw, s, catalog) => oneOf('optimizer', raw, catalog.optimizers),
   learningRate: (raw, s, { limits: L }) => num('learningRate', raw, 0, L.maxLearningRate,
     `a number in (0, ${L.maxLearningRate}]`, { openLo: true }),
@@ -363,13 +367,25 @@ export function parseHash(hash, catalog) {
     return { state: { ...DEFAULTS }, notices: ['the link\'s settings could not be read and were ignored'] };
   }
   for (const [key, value] of params) {
-    if (!Object.prototype.hasOwnProperty.call(VALIDATORS, key)) {
+    if (!Object.prototype.hasOwnProperty.call(VALIDATORS, key) && key !== 'preset') {
       notices.push(`ignored unknown setting ${show(key)}`);
     } else if (key in raw) {
       notices.push(`ignored a repeated setting ${show(key)}`);
     } else {
       raw[key] = value;
     }
+  }
+  // `preset=ID` starts from that preset (catalog.pagePresets, set by main.js from presets.js);
+  // every other key overrides it. Written links always hold the whole state instead.
+  if ('preset' in raw) {
+    const preset = (catalog.pagePresets ?? []).find((p) => p.id === raw.preset && p.state);
+    if (preset) {
+      for (const [k, v] of Object.entries(preset.state)) if (!(k in raw) && RUN_FIELDS.includes(k)) raw[k] = v;
+    } else {
+      const ids = (catalog.pagePresets ?? []).filter((p) => p.state).map((p) => p.id);
+      notices.push(`invalid preset = ${show(raw.preset)}: expected one of ${ids.join(', ')}`);
+    }
+    delete raw.preset;
   }
   const { state, notices: invalid } = normalize(raw, catalog);
   return { state, notices: notices.concat(invalid) };
@@ -381,7 +397,7 @@ export function runConfig(state, init) {
     dataset: state.dataset, samples: state.samples, noise: state.noise,
     testFraction: state.testFraction, inputDim: state.inputDim, classes: state.classes,
     seed: state.seed, hidden: state.hidden.slice(), activation: state.activation,
-    leakySlope: state.leakySlope, init, optimizer: state.optimizer,
+    leakySlope: state.leakySlope, init, initStd: state.initStd, optimizer: state.optimizer,
     learningRate: state.learningRate, momentum: state.momentum, batchSize: state.batchSize,
     loss: state.loss,
   };
