@@ -610,11 +610,20 @@ val RunHandle::layer_stats() {
     o.set("symmetric", symmetric);
     o.set("theoryExact", initscope::theory_is_exact(run_->config().activation));
     const initscope::HistogramSpec& spec = run_->hist_spec();
+    std::vector<double> lo(stats.size()), hi(stats.size()), below(stats.size()),
+        above(stats.size());
+    for (std::size_t l = 0; l < stats.size(); ++l) {
+      lo[l] = spec.lo_at(l), hi[l] = spec.hi_at(l);
+      below[l] = stats[l].below, above[l] = stats[l].above;
+    }
     val hist = val::object();
-    hist.set("lo", spec.lo);
-    hist.set("hi", spec.hi);
+    hist.set("lo",
+             copy_out(lo));  // per layer, fixed at step 0 (stats.hpp histogram_spec_from_data)
+    hist.set("hi", copy_out(hi));
     hist.set("bins", spec.bins);
     hist.set("counts", counts);
+    hist.set("below", copy_out(below));  // values outside [lo, hi], per layer
+    hist.set("above", copy_out(above));
     o.set("histogram", hist);
     return o;
   });
@@ -665,6 +674,17 @@ val RunHandle::predict_grid(val resolution) {
         read_int("resolution", resolution, -2147483648.0, 2147483647.0, "an integer in 2..256");
     return copy_out(run_->predict_grid(static_cast<int>(res)));
   });
+}
+
+val RunHandle::predict_test(val n) {
+  return guarded([&] {
+    const auto k = read_int("n", n, 0, 2147483647.0, int_range(0, 2147483647));
+    return copy_out(run_->predict_test(static_cast<int>(k)));
+  });
+}
+
+val RunHandle::class_accuracy() {
+  return guarded([&] { return copy_out(run_->class_accuracy()); });
 }
 
 double RunHandle::step_count() const { return static_cast<double>(run_->steps_done()); }

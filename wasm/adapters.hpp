@@ -68,6 +68,8 @@ class RunHandle {
   val biases(val layer);
   val dataset();
   val predict_grid(val resolution);
+  val predict_test(val n);
+  val class_accuracy();
   double step_count() const;
   val config() const;
 

@@ -32,6 +32,8 @@ EMSCRIPTEN_BINDINGS(initscope) {
       .function("biases", &js::RunHandle::biases)
       .function("dataset", &js::RunHandle::dataset)
       .function("predictGrid", &js::RunHandle::predict_grid)
+      .function("predictTest", &js::RunHandle::predict_test)
+      .function("classAccuracy", &js::RunHandle::class_accuracy)
       .function("stepCount", &js::RunHandle::step_count)
       .function("config", &js::RunHandle::config);
 }

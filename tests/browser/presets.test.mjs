@@ -98,3 +98,51 @@ test('screenshot: the page with the kumar2017 and scale presets', async () => {
     await page.context().close();
   }
 });
+
+test('histograms: every hidden layer fills more than one bin for tanh, sigmoid, ReLU He and ReLU N(0, 1)', async () => {
+  const cases = [
+    ['#preset=glorot2010', 1, 'tanh xavier'],
+    ['#preset=sigmoid', 0, 'sigmoid xavier'],
+    ['#preset=scale', 2, 'relu he'],
+    ['#preset=scale&hist=1', 1, 'relu N(0, 1)'],
+  ];
+  for (const [hash, run, name] of cases) {
+    const page = await openPage(site.browser, site.server.origin);
+    await load(page, site.server.url, hash);
+    const hist = await page.evaluate((i) => {
+      const h = window.initscope.records(i)[0].layerStats.histogram;
+      return { counts: h.counts.map((c) => Array.from(c)), below: Array.from(h.below), above: Array.from(h.above) };
+    }, run);
+    for (let l = 0; l < hist.counts.length - 1; l++) {
+      const used = hist.counts[l].filter((n) => n > 0).length;
+      assert.ok(used > 1, `${name}, layer ${l + 1}: ${used} bin(s) used`);
+      assert.equal(hist.below[l] + hist.above[l], 0, `${name}, layer ${l + 1}: nothing outside at step 0`);
+    }
+    // What a person sees: no row of the drawn panel says "empty".
+    if (name === 'relu N(0, 1)') await page.screenshot({ path: artifact('histograms-relu-normal1.png') });
+    await page.context().close();
+  }
+});
+
+test('loss smoothing: off by default, kept in the link, a debiased EMA of the curves', async () => {
+  const page = await openPage(site.browser, site.server.origin);
+  await load(page, site.server.url);
+  assert.equal(await page.inputValue('#c-smooth'), '0');
+  assert.match(await page.evaluate(() => location.hash), /smooth=0(&|$)/);
+  await page.selectOption('#c-smooth', '0.9');
+  await page.waitForFunction(() => window.initscope.state.smooth === 0.9);
+  assert.match(await page.evaluate(() => location.hash), /smooth=0\.9/);
+  // TensorBoard's EMA, debiased: a constant stays constant, a step is followed smoothly.
+  const ema = await page.evaluate(async () => {
+    const { emaInPlace } = await import('./js/views/loss.js');
+    return [emaInPlace([2, 2, 2], 0.9), emaInPlace([0, 10, null, 10], 0.5)];
+  });
+  assert.deepEqual(ema[0].map((v) => +v.toFixed(12)), [2, 2, 2]);
+  assert.deepEqual(ema[1].map((v) => (v == null ? v : +v.toFixed(6))), [0, 6.666667, null, 8.571429]);
+  // A reload from the link keeps it.
+  const other = await openPage(site.browser, site.server.origin);
+  await load(other, site.server.url, await page.evaluate(() => location.hash));
+  assert.equal(await other.inputValue('#c-smooth'), '0.9');
+  await other.context().close();
+  await page.context().close();
+});

@@ -5,7 +5,7 @@
 // invalid one stays in its input, marked aria-invalid with the message under it, and nothing is
 // passed on. Every text set here goes through textContent / option.text, never innerHTML.
 
-import { DEFAULTS, MAX_RUNS, SPEEDS, StateError, validateState, formatHidden, parseInteger } from './state.js';
+import { DEFAULTS, MAX_RUNS, SPEEDS, SMOOTHINGS, StateError, validateState, formatHidden, parseInteger } from './state.js';
 import { INIT_NOTES, matchPreset, nextPreset } from './presets.js';
 import { labelFor } from './colors.js';
 
@@ -51,6 +51,7 @@ export class Controls {
     for (const id of catalog.losses) $('c-loss').add(option(id, names[id] ?? id));
     for (const d of catalog.datasets) $('c-dataset').add(option(d.id, d.label, d.id));
     for (const n of SPEEDS) $('c-speed').add(option(String(n), `${n}×`));
+    for (const w of SMOOTHINGS) $('c-smooth').add(option(String(w), w === 0 ? 'off' : String(w)));
     // The course: one group per chapter, in the core's order (symmetry -> ... -> theory).
     $('c-preset').add(option('', 'Custom'));
     let group = null;
@@ -207,6 +208,7 @@ export class Controls {
     $('c-hidden').value = formatHidden(state.hidden);
     $('c-speed').value = String(state.speed);
     $('c-logY').checked = state.logY;
+    $('c-smooth').value = String(state.smooth);
 
     const preset = matchPreset(state, this.catalog.pagePresets);
     $('c-preset').value = preset ? preset.id : '';

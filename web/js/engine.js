@@ -154,7 +154,8 @@ class Run {
    * Per-layer statistics on the probe batch, one entry per weight layer (hidden layers, then the
    * output layer): Float64Arrays preMean, preVar, postMean, postVar, deadFraction, gradVar,
    * weightGradVar, weightVar, theoryVar; symmetric: boolean[]; theoryExact: boolean;
-   * histogram: { lo, hi, bins, counts: Uint32Array[] }.
+   * histogram: { lo, hi (Float64Array per layer, fixed at step 0), bins, counts: Uint32Array[],
+   * below, above (Float64Array per layer: values outside [lo, hi]) }.
    */
   layerStats() { return unwrap(this.#live().layerStats()); }
 
@@ -174,6 +175,15 @@ class Run {
     checkInt('resolution', resolution, 2, 256);  // Run::predict_grid's range, in its words
     return unwrap(this.#live().predictGrid(resolution));
   }
+
+  /** Int32Array: the predicted class of the first n test rows (dataset().xTest order). */
+  predictTest(n) {
+    checkInt('n', n, 0, INT_MAX);
+    return unwrap(this.#live().predictTest(n));
+  }
+
+  /** Float64Array [classes]: test accuracy per class (NaN for a class without test rows). */
+  classAccuracy() { return unwrap(this.#live().classAccuracy()); }
 
   /** Frees the C++ run. Safe to call twice; every other method throws afterwards. */
   dispose() {

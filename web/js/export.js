@@ -61,9 +61,11 @@ function layerStatsDoc(s) {
   out.theoryExact = Boolean(s.theoryExact);
   if (s.histogram) {
     const hist = s.histogram;
+    const edges = (v) => (typeof v === 'number' ? finiteOrNull(v) : numbers(v));
     out.histogram = {
-      lo: finiteOrNull(hist.lo), hi: finiteOrNull(hist.hi), bins: hist.bins,
+      lo: edges(hist.lo), hi: edges(hist.hi), bins: hist.bins,
       counts: Array.from(hist.counts ?? [], (c) => Array.from(c)),
+      below: Array.from(hist.below ?? [], Number), above: Array.from(hist.above ?? [], Number),
     };
   }
   return out;

@@ -13,6 +13,7 @@ import { VarianceView } from './views/variance.js';
 import { GradientView } from './views/gradient.js';
 import { HistogramView } from './views/histograms.js';
 import { BoundaryView } from './views/boundary.js';
+import { PredictionsView } from './views/predictions.js';
 import { BadgesView } from './views/badges.js';
 import { toJSON, toCSV, exportFileName } from './export.js';
 import { panelPNG } from './picture.js';
@@ -71,6 +72,7 @@ const VIEWS = {
   gradient: [GradientView, 'v-gradient'],
   histograms: [HistogramView, 'v-histograms'],
   boundary: [BoundaryView, 'v-boundary'],
+  predictions: [PredictionsView, 'v-predictions'],   // shares the boundary panel: image data
   badges: [BadgesView, 'badges'],
 };
 
@@ -111,9 +113,20 @@ function draw() {
   draws++;
   lastDraw = performance.now();
   model.logY = state.logY;
+  model.smooth = state.smooth;
   model.activeRun = Math.min(state.hist, model.runs.length - 1);
+  // Image data has no input plane: the boundary panel shows the Predictions view instead.
+  const image = !!model.dataset && !!catalog.datasets.find((d) => d.id === state.dataset)?.needsLoad;
+  $('v-boundary').hidden = image;
+  $('v-predictions').hidden = !image;
+  const panel = document.querySelector('.panel[data-part="boundary"]');
+  panel.setAttribute('aria-label', image ? 'Predictions' : 'Decision boundary');
+  panel.classList.toggle('images', image);
   for (const [part, view] of Object.entries(views)) {
-    if (document.querySelector(`[data-part="${part}"]`)?.hidden) continue;
+    if (part === 'boundary' && image) continue;
+    if (part === 'predictions' && !image) continue;
+    const shownIn = part === 'predictions' ? 'boundary' : part;
+    if (document.querySelector(`[data-part="${shownIn}"]`)?.hidden) continue;
     try {
       view.update(model);
     } catch (e) {
@@ -140,13 +153,15 @@ function ack() {
 function addRecords(snapshot, replaceGrid) {
   snapshot.forEach((snap, i) => {
     const run = model.runs[i];
-    const { grid, diverged, ...record } = snap;
+    const { grid, predictions, diverged, ...record } = snap;
     const recs = run.records;
     if (recs.length && recs[recs.length - 1].step === record.step) recs[recs.length - 1] = record;
     else recs.push(record);
     run.diverged = diverged;
     if (grid) run.grid = { res: grid.res, classes: model.dataset.classes, probs: grid.probs };
     else if (replaceGrid) run.grid = null;
+    if (predictions) run.predictions = predictions;
+    else if (replaceGrid) run.predictions = null;
   });
   if (timeline().length > MAX_RECORDS) thin();
 }
@@ -193,6 +208,7 @@ const handlers = {
       diverged: null,
       records: [],
       grid: null,
+      predictions: null,
     }));
     for (const view of Object.values(views)) view.reset?.();
     addRecords(msg.snapshot, true);
@@ -320,6 +336,7 @@ async function start() {
   $('b-reset').addEventListener('click', reset);
   $('c-speed').addEventListener('change', (e) => apply({ ...state, speed: Number(e.target.value) }));
   $('c-logY').addEventListener('change', (e) => apply({ ...state, logY: e.target.checked }));
+  $('c-smooth').addEventListener('change', (e) => apply({ ...state, smooth: Number(e.target.value) }));
   $('c-scrub').addEventListener('input', (e) => {
     const i = Number(e.target.value);
     model.cursor = i >= latestIndex() ? -1 : i;
@@ -450,6 +467,7 @@ Object.defineProperty(window, 'initscope', {
         init: r.init, label: r.label, color: r.color, diverged: r.diverged,
         records: r.records.length, latest: structuredClone(r.records[r.records.length - 1]),
         hasGrid: !!r.grid, index: i,
+        predictions: r.predictions && { step: r.predictions.step, pred: Array.from(r.predictions.pred), classAccuracy: Array.from(r.predictions.classAccuracy) },
       }));
     },
     records: copyRecords,

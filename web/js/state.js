@@ -32,6 +32,8 @@ const MAX_SEED = 4294967295;   // seeds are uint32
 const MAX_PARSED_DEPTH = 100000; // "64x1e9" must not allocate a billion layers before it is refused
 
 export const SPEEDS = Object.freeze([1, 2, 5, 10, 20, 50, 100, 200]);
+// Loss-chart smoothing weights (TensorBoard's EMA); 0 = off, the default as in TensorBoard.
+export const SMOOTHINGS = Object.freeze([0, 0.6, 0.8, 0.9, 0.95, 0.99]);
 export const VIEW_PARTS = Object.freeze(['loss', 'variance', 'gradient', 'histograms', 'boundary', 'badges']);
 // Parts an embed may keep besides the views.
 export const EMBED_PARTS = Object.freeze([...VIEW_PARTS, 'controls', 'intro']);
@@ -59,6 +61,7 @@ export const DEFAULTS = Object.freeze({
   speed: 10,
   hist: 0,              // index of the run whose histograms are shown
   logY: false,
+  smooth: 0,            // EMA weight of the loss chart, one of SMOOTHINGS
   embed: null,          // null = the full page; an array of EMBED_PARTS = embed mode
 });
 
@@ -268,6 +271,11 @@ const VALIDATORS = {
   logY(raw) {
     if (raw === true || raw === false) return raw;
     return oneOf('logY', raw, ['0', '1']) === '1';
+  },
+  smooth(raw) {
+    const v = typeof raw === 'number' ? raw : parseNumber(raw);
+    if (!SMOOTHINGS.includes(v)) throw new StateError('smooth', typeof raw === 'number' ? String(raw) : show(raw), `one of ${SMOOTHINGS.join(', ')}`);
+    return v;
   },
   embed(raw) {
     if (raw === null) return null;
