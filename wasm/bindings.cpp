@@ -23,6 +23,12 @@ EMSCRIPTEN_BINDINGS(initscope) {
   function("heapBytes", &js::heap_bytes);
   function("heapUsedBytes", &js::heap_used_bytes);
   function("createRun", &js::create_run);
+  function("meanField", &js::mean_field);
+  function("criticalWeightVar", &js::critical_weight_var);
+  function("meanFieldFields", &js::mean_field_field_table);
+  function("criticalWeightVarFields", &js::critical_field_table);
+  function("phaseDiagram", &js::phase_diagram);
+  function("phaseDiagramFields", &js::phase_field_table);
 
   class_<js::RunHandle>("RunHandle")
       .function("step", &js::RunHandle::step)
@@ -32,6 +38,7 @@ EMSCRIPTEN_BINDINGS(initscope) {
       .function("biases", &js::RunHandle::biases)
       .function("dataset", &js::RunHandle::dataset)
       .function("predictGrid", &js::RunHandle::predict_grid)
+      .function("jacobianSpectrum", &js::RunHandle::jacobian_spectrum)
       .function("predictTest", &js::RunHandle::predict_test)
       .function("classAccuracy", &js::RunHandle::class_accuracy)
       .function("stepCount", &js::RunHandle::step_count)

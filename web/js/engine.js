@@ -153,7 +153,9 @@ class Run {
   /**
    * Per-layer statistics on the probe batch, one entry per weight layer (hidden layers, then the
    * output layer): Float64Arrays preMean, preVar, postMean, postVar, deadFraction, gradVar,
-   * weightGradVar, weightVar, theoryVar; symmetric: boolean[]; theoryExact: boolean;
+   * weightGradVar, weightVar, theoryVar, corr (mean cosine of probe-pair pre-activations),
+   * theoryCorr (the mean-field correlation map on the same pairs, fixed at init), theoryGradVar
+   * (the backward variance recursion, fixed at init); symmetric: boolean[]; theoryExact: boolean;
    * histogram: { lo, hi (Float64Array per layer, fixed at step 0), bins, counts: Uint32Array[],
    * below, above (Float64Array per layer: values outside [lo, hi]) }.
    */
@@ -175,6 +177,13 @@ class Run {
     checkInt('resolution', resolution, 2, 256);  // Run::predict_grid's range, in its words
     return unwrap(this.#live().predictGrid(resolution));
   }
+
+  /**
+   * Singular values of d h_last / d h_first (pre-activations of the first and last hidden layer)
+   * at a few probe inputs: { singularValues: Float64Array[] (descending), meanSquared,
+   * theoryMeanSquared, firstLayer, lastLayer }. Throws for a stack too large to differentiate.
+   */
+  jacobianSpectrum() { return unwrap(this.#live().jacobianSpectrum()); }
 
   /** Int32Array: the predicted class of the first n test rows (dataset().xTest order). */
   predictTest(n) {
@@ -199,6 +208,9 @@ class Engine {
   #m;
   #configFields;
   #sampleFields;
+  #meanFieldFields;
+  #criticalFields;
+  #phaseFields;
   #aborted;
   #live = 0;
   #loads = new Map();  // dataset id -> the promise of its default load (loadDataset is idempotent)
@@ -223,6 +235,9 @@ class Engine {
     this.#m = module;
     this.#configFields = module.configFields();
     this.#sampleFields = module.sampleFields();
+    this.#meanFieldFields = module.meanFieldFields();
+    this.#criticalFields = module.criticalWeightVarFields();
+    this.#phaseFields = module.phaseDiagramFields();
     this.#aborted = abortState;
   }
 
@@ -313,6 +328,38 @@ class Engine {
     this.#checkAlive();
     checkFields(options, this.#sampleFields, 'sampleInit');
     return unwrap(this.#m.sampleInit(options));
+  }
+
+  /**
+   * Mean-field signal propagation (Poole et al. 2016, Schoenholz et al. 2017) for W ~ N(0,
+   * weightVar/fan_in), b ~ N(0, biasVar). options: { activation, leakySlope, weightVar, biasVar,
+   * depth, q0, c0 } (missing: the defaults). Returns { q, c: Float64Array(depth + 1) (index 0 is
+   * the input), qStar, cStar, chi1, chiC, xiQ, xiC, phase: 'ordered' | 'critical' | 'chaotic' };
+   * qStar, xiQ, xiC may be Infinity, xiQ null when the length diverges.
+   */
+  meanField(options) {
+    this.#checkAlive();
+    checkFields(options, this.#meanFieldFields, 'meanField');
+    return unwrap(this.#m.meanField(options));
+  }
+
+  /** sigma_w^2 where chi_1 = 1, for { activation, leakySlope, biasVar }; null if none in (0, 100]. */
+  criticalWeightVar(options) {
+    this.#checkAlive();
+    checkFields(options, this.#criticalFields, 'criticalWeightVar');
+    return unwrap(this.#m.criticalWeightVar(options));
+  }
+
+  /**
+   * chi_1 and xi_c over the (sigma_w^2, sigma_b^2) plane for a phase diagram's shading and
+   * contours: { activation, leakySlope, wMax, bMax, nx, ny } -> { chi1, xiC: Float64Array [ny][nx] }
+   * at the cell centres (weightVar = wMax (i + 0.5) / nx, biasVar = bMax (j + 0.5) / ny), with a
+   * coarser quadrature than meanField's (about 1e-6 relative): a picture, not a number to read.
+   */
+  phaseDiagram(options) {
+    this.#checkAlive();
+    checkFields(options, this.#phaseFields, 'phaseDiagram');
+    return unwrap(this.#m.phaseDiagram(options));
   }
 
   /** A new Run from a config object (missing fields take the defaults). */

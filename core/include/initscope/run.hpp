@@ -30,10 +30,11 @@ struct JacobianSpectrum {
   // prod sigma_w^2 E[phi'^2], chi_1^(last - first) once the layers sit at q*.
   double theory_mean_squared = 0;
 };
-// Inputs jacobian_spectrum() uses (the first rows of the probe batch), and the work it allows:
-// (sum over the layers crossed of fan_out x fan_in) x n_first multiply-adds per input.
+// Inputs jacobian_spectrum() uses (the first rows of the probe batch), and the work it allows per
+// input: (sum over the layers crossed of fan_out x fan_in) x n_first multiply-adds for J, plus
+// about 10 n_last n_first min(n_last, n_first) for its SVD; 2e9 is a few seconds in a browser.
 constexpr int kJacobianInputs = 4;
-constexpr double kMaxJacobianWork = 4e8;
+constexpr double kMaxJacobianWork = 2e9;
 
 struct Evaluation {
   int64_t step;
