@@ -486,7 +486,11 @@ TEST_CASE("lsuv: LSUV's loss after 200 updates is below plain orthogonal's on ev
 // ---------------------------------------------------------------------------------------------
 // edge_of_chaos
 
-TEST_CASE("edge_of_chaos: per layer the gradient variance is multiplied by chi_1", "[presets]") {
+TEST_CASE(
+    "edge_of_chaos: per layer the gradient variance is multiplied by chi_1; two inputs' "
+    "correlation by layer 30 is 1 when ordered, below 0.5 when chaotic, in between at the "
+    "edge",
+    "[presets]") {
   const Preset& p = preset_by_id("edge_of_chaos");
   std::vector<double> chi;
   for (const Config& c : preset_run_configs(p)) {
@@ -506,16 +510,7 @@ TEST_CASE("edge_of_chaos: per layer the gradient variance is multiplied by chi_1
       const auto gv = column(runs[r].s0, &LayerStats::grad_var);
       check_factor(log_ratio(gv, 1, 29), 1 / chi[r], "layer l+1 over l");
     }
-  }
-}
-
-TEST_CASE(
-    "edge_of_chaos: two inputs' correlation by layer 30 is 1 when ordered, below 0.5 when "
-    "chaotic, in between at the edge",
-    "[presets]") {
-  for (uint32_t seed : kSeeds) {
-    INFO("seed " << seed);
-    const auto runs = run_preset("edge_of_chaos", seed, 0);
+    // Two inputs' correlation by layer 30 (same runs: computing them is the expensive part).
     const double ordered = runs[0].s0[29].corr, edge = runs[1].s0[29].corr,
                  chaotic = runs[2].s0[29].corr;
     INFO("layer 30 correlation: ordered " << ordered << ", edge " << edge << ", chaotic "
