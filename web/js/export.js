@@ -6,7 +6,7 @@
 //          biasVar: [per run], steps, logEvery },
 //          runs: [ { init, weightVar, biasVar, diverged: null | step, records: [ { step, trainLoss, testLoss,
 //          trainAccuracy, testAccuracy, layerStats: { preMean, ..., symmetric, theoryExact,
-//          histogram: { lo, hi, bins, counts } } } ] } ] }
+//          histogram: { lo, hi, bins, counts, below, above } } } ] } ] } (lo, hi: per layer)
 //   CSV  one row per (run, record, layer), histograms omitted.
 //
 // Numbers are written as the CLI writes them (C++ std::to_chars: the shortest text that reads
