@@ -6,7 +6,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadEngine } from '../../web/js/engine.js';
 import {
-  DEFAULTS, StateError, parseHash, toHash, validateState, runConfig, engineCatalog,
+  DEFAULTS, StateError, VIEW_PARTS, parseHash, toHash, validateState, runConfig, engineCatalog,
 } from '../../web/js/state.js';
 import { pagePresets } from '../../web/js/presets.js';
 
@@ -26,7 +26,7 @@ test('the default and every preset survive the hash round trip, and the engine a
     const { state: back, notices } = parseHash(toHash(state), catalog);
     assert.deepEqual(notices, []);
     assert.deepEqual(back, state);
-    for (const init of state.inits) engine.createRun(runConfig(state, init)).dispose();
+    state.inits.forEach((init, i) => engine.createRun(runConfig(state, init, i)).dispose());
   }
 });
 
@@ -35,14 +35,11 @@ test('a page preset builds exactly the runs the core preset describes (one sourc
   assert.ok(core.length >= 9);
   for (const p of catalog.pagePresets) {
     const c = core.find((x) => x.id === p.id);
-    if (!p.state) {
-      assert.ok(c.weightVars.length || c.biasVars.length, `${p.id}: only per-run fields may keep it off the page`);
-      continue;
-    }
+    assert.ok(p.state, `${p.id} loads on the page (${p.unsupported})`);
     const state = validateState(p.state, catalog);
     assert.equal(state.inits.length, c.runs.length, p.id);
     state.inits.forEach((init, i) => {
-      const run = engine.createRun(runConfig(state, init));
+      const run = engine.createRun(runConfig(state, init, i));
       const expected = engine.createRun(c.runs[i]);
       assert.deepEqual(run.config, expected.config, `${p.id} run ${i}`);
       run.dispose();
@@ -128,5 +125,7 @@ test('hostile hash text gives notices and a valid state, never a throw', () => {
     assert.deepEqual(validateState(state, catalog), state, `${h.slice(0, 40)} gives a valid state`);
     for (const n of notices) assert.equal(typeof n, 'string');
   }
-  assert.equal(parseHash('#embed=all', catalog).state.embed.length, 6);
+  // every view part: the six of the Training tab and the three of the Theory tab
+  assert.deepEqual(parseHash('#embed=all', catalog).state.embed, VIEW_PARTS.slice());
+  assert.equal(VIEW_PARTS.length, 9);
 });

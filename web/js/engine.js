@@ -18,7 +18,7 @@
 // Errors: the wasm functions RETURN a JS Error instead of throwing through C++ frames (see
 // wasm/adapters.hpp); unwrap() throws it here. After an error the engine keeps working.
 
-import { checkFields, checkInt, configError } from './validate.js';
+import { checkFields, checkInt, configError, snapshotFields } from './validate.js';
 
 const INT_MAX = 2147483647;
 
@@ -326,8 +326,9 @@ class Engine {
    */
   sampleInit(options) {
     this.#checkAlive();
-    checkFields(options, this.#sampleFields, 'sampleInit');
-    return unwrap(this.#m.sampleInit(options));
+    const plain = snapshotFields(options, this.#sampleFields, 'sampleInit');
+    checkFields(plain, this.#sampleFields, 'sampleInit');
+    return unwrap(this.#m.sampleInit(plain));
   }
 
   /**
@@ -339,15 +340,17 @@ class Engine {
    */
   meanField(options) {
     this.#checkAlive();
-    checkFields(options, this.#meanFieldFields, 'meanField');
-    return unwrap(this.#m.meanField(options));
+    const plain = snapshotFields(options, this.#meanFieldFields, 'meanField');
+    checkFields(plain, this.#meanFieldFields, 'meanField');
+    return unwrap(this.#m.meanField(plain));
   }
 
   /** sigma_w^2 where chi_1 = 1, for { activation, leakySlope, biasVar }; null if none in (0, 100]. */
   criticalWeightVar(options) {
     this.#checkAlive();
-    checkFields(options, this.#criticalFields, 'criticalWeightVar');
-    return unwrap(this.#m.criticalWeightVar(options));
+    const plain = snapshotFields(options, this.#criticalFields, 'criticalWeightVar');
+    checkFields(plain, this.#criticalFields, 'criticalWeightVar');
+    return unwrap(this.#m.criticalWeightVar(plain));
   }
 
   /**
@@ -365,8 +368,10 @@ class Engine {
   /** A new Run from a config object (missing fields take the defaults). */
   createRun(config) {
     this.#checkAlive();
-    checkFields(config, this.#configFields, 'config');
-    const handle = unwrap(this.#m.createRun(config));
+    // Read once (snapshotFields): the checks and the core see the same values.
+    const plain = snapshotFields(config, this.#configFields, 'config');
+    checkFields(plain, this.#configFields, 'config');
+    const handle = unwrap(this.#m.createRun(plain));
     const run = new Run(this.#owner, handle);
     if (this.#leaked) this.#leaked.register(run, handle, run);
     this.#live++;

@@ -8,7 +8,7 @@
 // Var[w] = 2/(fan_in + fan_out) (our xavier_*) and the 1/fan_in variant that He et al. 2015
 // compare against (our lecun_*). The labels say which is which.
 
-import { DEFAULTS, RUN_FIELDS, sameRuns } from './state.js';
+import { DEFAULTS, RUN_FIELDS, sameRuns, validateState } from './state.js';
 
 export const INIT_NOTES = Object.freeze({
   xavier_normal: '2/(fan_in+fan_out)',
@@ -20,32 +20,41 @@ export const INIT_NOTES = Object.freeze({
   pytorch_default: 'U(±1/√fan_in), Var 1/(3 fan_in)',
 });
 
-// Config fields the page state has under the same name (state.js RUN_FIELDS minus inits/gain).
-const SHARED = RUN_FIELDS.filter((f) => f !== 'inits' && f !== 'gain');
+// Config fields the page state has under the same name (state.js RUN_FIELDS minus the ones built
+// here: inits, gain and the per-run weightVar / biasVar).
+const SHARED = RUN_FIELDS.filter((f) => !['inits', 'gain', 'weightVar', 'biasVar'].includes(f));
+const PER_RUN = { weightVar: 'weightVars', biasVar: 'biasVars' };
 
-// Why the page state cannot hold a preset, or null. The page compares one run per distinct
-// initializer and keeps no per-run sigma_w^2 / sigma_b^2 yet; every other config field must be
-// the engine's default.
+// Why the page state cannot hold a preset, or null: a config field the page does not keep that
+// differs from the engine's default.
 function unsupported(p, defaults) {
-  if (new Set(p.inits).size !== p.inits.length) return 'runs that share an initializer';
-  if (p.weightVars.length || p.biasVars.length) return 'per-run weightVar / biasVar';
   for (const [field, value] of Object.entries(p.config)) {
-    if (SHARED.includes(field) || field === 'init' || field === 'gain') continue;
+    if (SHARED.includes(field) || field in PER_RUN || field === 'init' || field === 'gain') continue;
     if (JSON.stringify(value) !== JSON.stringify(defaults[field])) return `the field ${field}`;
   }
   return null;
 }
 
 // [{ id, chapter, label, source, what, watch, state | null, unsupported | null }] from the
-// engine's list (catalog.presets), in its (course) order. `state` is a whole page state.
+// engine's list (catalog.presets), in its (course) order. `state` is a whole, valid page state.
 export function pagePresets(catalog) {
   return (catalog.presets ?? []).map((p) => {
-    const why = unsupported(p, catalog.defaultConfig ?? {});
+    let why = unsupported(p, catalog.defaultConfig ?? {});
     let state = null;
     if (!why) {
       state = { ...DEFAULTS, inits: p.inits.slice() };
       for (const f of SHARED) state[f] = Array.isArray(p.config[f]) ? p.config[f].slice() : p.config[f];
       state.gain = p.config.gain === null || p.config.gain === undefined ? 'default' : p.config.gain;
+      // One number for every run, or one per run (mean_field runs that differ in sigma_w^2).
+      for (const [field, list] of Object.entries(PER_RUN)) {
+        state[field] = p[list].length ? p[list].slice() : p.config[field] ?? DEFAULTS[field];
+      }
+      try {
+        state = validateState(state, catalog);
+      } catch (e) {
+        why = e.message;
+        state = null;
+      }
     }
     const { id, chapter, label, source, what, watch } = p;
     return { id, chapter, label, source, what, watch, state, unsupported: why };

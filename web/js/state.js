@@ -10,6 +10,8 @@
 // produced it instead of by the engine. Ids and limits come from the catalog the engine reports
 // (engineCatalog below), never from a copy kept here.
 
+import { escapeInvisible } from './validate.js';
+
 export const MAX_RUNS = 4;
 
 // The catalog of an engine (engine.js): what the worker sends the page, and what validation
@@ -31,10 +33,21 @@ export function engineCatalog(engine) {
 const MAX_SEED = 4294967295;   // seeds are uint32
 const MAX_PARSED_DEPTH = 100000; // "64x1e9" must not allocate a billion layers before it is refused
 
+export const THEMES = Object.freeze(['auto', 'light', 'dark']);
 export const SPEEDS = Object.freeze([1, 2, 5, 10, 20, 50, 100, 200]);
 // Loss-chart smoothing weights (TensorBoard's EMA); 0 = off, the default as in TensorBoard.
 export const SMOOTHINGS = Object.freeze([0, 0.6, 0.8, 0.9, 0.95, 0.99]);
-export const VIEW_PARTS = Object.freeze(['loss', 'variance', 'gradient', 'histograms', 'boundary', 'badges']);
+// The theory views (correlation, phase, jacobian) live in the page's second tab, "Theory".
+export const THEORY_PARTS = Object.freeze(['correlation', 'phase', 'jacobian']);
+export const VIEW_PARTS = Object.freeze(['loss', 'variance', 'gradient', 'histograms', 'boundary', 'badges', ...THEORY_PARTS]);
+export const TABS = Object.freeze(['training', 'theory']);
+// Initializers that read weightVar / biasVar (mean-field theory's sigma_w^2, sigma_b^2). Only these
+// may repeat in `inits`: three mean_field runs with weightVar=1,1.76,4 are three experiments.
+export const USES = Object.freeze({
+  weightVar: Object.freeze(['mean_field']),
+  biasVar: Object.freeze(['mean_field', 'orthogonal']),
+});
+const REPEATABLE = Object.freeze(['mean_field', 'orthogonal']);
 // Parts an embed may keep besides the views.
 export const EMBED_PARTS = Object.freeze([...VIEW_PARTS, 'controls', 'intro']);
 
@@ -52,6 +65,8 @@ export const DEFAULTS = Object.freeze({
   leakySlope: 0.01,
   gain: 'default',      // 'default' | 'auto' | number
   initStd: 0.05,        // s of the `normal` and `truncated_normal` initializers (the core default)
+  weightVar: 1,         // sigma_w^2 of mean_field: one number for every run, or an array, one per run
+  biasVar: 0,           // sigma_b^2 of mean_field and orthogonal: the same
   optimizer: 'sgd',
   learningRate: 0.05,
   momentum: 0.9,
@@ -62,13 +77,15 @@ export const DEFAULTS = Object.freeze({
   hist: 0,              // index of the run whose histograms are shown
   logY: false,
   smooth: 0,            // EMA weight of the loss chart, one of SMOOTHINGS
+  tab: 'training',      // which tab of views is shown: 'training' | 'theory'
   embed: null,          // null = the full page; an array of EMBED_PARTS = embed mode
+  theme: 'auto',        // 'auto' (follow the system) | 'light' | 'dark'
 });
 
 // Fields that define the runs: changing one re-creates them (step 0).
 export const RUN_FIELDS = Object.freeze(['inits', 'dataset', 'samples', 'noise', 'testFraction',
-  'inputDim', 'classes', 'seed', 'hidden', 'activation', 'leakySlope', 'gain', 'initStd', 'optimizer',
-  'learningRate', 'momentum', 'batchSize', 'loss']);
+  'inputDim', 'classes', 'seed', 'hidden', 'activation', 'leakySlope', 'gain', 'initStd', 'weightVar',
+  'biasVar', 'optimizer', 'learningRate', 'momentum', 'batchSize', 'loss']);
 
 export class StateError extends Error {
   constructor(field, value, allowed) {
@@ -114,7 +131,7 @@ export function formatHidden(hidden) {
 // Quoted like the core's messages, and cut short: hostile input is echoed, never trusted.
 function show(text) {
   const s = String(text);
-  return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
+  return escapeInvisible(JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -125,14 +142,14 @@ function num(field, raw, lo, hi, allowed, { openLo = false, openHi = false } = {
   const v = typeof raw === 'number' ? raw : parseNumber(raw);
   const ok = v !== undefined && Number.isFinite(v) && (openLo ? v > lo : v >= lo) && (openHi ? v < hi : v <= hi);
   if (!ok) throw new StateError(field, typeof raw === 'number' ? String(raw) : show(raw), allowed);
-  return v;
+  return v + 0;  // "-0" is 0 (a link would otherwise keep a negative zero around)
 }
 function int(field, raw, lo, hi, allowed = `an integer in ${lo}..${hi}`) {
   const v = typeof raw === 'number' ? raw : parseInteger(raw);
   if (v === undefined || !Number.isInteger(v) || v < lo || v > hi) {
     throw new StateError(field, typeof raw === 'number' ? String(raw) : show(raw), allowed);
   }
-  return v;
+  return v + 0;
 }
 function oneOf(field, raw, ids) {
   const v = String(raw);
@@ -141,6 +158,37 @@ function oneOf(field, raw, ids) {
 }
 function list(raw) {
   return Array.isArray(raw) ? raw.map(String) : String(raw).split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+// One number for every run, or a comma list / array with one number per run (s.inits validated
+// before). A list whose values are all equal is that one number: both links mean the same runs.
+function perRunNumbers(field, raw, s, lo, hi, { openLo = false } = {}) {
+  const n = s.inits.length;
+  const range = `${openLo ? '(' : '['}${lo}, ${hi}]`;
+  const allowed = n > 1
+    ? `a number in ${range}, or a list of ${n} such numbers (one per run)`
+    : `a number in ${range}`;
+  const items = typeof raw === 'number' ? [raw] : Array.isArray(raw) ? raw : String(raw).split(',');
+  const shown = typeof raw === 'number' ? String(raw) : show(Array.isArray(raw) ? raw.join(',') : raw);
+  if (items.length !== 1 && items.length !== n) throw new StateError(field, shown, allowed);
+  const v = items.map((x) => {
+    const y = typeof x === 'number' ? x : parseNumber(x);
+    if (y === undefined || !Number.isFinite(y) || (openLo ? y <= lo : y < lo) || y > hi) {
+      throw new StateError(field, shown, allowed);
+    }
+    return y;
+  });
+  return v.every((y) => y === v[0]) ? v[0] : v;
+}
+
+/** Run i's value of a per-run field (weightVar, biasVar): one number for all, or the i-th. */
+export function perRun(value, i) {
+  return Array.isArray(value) ? value[i] : value;
+}
+
+/** Whether any run of the state reads `field` (weightVar / biasVar). */
+export function usesField(state, field) {
+  return state.inits.some((id) => USES[field].includes(id));
 }
 
 function datasetInfo(catalog, id) {
@@ -174,8 +222,10 @@ const VALIDATORS = {
       throw new StateError('inits', show(v.join(',')), `1 to ${MAX_RUNS} initializers`);
     }
     for (const id of v) oneOf('inits', id, ids);
-    if (new Set(v).size !== v.length) {
-      throw new StateError('inits', show(v.join(',')), 'each initializer at most once');
+    const once = v.filter((id) => !REPEATABLE.includes(id));
+    if (new Set(once).size !== once.length) {
+      throw new StateError('inits', show(v.join(',')),
+        `each initializer at most once (${REPEATABLE.join(' and ')} may repeat with their own weightVar / biasVar)`);
     }
     return v;
   },
@@ -228,6 +278,8 @@ const VALIDATORS = {
     return num('gain', raw, 0, L.maxGain, `"default", "auto" or a number in [0, ${L.maxGain}]`);
   },
   initStd: (raw) => num('initStd', raw, 0, 100, 'a number in [0, 100]'),
+  weightVar: (raw, s, { limits: L }) => perRunNumbers('weightVar', raw, s, 0, L.maxWeightVar ?? 100, { openLo: true }),
+  biasVar: (raw, s, { limits: L }) => perRunNumbers('biasVar', raw, s, 0, L.maxBiasVar ?? 100),
   optimizer: (raw, s, catalog) => oneOf('optimizer', raw, catalog.optimizers),
   learningRate: (raw, s, { limits: L }) => num('learningRate', raw, 0, L.maxLearningRate,
     `a number in (0, ${L.maxLearningRate}]`, { openLo: true }),
@@ -277,6 +329,7 @@ const VALIDATORS = {
     if (!SMOOTHINGS.includes(v)) throw new StateError('smooth', typeof raw === 'number' ? String(raw) : show(raw), `one of ${SMOOTHINGS.join(', ')}`);
     return v;
   },
+  tab: (raw) => oneOf('tab', raw, TABS),
   embed(raw) {
     if (raw === null) return null;
     const v = list(raw);
@@ -284,6 +337,7 @@ const VALIDATORS = {
     for (const p of v) oneOf('embed', p, EMBED_PARTS);
     return v;
   },
+  theme: (raw) => oneOf('theme', raw, THEMES),
 };
 export const FIELDS = Object.freeze(Object.keys(VALIDATORS));
 
@@ -347,6 +401,10 @@ export function toHash(state) {
     const v = state[field];
     if (field === 'embed') {
       if (v) p.set('embed', v.join(','));
+    } else if ((field === 'weightVar' || field === 'biasVar') && !usesField(state, field) && v === DEFAULTS[field]) {
+      // Unused and default: left out, so every link from before these fields reads the same.
+    } else if (field === 'tab') {
+      if (v !== DEFAULTS.tab) p.set('tab', v);
     } else if (field === 'hidden') {
       p.set('hidden', formatHidden(v));
     } else if (field === 'logY') {
@@ -399,8 +457,10 @@ export function parseHash(hash, catalog) {
   return { state, notices: notices.concat(invalid) };
 }
 
-// The engine config of one run (camelCase fields of DESIGN.md's createRun).
-export function runConfig(state, init) {
+// The engine config of run `index` (camelCase fields of DESIGN.md's createRun). weightVar and
+// biasVar go only to the initializers that read them, and biasVar 0 not even there for
+// orthogonal: every config from before these fields stays exactly the same.
+export function runConfig(state, init, index = 0) {
   const config = {
     dataset: state.dataset, samples: state.samples, noise: state.noise,
     testFraction: state.testFraction, inputDim: state.inputDim, classes: state.classes,
@@ -410,6 +470,9 @@ export function runConfig(state, init) {
     loss: state.loss,
   };
   if (state.gain !== 'default') config.gain = state.gain;
+  if (USES.weightVar.includes(init)) config.weightVar = perRun(state.weightVar ?? DEFAULTS.weightVar, index);
+  const biasVar = perRun(state.biasVar ?? DEFAULTS.biasVar, index);
+  if (init === 'mean_field' || (USES.biasVar.includes(init) && biasVar !== 0)) config.biasVar = biasVar;
   return config;
 }
 

@@ -59,6 +59,11 @@ class Run {
 
   // n minibatch updates (stops early and records diverged_at on a non-finite loss or parameter).
   StepResult step(int n);
+  // evaluate(), layer_stats() and predict_grid() also mark the run diverged at the current step
+  // when what they measure is not finite (finite weights whose forward pass overflows float,
+  // e.g. at initialization), so a run without diverged_at only ever reports finite measurements
+  // (the theory columns are predictions and may overflow a double at depth; corr is NaN with
+  // fewer than 2 probe rows).
   Evaluation evaluate();
   std::vector<LayerStats> layer_stats();
   // Class probabilities (softmax of the outputs) on a resolution x resolution grid of cell
@@ -77,6 +82,7 @@ class Run {
 
  private:
   void next_batch();
+  void mark_if_not_finite(bool finite);
   std::vector<int> predict(const float* x, std::size_t rows);
 
   Config config_;
