@@ -32,7 +32,7 @@ Config gaussian_base(int width, int depth) {
 Preset make(const char* id, const char* chapter, const char* label, const char* source,
             const char* what, const char* watch, Config config, std::vector<Init> inits) {
   config.init = inits.front();
-  return {id, chapter, label, source, what, watch, std::move(config), std::move(inits)};
+  return {id, chapter, label, source, what, watch, std::move(config), std::move(inits), {}, {}};
 }
 
 std::vector<Preset> build() {
@@ -191,11 +191,10 @@ std::vector<Preset> build() {
     Config c = gaussian_base(64, 64);
     c.activation = Activation::tanh;
     c.bias_var = bias_var;
-    c.weight_var = critical;
     c.gain_mode = GainMode::Value;  // orthogonal's scale: sigma_w^2 = gain^2
     c.gain = std::sqrt(critical);
     c.learning_rate = 0.01;
-    out.push_back(
+    Preset p =
         make("isometry", "Theory", "Pennington et al. 2017: dynamical isometry",
              "Pennington, Schoenholz & Ganguli 2017, Resurrecting the sigmoid in deep learning "
              "through dynamical isometry, fig. 4",
@@ -204,7 +203,10 @@ std::vector<Preset> build() {
              "Same variance, same mean-field prediction for the input-output Jacobian, but "
              "Gaussian's singular values collapse (median below 10⁻⁹: the map is nearly "
              "rank-deficient) while orthogonal's median stays near 0.1.",
-             c, {Init::orthogonal, Init::mean_field}));
+             c, {Init::orthogonal, Init::mean_field});
+    // mean_field's sigma_w^2; orthogonal reads the gain and keeps the default (unused) 1.
+    p.weight_vars = {1.0, critical};
+    out.push_back(p);
   }
   return out;
 }
