@@ -20,6 +20,7 @@
 #include "initscope/image_data.hpp"
 #include "initscope/init.hpp"
 #include "initscope/meanfield.hpp"
+#include "initscope/presets.hpp"
 #include "initscope/rng.hpp"
 
 namespace js {
@@ -461,6 +462,40 @@ val limits() {
 }
 
 val default_config() { return config_to_js(Config{}); }
+
+namespace {
+val number_array(const std::vector<double>& v) {
+  val out = val::array();
+  for (double x : v) out.call<void>("push", x);
+  return out;
+}
+}  // namespace
+
+val presets() {
+  val out = val::array();
+  for (const initscope::Preset& p : initscope::presets()) {
+    val o = val::object();
+    o.set("id", p.id);
+    o.set("chapter", p.chapter);
+    o.set("label", p.label);
+    o.set("source", p.source);
+    o.set("what", p.what);
+    o.set("watch", p.watch);
+    val inits = val::array();
+    for (initscope::Init i : p.inits)
+      inits.call<void>("push", std::string(initscope::to_string(i)));
+    o.set("inits", inits);
+    o.set("weightVars", number_array(p.weight_vars));
+    o.set("biasVars", number_array(p.bias_vars));
+    o.set("config", config_to_js(p.config));
+    val runs = val::array();
+    for (const Config& c : initscope::preset_run_configs(p))
+      runs.call<void>("push", config_to_js(c));
+    o.set("runs", runs);
+    out.call<void>("push", o);
+  }
+  return out;
+}
 val config_field_table() { return fields_to_js(config_fields()); }
 val sample_field_table() { return fields_to_js(sample_fields()); }
 
@@ -589,11 +624,20 @@ val RunHandle::layer_stats() {
     o.set("symmetric", symmetric);
     o.set("theoryExact", initscope::theory_is_exact(run_->config().activation));
     const initscope::HistogramSpec& spec = run_->hist_spec();
+    std::vector<double> lo(stats.size()), hi(stats.size()), below(stats.size()),
+        above(stats.size());
+    for (std::size_t l = 0; l < stats.size(); ++l) {
+      lo[l] = spec.lo_at(l), hi[l] = spec.hi_at(l);
+      below[l] = stats[l].below, above[l] = stats[l].above;
+    }
     val hist = val::object();
-    hist.set("lo", spec.lo);
-    hist.set("hi", spec.hi);
+    hist.set("lo",
+             copy_out(lo));  // per layer, fixed at step 0 (stats.hpp histogram_spec_from_data)
+    hist.set("hi", copy_out(hi));
     hist.set("bins", spec.bins);
     hist.set("counts", counts);
+    hist.set("below", copy_out(below));  // values outside [lo, hi], per layer
+    hist.set("above", copy_out(above));
     o.set("histogram", hist);
     return o;
   });
@@ -659,6 +703,17 @@ val RunHandle::jacobian_spectrum() {
     o.set("lastLayer", s.last_layer);
     return o;
   });
+}
+
+val RunHandle::predict_test(val n) {
+  return guarded([&] {
+    const auto k = read_int("n", n, 0, 2147483647.0, int_range(0, 2147483647));
+    return copy_out(run_->predict_test(static_cast<int>(k)));
+  });
+}
+
+val RunHandle::class_accuracy() {
+  return guarded([&] { return copy_out(run_->class_accuracy()); });
 }
 
 double RunHandle::step_count() const { return static_cast<double>(run_->steps_done()); }

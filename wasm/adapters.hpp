@@ -31,6 +31,11 @@ val activations();
 val datasets();
 val optimizers();
 val losses();
+// The ready-made experiments (core presets.hpp), in course order: [{ id, chapter, label, source,
+// what, watch, inits, weightVars, biasVars, config, runs }] where config is the shared config
+// (its init the first run's), runs one full config per run, weightVars / biasVars the per-run
+// sigma_w^2 / sigma_b^2 ([] = config's for every run).
+val presets();
 // The core's caps ({ maxDepth, maxWidth, maxParameters, ... }) and the default config.
 val limits();
 val default_config();
@@ -66,6 +71,8 @@ class RunHandle {
   // { singularValues: [Float64Array per probe input], meanSquared, theoryMeanSquared,
   //   firstLayer, lastLayer } (run.hpp's JacobianSpectrum), or an Error.
   val jacobian_spectrum();
+  val predict_test(val n);
+  val class_accuracy();
   double step_count() const;
   val config() const;
 

@@ -15,6 +15,7 @@ EMSCRIPTEN_BINDINGS(initscope) {
   function("losses", &js::losses);
   function("limits", &js::limits);
   function("defaultConfig", &js::default_config);
+  function("presets", &js::presets);
   function("configFields", &js::config_field_table);
   function("sampleFields", &js::sample_field_table);
   function("sampleInit", &js::sample_init);
@@ -38,6 +39,8 @@ EMSCRIPTEN_BINDINGS(initscope) {
       .function("dataset", &js::RunHandle::dataset)
       .function("predictGrid", &js::RunHandle::predict_grid)
       .function("jacobianSpectrum", &js::RunHandle::jacobian_spectrum)
+      .function("predictTest", &js::RunHandle::predict_test)
+      .function("classAccuracy", &js::RunHandle::class_accuracy)
       .function("stepCount", &js::RunHandle::step_count)
       .function("config", &js::RunHandle::config);
 }

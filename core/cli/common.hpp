@@ -16,6 +16,7 @@ int cmd_run(const std::vector<std::string>& args);
 int cmd_sample(const std::vector<std::string>& args);
 int cmd_dump(const std::vector<std::string>& args);
 int cmd_theory(const std::vector<std::string>& args);
+int cmd_presets(const std::vector<std::string>& args);
 
 // Numbers in messages read as in the core's and the engine's messages.
 std::string num(double v);
@@ -73,6 +74,13 @@ std::vector<Config> run_configs(const Config& base, const std::vector<Init>& ini
 // is the default shown in --help.
 Flag choice_flag(const char* name, const char* help, std::string& target,
                  const std::vector<std::string>& allowed, const char* section);
+
+// `run --preset ID` (presets.cpp): the id given anywhere on the line ("" if none), applied to
+// the Config before the flags are parsed so that every other flag overrides it; the flag's
+// table entry (for --help and for the parser to accept it).
+std::string preset_arg(const std::vector<std::string>& args);
+void apply_preset(const std::string& id, Config& config, std::vector<Init>& inits, PerRun& per_run);
+Flag preset_flag();
 
 // Parses, or prints the command's help and returns false.
 bool parse_or_help(const char* command, const char* usage, const std::vector<Flag>& flags,

@@ -120,8 +120,12 @@ void write_run_json(const Config& c, const std::vector<Init>& inits,
       if (o.histograms) {  // the JS API's shape: fixed bin edges, then counts per layer
         const HistogramSpec& spec = run.hist_spec();
         j.key("histogram").begin_object();
-        j.key("lo").number(spec.lo);
-        j.key("hi").number(spec.hi);
+        j.key("lo").begin_array();
+        for (std::size_t l = 0; l < L.size(); ++l) j.number(spec.lo_at(l));
+        j.end_array();
+        j.key("hi").begin_array();
+        for (std::size_t l = 0; l < L.size(); ++l) j.number(spec.hi_at(l));
+        j.end_array();
         j.key("bins").integer(spec.bins);
         j.key("counts").begin_array();
         for (const LayerStats& s : L) {
@@ -129,6 +133,12 @@ void write_run_json(const Config& c, const std::vector<Init>& inits,
           for (uint32_t count : s.histogram) j.integer(count);
           j.end_array();
         }
+        j.end_array();
+        j.key("below").begin_array();
+        for (const LayerStats& s : L) j.integer(s.below);
+        j.end_array();
+        j.key("above").begin_array();
+        for (const LayerStats& s : L) j.integer(s.above);
         j.end_array();
         j.end_object();
       }
@@ -176,14 +186,18 @@ const char* kRunUsage =
     "\n"
     "Usage: initscope run [flags]\n"
     "  e.g. initscope run --init he_normal,xavier_normal,zeros --hidden 64x30 --steps 2000\n"
+    "       initscope run --preset he2015 --seed 7   (a preset, then overrides)\n"
     "\n"
     "Output (stdout): JSON { config, runs: [ { init, gain, diverged: null | step, records: [\n"
     "{ step, trainLoss, testLoss, trainAccuracy, testAccuracy, layerStats } ] } ] }, where\n"
     "layerStats is the page's run.layerStats(): { preMean, preVar, postMean, postVar,\n"
     "deadFraction, gradVar, weightGradVar, weightVar, theoryVar, corr, theoryCorr,\n"
     "theoryGradVar, symmetric, theoryExact,\n"
-    "histogram: { lo, hi, bins, counts } }, one array entry per layer (hidden layers, then the\n"
-    "output layer). Numbers are the shortest text that reads back to the same\n"
+    "histogram: { lo, hi, bins, counts, below, above } }, one array entry per layer (hidden\n"
+    "layers, then the output layer; a layer's bins cover [lo, hi], fixed at step 0: tanh\n"
+    "[-1, 1], sigmoid [0, 1], other activations and the logits the step-0 [min, max] + 5%\n"
+    "each side, relu from 0; below / above count the values outside). Numbers are the shortest\n"
+    "text that reads back to the same\n"
     "double; JSON has no NaN or Infinity, so a non-finite number (a diverged loss, the test\n"
     "loss of an empty test split) is null. CSV: one row per (run, record, layer), histograms\n"
     "omitted, non-finite numbers as NaN / Infinity / -Infinity.\n";
@@ -196,7 +210,10 @@ int cmd_run(const std::vector<std::string>& args) {
   RunOptions o;
   std::string data_dir;
   PerRun per_run;
+  const std::string preset = preset_arg(args);
+  if (!preset.empty()) apply_preset(preset, config, inits, per_run);
   std::vector<Flag> flags = config_flags(config, inits, true, data_dir, &per_run);
+  flags.insert(flags.begin(), preset_flag());
   const char* s = "Output";
   flags.push_back({"steps", "", "--steps", "N", "updates per run", std::to_string(o.steps),
                    int_range(0, 1000000000),

@@ -92,6 +92,8 @@ Run::Run(const Config& config)
   eval_ws_.reserve(net_, probe);
   {
     const float* logits = net_.forward(px, probe, eval_ws_);
+    // Histogram edges from this step-0 pass, kept for the run's whole life.
+    hist_ = histogram_spec_from_data(net_, eval_ws_, probe, config_.hist_bins);
     loss_and_grad(config_.loss, logits, data_.y_train.data(), probe, data_.classes,
                   eval_ws_.grad.back().data(), nullptr);
     const std::vector<float>& g = eval_ws_.grad.back();
@@ -221,6 +223,36 @@ std::vector<LayerStats> Run::layer_stats() {
   }
   mark_if_not_finite(finite);
   return stats;
+}
+
+std::vector<int> Run::predict(const float* x, std::size_t rows) {
+  const std::size_t dim = static_cast<std::size_t>(data_.input_dim);
+  const std::size_t C = static_cast<std::size_t>(data_.classes);
+  const std::size_t chunk = eval_ws_.capacity;
+  std::vector<int> out(rows);
+  for (std::size_t start = 0; start < rows; start += chunk) {
+    const std::size_t n = std::min(chunk, rows - start);
+    const float* z = net_.forward(x + start * dim, n, eval_ws_);
+    for (std::size_t r = 0; r < n; ++r)  // the first maximum, as loss_and_grad's accuracy
+      out[start + r] = static_cast<int>(std::max_element(z + r * C, z + (r + 1) * C) - (z + r * C));
+  }
+  return out;
+}
+
+std::vector<int> Run::predict_test(int n) {
+  const std::size_t rows = std::min<std::size_t>(std::max(n, 0), data_.y_test.size());
+  return predict(data_.x_test.data(), rows);
+}
+
+std::vector<double> Run::class_accuracy() {
+  const std::vector<int> pred = predict(data_.x_test.data(), data_.y_test.size());
+  std::vector<double> hits(data_.classes, 0.0), total(data_.classes, 0.0);
+  for (std::size_t i = 0; i < pred.size(); ++i) {
+    total[data_.y_test[i]] += 1;
+    hits[data_.y_test[i]] += pred[i] == data_.y_test[i];
+  }
+  for (int k = 0; k < data_.classes; ++k) hits[k] = total[k] > 0 ? hits[k] / total[k] : kNaN;
+  return hits;
 }
 
 std::vector<float> Run::predict_grid(int resolution) {

@@ -11,14 +11,50 @@ namespace initscope {
 HistogramSpec histogram_spec(Activation act, int bins) {
   switch (act) {
     case Activation::tanh:
-      return {-1.0, 1.0, bins};
+      return {-1.0, 1.0, bins, {}, {}};
     case Activation::sigmoid:
-      return {0.0, 1.0, bins};
+      return {0.0, 1.0, bins, {}, {}};
     case Activation::relu:
-      return {0.0, 3.0, bins};
+      return {0.0, 3.0, bins, {}, {}};
     default:
-      return {-3.0, 3.0, bins};
+      return {-3.0, 3.0, bins, {}, {}};
   }
+}
+
+namespace {
+struct Moments;
+Moments moments(const float* p, std::size_t n);
+}  // namespace
+
+HistogramSpec histogram_spec_from_data(const Mlp& net, const Workspace& ws, std::size_t rows,
+                                       int bins) {
+  HistogramSpec spec = histogram_spec(net.activation, bins);
+  const bool bounded = net.activation == Activation::tanh || net.activation == Activation::sigmoid;
+  const bool relu = net.activation == Activation::relu;
+  for (std::size_t l = 0; l < net.num_layers(); ++l) {
+    const bool hidden = l + 1 < net.num_layers();
+    double lo = spec.lo, hi = spec.hi;
+    if (!(hidden && bounded)) {
+      const std::size_t n = rows * net.layers[l].fan_out();
+      const float* post = ws.post[l].data();
+      double vmin = INFINITY, vmax = -INFINITY;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!std::isfinite(post[i])) continue;
+        vmin = std::min<double>(vmin, post[i]);
+        vmax = std::max<double>(vmax, post[i]);
+      }
+      if (vmin < vmax) {  // every step-0 value inside, 5% margin each side
+        const double pad = 0.05 * (vmax - vmin);
+        lo = vmin - pad, hi = vmax + pad;
+      } else if (vmin == vmax) {  // one value (zero init): a unit-wide range around it
+        lo = vmin - 0.5, hi = vmax + 0.5;
+      }
+      if (hidden && relu) lo = 0, hi = std::max(hi, 1e-30);
+    }
+    spec.layer_lo.push_back(lo);
+    spec.layer_hi.push_back(hi);
+  }
+  return spec;
 }
 
 namespace {
@@ -72,7 +108,6 @@ std::vector<LayerStats> measure_layers(Mlp& net, Loss loss, const float* x, cons
 
   const bool rectifier =
       net.activation == Activation::relu || net.activation == Activation::leaky_relu;
-  const double bins_per_unit = spec.bins / (spec.hi - spec.lo);
   std::vector<LayerStats> out(net.num_layers());
   for (std::size_t l = 0; l < net.num_layers(); ++l) {
     const Layer& layer = net.layers[l];
@@ -116,12 +151,19 @@ std::vector<LayerStats> measure_layers(Mlp& net, Loss loss, const float* x, cons
     }
 
     s.histogram.assign(spec.bins, 0);
+    const double lo = spec.lo_at(l), hi = spec.hi_at(l);
+    const double bins_per_unit = spec.bins / (hi - lo);
     for (std::size_t i = 0; i < n; ++i) {
       const double v = post[i];
       if (std::isnan(v)) continue;
-      const double pos = std::floor((v - spec.lo) * bins_per_unit);
-      const int bin = static_cast<int>(std::clamp(pos, 0.0, static_cast<double>(spec.bins - 1)));
-      ++s.histogram[bin];
+      if (v < lo) {
+        ++s.below;
+      } else if (v > hi) {
+        ++s.above;
+      } else {  // v == hi belongs to the last bin
+        const double pos = std::floor((v - lo) * bins_per_unit);
+        ++s.histogram[static_cast<int>(std::min(pos, static_cast<double>(spec.bins - 1)))];
+      }
     }
   }
   return out;

@@ -8,7 +8,7 @@ import { loadEngine } from '../../web/js/engine.js';
 import {
   DEFAULTS, StateError, VIEW_PARTS, parseHash, toHash, validateState, runConfig, engineCatalog,
 } from '../../web/js/state.js';
-import { PRESETS } from '../../web/js/presets.js';
+import { pagePresets } from '../../web/js/presets.js';
 
 let engine;
 let catalog;
@@ -16,17 +16,50 @@ let catalog;
 before(async () => {
   engine = await loadEngine();
   catalog = engineCatalog(engine);   // what worker.js sends the page
+  catalog.pagePresets = pagePresets(catalog);   // what main.js adds
 });
 
 test('the default and every preset survive the hash round trip, and the engine accepts them', () => {
-  const states = [DEFAULTS, ...PRESETS.map((p) => ({ ...DEFAULTS, ...p.state }))];
+  const states = [DEFAULTS, ...catalog.pagePresets.filter((p) => p.state).map((p) => p.state)];
   for (const raw of states) {
     const state = validateState(raw, catalog);
     const { state: back, notices } = parseHash(toHash(state), catalog);
     assert.deepEqual(notices, []);
     assert.deepEqual(back, state);
-    for (const init of state.inits) engine.createRun(runConfig(state, init)).dispose();
+    state.inits.forEach((init, i) => engine.createRun(runConfig(state, init, i)).dispose());
   }
+});
+
+test('a page preset builds exactly the runs the core preset describes (one source of truth)', () => {
+  const core = engine.presets();
+  assert.ok(core.length >= 9);
+  for (const p of catalog.pagePresets) {
+    const c = core.find((x) => x.id === p.id);
+    assert.ok(p.state, `${p.id} loads on the page (${p.unsupported})`);
+    const state = validateState(p.state, catalog);
+    assert.equal(state.inits.length, c.runs.length, p.id);
+    state.inits.forEach((init, i) => {
+      const run = engine.createRun(runConfig(state, init, i));
+      const expected = engine.createRun(c.runs[i]);
+      assert.deepEqual(run.config, expected.config, `${p.id} run ${i}`);
+      run.dispose();
+      expected.dispose();
+    });
+  }
+  // The default experiment is the `default` preset.
+  const def = catalog.pagePresets.find((p) => p.id === 'default');
+  assert.deepEqual(validateState(def.state, catalog), validateState(DEFAULTS, catalog));
+});
+
+test('#preset=ID loads a preset and later keys override it; an unknown id is a notice', () => {
+  const { state, notices } = parseHash('#preset=he2015&seed=7', catalog);
+  assert.deepEqual(notices, []);
+  assert.deepEqual(state.inits, ['he_normal', 'lecun_normal']);
+  assert.equal(state.hidden.length, 30);
+  assert.equal(state.seed, 7);
+  const bad = parseHash('#preset=nope', catalog);
+  assert.match(bad.notices.join('\n'), /invalid preset = "nope": expected one of symmetry, default/);
+  assert.deepEqual(bad.state, validateState(DEFAULTS, catalog));
 });
 
 // One field changed at a time, to values on both sides of each rule.

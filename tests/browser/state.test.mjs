@@ -173,7 +173,7 @@ test('an image dataset is fetched on demand from the site itself', async () => {
   await load(page, site.server.url, '#dataset=fashion_mnist&inits=he_normal,xavier_normal&hidden=32x3&samples=600');
   const data = await page.evaluate(() => window.initscope.records(0)[0].layerStats.preVar.length);
   assert.equal(data, 4);
-  assert.match(await page.textContent('[data-part="boundary"]'), /not available/);
+  assert.equal(await page.getAttribute('[data-part="boundary"]', 'aria-label'), 'Predictions', 'images: predictions, not an empty boundary');
   await page.click('#b-step');
   await page.waitForFunction(() => Number(document.body.dataset.step) > 0);
   assert.deepEqual(page.problems.foreign, []);

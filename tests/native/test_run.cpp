@@ -652,3 +652,26 @@ TEST_CASE("datasets: shapes that can be checked without knowing the generator", 
     }
   }
 }
+
+TEST_CASE("class_accuracy: per class, and weighted by the class counts it is the test accuracy",
+          "[run]") {
+  Config c;
+  c.dataset = DatasetKind::gaussians;
+  c.classes = 4;
+  c.hidden = {16, 16};
+  c.learning_rate = 0.05;
+  Run run(c);
+  run.step(200);
+  const auto acc = run.class_accuracy();
+  REQUIRE(acc.size() == 4u);
+  std::vector<double> count(4, 0.0);
+  for (int y : run.dataset().y_test) count[y] += 1;
+  double weighted = 0;
+  for (int k = 0; k < 4; ++k) weighted += acc[k] * count[k] / run.dataset().y_test.size();
+  CHECK(weighted == Approx(run.evaluate().test_accuracy).margin(1e-12));
+  // predict_test: the first rows' predictions, the same as class_accuracy counted.
+  const auto pred = run.predict_test(10);
+  REQUIRE(pred.size() == 10u);
+  for (int p : pred) CHECK((p >= 0 && p < 4));
+  CHECK(run.predict_test(1000000).size() == run.dataset().y_test.size());
+}

@@ -14,6 +14,7 @@
 #include "initscope/activation.hpp"
 #include "initscope/mlp.hpp"
 #include "initscope/rng.hpp"
+#include "initscope/run.hpp"
 #include "initscope/stats.hpp"
 
 using namespace initscope;
@@ -93,19 +94,30 @@ TEST_CASE("measure_layers: moments are population moments of the probe's buffers
           // dW/db were overwritten with the probe batch's gradients.
           CHECK(testing::same_bits(a.net.layers[l].dW, copy.layers[l].dW));
 
-          // Histogram: every post-activation lands in exactly one bin, values outside [lo, hi]
-          // in the end bins.
+          // Histogram: every post-activation in [lo, hi] lands in exactly one bin (hi in the
+          // last); values outside are counted in below / above, never in an end bin.
           REQUIRE(s.histogram.size() == static_cast<std::size_t>(spec.bins));
           std::vector<uint32_t> expect(spec.bins, 0);
+          uint32_t below = 0, above = 0;
           const double w = (spec.hi - spec.lo) / spec.bins;
           for (std::size_t i = 0; i < n; ++i) {
             const double v = ref.post[l][i];
-            int bin = static_cast<int>(std::floor((v - spec.lo) / w));
-            bin = std::max(0, std::min(spec.bins - 1, bin));
+            if (v < spec.lo) {
+              ++below;
+              continue;
+            }
+            if (v > spec.hi) {
+              ++above;
+              continue;
+            }
+            const int bin =
+                std::min(spec.bins - 1, static_cast<int>(std::floor((v - spec.lo) / w)));
             ++expect[bin];
           }
           CHECK(s.histogram == expect);
-          uint64_t total = 0;
+          CHECK(s.below == below);
+          CHECK(s.above == above);
+          uint64_t total = s.below + s.above;
           for (uint32_t c : s.histogram) total += c;
           CHECK(total == n);
         }
@@ -216,5 +228,40 @@ TEST_CASE("theory_pre_variance: He et al. 2015 eq. 9 recursion", "[stats]") {
     CHECK(t[1] == Approx(v2).epsilon(1e-14));
     CHECK(t[2] ==
           Approx(4 * 0.7 * post_second_moment(Activation::tanh, 0.01, v2) + 0.05).epsilon(1e-14));
+  }
+}
+
+TEST_CASE("histograms: at step 0 every hidden layer fills many bins, none outside its edges",
+          "[stats]") {
+  // The failure this guards against: fixed [0, 3] bins for ReLU put every value of an N(0, 1)
+  // network (variance x32 per layer) in the last bin, and a vanishing one in the first.
+  struct Case {
+    Activation act;
+    Init init;
+    double std;
+  };
+  for (const Case& k :
+       {Case{Activation::tanh, Init::xavier_normal, 0},
+        Case{Activation::sigmoid, Init::xavier_normal, 0},
+        Case{Activation::relu, Init::he_normal, 0}, Case{Activation::relu, Init::normal, 1.0},
+        Case{Activation::relu, Init::small_normal, 0}}) {
+    Config c;
+    c.dataset = DatasetKind::gaussian_nd;
+    c.input_dim = 64;
+    c.hidden = std::vector<int>(8, 64);
+    c.activation = k.act;
+    c.init = k.init;
+    if (k.std > 0) c.init_std = k.std;
+    Run run(c);
+    const auto stats = run.layer_stats();
+    for (std::size_t l = 0; l + 1 < stats.size(); ++l) {
+      INFO(to_string(k.act) << " " << to_string(k.init) << " layer " << l + 1);
+      int used = 0;
+      for (uint32_t n : stats[l].histogram) used += n > 0;
+      // tanh/sigmoid keep their fixed ranges: a Xavier layer's values still span many bins.
+      CHECK(used >= 8);
+      CHECK(stats[l].below == 0u);
+      CHECK(stats[l].above == 0u);
+    }
   }
 }

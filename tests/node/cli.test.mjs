@@ -88,13 +88,20 @@ test('run: JSON shape, all config fields, the step-0 record and the logging sche
       assert.equal(s.symmetric.length, LAYERS);
       for (const b of s.symmetric) assert.equal(typeof b, 'boolean');
       assert.equal(s.theoryExact, true);  // relu
-      // the JS API's histogram: fixed edges (relu: [0, 3]), and every post-activation of the
-      // probe batch (100 rows) lands in a bin
-      assert.deepEqual([s.histogram.lo, s.histogram.hi, s.histogram.bins], [0, 3, 40]);
+      // the JS API's histogram: per-layer edges fixed at step 0 (relu hidden layers from 0),
+      // and every post-activation of the probe batch (100 rows) is in a bin or counted outside
+      assert.equal(s.histogram.bins, 40);
+      assert.equal(s.histogram.lo.length, LAYERS);
+      assert.equal(s.histogram.hi.length, LAYERS);
+      for (let l = 0; l < LAYERS - 1; l++) assert.equal(s.histogram.lo[l], 0);
+      assert.deepEqual(s.histogram.lo, run.records[0].layerStats.histogram.lo, 'fixed at step 0');
+      assert.deepEqual(s.histogram.hi, run.records[0].layerStats.histogram.hi, 'fixed at step 0');
       assert.equal(s.histogram.counts.length, LAYERS);
       [16, 16, 16, 2].forEach((width, l) => {
         assert.equal(s.histogram.counts[l].length, doc.config.histBins);
-        assert.equal(s.histogram.counts[l].reduce((a, b) => a + b, 0), 100 * width);
+        const inside = s.histogram.counts[l].reduce((a, b) => a + b, 0);
+        assert.equal(inside + s.histogram.below[l] + s.histogram.above[l], 100 * width);
+        if (rec.step === 0) assert.equal(inside, 100 * width, 'nothing outside at step 0');
       });
     }
   }

@@ -256,7 +256,13 @@ describe('runs', () => {
     }
     assert.deepEqual(s.symmetric, [false, false, false, false]);
     assert.equal(s.theoryExact, true);
-    assert.deepEqual([s.histogram.lo, s.histogram.hi, s.histogram.bins], [0, 3, 20]);
+    assert.equal(s.histogram.bins, 20);
+    assert.ok(s.histogram.lo instanceof Float64Array && s.histogram.lo.length === L);
+    assert.ok(s.histogram.hi instanceof Float64Array && s.histogram.hi.length === L);
+    for (let l = 0; l < L - 1; l++) assert.equal(s.histogram.lo[l], 0);  // relu's floor
+    for (let l = 0; l < L; l++) assert.ok(s.histogram.hi[l] > s.histogram.lo[l]);
+    assert.deepEqual(Array.from(s.histogram.below), [0, 0, 0, 0]);  // step 0: all inside
+    assert.deepEqual(Array.from(s.histogram.above), [0, 0, 0, 0]);
     assert.equal(s.histogram.counts.length, L);
     for (let l = 0; l < L; l++) {
       const counts = s.histogram.counts[l];
@@ -282,7 +288,10 @@ describe('runs', () => {
     const tanh = engine.createRun({ ...SMALL, activation: 'tanh', init: 'xavier_normal' });
     const s = tanh.layerStats();
     assert.equal(s.theoryExact, false);
-    assert.deepEqual([s.histogram.lo, s.histogram.hi], [-1, 1]);
+    // tanh's hidden layers keep [-1, 1]; the output layer's logits get their own step-0 range.
+    const L = s.histogram.lo.length;
+    assert.deepEqual(Array.from(s.histogram.lo).slice(0, L - 1), Array(L - 1).fill(-1));
+    assert.deepEqual(Array.from(s.histogram.hi).slice(0, L - 1), Array(L - 1).fill(1));
     tanh.dispose();
   });
 

@@ -5,13 +5,13 @@
 // invalid one stays in its input, marked aria-invalid with the message under it, and nothing is
 // passed on. Every text set here goes through textContent / option.text, never innerHTML.
 
-import { DEFAULTS, MAX_RUNS, SPEEDS, StateError, validateState, formatHidden, parseInteger, perRun, usesField } from './state.js';
-import { PRESETS, INIT_NOTES, matchPreset } from './presets.js';
+import { DEFAULTS, MAX_RUNS, SPEEDS, SMOOTHINGS, StateError, validateState, formatHidden, parseInteger, perRun, usesField } from './state.js';
+import { INIT_NOTES, matchPreset, nextPreset } from './presets.js';
 import { labelFor } from './colors.js';
 
 // Inputs whose text maps one-to-one onto a state field.
 const TEXT_FIELDS = ['leakySlope', 'noise', 'learningRate', 'batchSize', 'seed', 'samples',
-  'testFraction', 'momentum', 'gain', 'inputDim', 'classes', 'weightVar', 'biasVar'];
+  'testFraction', 'momentum', 'gain', 'initStd', 'inputDim', 'classes', 'weightVar', 'biasVar'];
 // Fields with one value per run: when runs come and go, each run keeps its own value.
 const PER_RUN_FIELDS = ['weightVar', 'biasVar'];
 const SELECT_FIELDS = ['activation', 'dataset', 'optimizer', 'loss'];
@@ -53,8 +53,26 @@ export class Controls {
     for (const id of catalog.losses) $('c-loss').add(option(id, names[id] ?? id));
     for (const d of catalog.datasets) $('c-dataset').add(option(d.id, d.label, d.id));
     for (const n of SPEEDS) $('c-speed').add(option(String(n), `${n}×`));
+    for (const w of SMOOTHINGS) $('c-smooth').add(option(String(w), w === 0 ? 'off' : String(w)));
+    // The course: one group per chapter, in the core's order (symmetry -> ... -> theory).
     $('c-preset').add(option('', 'Custom'));
-    for (const p of PRESETS) $('c-preset').add(option(p.id, p.label));
+    let group = null;
+    catalog.pagePresets.forEach((p, i) => {
+      if (!group || group.label !== `${p.chapter}`) {
+        group = document.createElement('optgroup');
+        group.label = p.chapter;
+        $('c-preset').append(group);
+      }
+      const o = option(p.id, `${i + 1}. ${p.label}`, p.source);
+      // Not yet loadable on the page (e.g. per-run weightVar): listed, so the course shows it,
+      // and runnable from the CLI with `initscope run --preset ID`.
+      if (!p.state) {
+        o.disabled = true;
+        o.text += ' (CLI only for now)';
+        o.title = `${p.source}. The page cannot hold ${p.unsupported} yet: initscope run --preset ${p.id}`;
+      }
+      group.append(o);
+    });
   }
 
   wire({ onPreset, onNewSeed }) {
@@ -62,6 +80,10 @@ export class Controls {
     form.addEventListener('submit', (e) => e.preventDefault());
 
     $('c-preset').addEventListener('change', (e) => { if (e.target.value) onPreset(e.target.value); });
+    $('b-next-preset').addEventListener('click', () => {
+      const next = nextPreset(this.catalog.pagePresets, $('c-preset').value);
+      if (next) onPreset(next.id);
+    });
     $('b-newseed').addEventListener('click', onNewSeed);
 
     for (let slot = 0; slot < MAX_RUNS; slot++) {
@@ -196,9 +218,13 @@ export class Controls {
     $('c-hidden').value = formatHidden(state.hidden);
     $('c-speed').value = String(state.speed);
     $('c-logY').checked = state.logY;
+    $('c-smooth').value = String(state.smooth);
 
-    const preset = matchPreset(state, DEFAULTS);
+    const preset = matchPreset(state, this.catalog.pagePresets);
     $('c-preset').value = preset ? preset.id : '';
+    const next = nextPreset(this.catalog.pagePresets, preset ? preset.id : '');
+    $('b-next-preset').disabled = !next;
+    $('b-next-preset').title = next ? `Next in the course: ${next.label}` : 'The end of the course';
     const text = $('preset-text');
     if (preset) {
       const what = document.createElement('span');
@@ -206,7 +232,10 @@ export class Controls {
       const watch = document.createElement('span');
       watch.className = 'watch';
       watch.textContent = `Watch: ${preset.watch}`;
-      text.replaceChildren(what, document.createElement('br'), watch);
+      const source = document.createElement('span');
+      source.className = 'source';
+      source.textContent = `Source: ${preset.source}`;
+      text.replaceChildren(what, document.createElement('br'), watch, document.createElement('br'), source);
     } else {
       text.textContent = 'Your own experiment: change anything, the link keeps it.';
     }

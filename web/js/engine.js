@@ -156,7 +156,8 @@ class Run {
    * weightGradVar, weightVar, theoryVar, corr (mean cosine of probe-pair pre-activations),
    * theoryCorr (the mean-field correlation map on the same pairs, fixed at init), theoryGradVar
    * (the backward variance recursion, fixed at init); symmetric: boolean[]; theoryExact: boolean;
-   * histogram: { lo, hi, bins, counts: Uint32Array[] }.
+   * histogram: { lo, hi (Float64Array per layer, fixed at step 0), bins, counts: Uint32Array[],
+   * below, above (Float64Array per layer: values outside [lo, hi]) }.
    */
   layerStats() { return unwrap(this.#live().layerStats()); }
 
@@ -183,6 +184,15 @@ class Run {
    * theoryMeanSquared, firstLayer, lastLayer }. Throws for a stack too large to differentiate.
    */
   jacobianSpectrum() { return unwrap(this.#live().jacobianSpectrum()); }
+
+  /** Int32Array: the predicted class of the first n test rows (dataset().xTest order). */
+  predictTest(n) {
+    checkInt('n', n, 0, INT_MAX);
+    return unwrap(this.#live().predictTest(n));
+  }
+
+  /** Float64Array [classes]: test accuracy per class (NaN for a class without test rows). */
+  classAccuracy() { return unwrap(this.#live().classAccuracy()); }
 
   /** Frees the C++ run. Safe to call twice; every other method throws afterwards. */
   dispose() {
@@ -298,6 +308,12 @@ class Engine {
   losses() { return this.#m.losses(); }
   /** The core's caps: { maxDepth, maxWidth, maxParameters, maxActivations, ... }. */
   limits() { return this.#m.limits(); }
+  /**
+   * The ready-made experiments, in course order (the page's menu, `initscope presets`):
+   * [{ id, chapter, label, source, what, watch, inits, weightVars, biasVars, config, runs }];
+   * config is shared by the runs (createRun(runs[i]) builds run i), inits one per run.
+   */
+  presets() { return this.#m.presets(); }
   /** The C++ defaults of every config field (inputDim/classes 0 = the dataset's own). */
   defaultConfig() { return this.#m.defaultConfig(); }
   /** The field table inputs are checked against: [{ name, kind, allowed, min?, max?, ids? }]. */

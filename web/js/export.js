@@ -6,7 +6,7 @@
 //          biasVar: [per run], steps, logEvery },
 //          runs: [ { init, weightVar, biasVar, diverged: null | step, records: [ { step, trainLoss, testLoss,
 //          trainAccuracy, testAccuracy, layerStats: { preMean, ..., symmetric, theoryExact,
-//          histogram: { lo, hi, bins, counts } } } ] } ] }
+//          histogram: { lo, hi, bins, counts, below, above } } } ] } ] } (lo, hi: per layer)
 //   CSV  one row per (run, record, layer), histograms omitted.
 //
 // Numbers are written as the CLI writes them (C++ std::to_chars: the shortest text that reads
@@ -63,9 +63,11 @@ function layerStatsDoc(s) {
   out.theoryExact = Boolean(s.theoryExact);
   if (s.histogram) {
     const hist = s.histogram;
+    const edges = (v) => (typeof v === 'number' ? finiteOrNull(v) : numbers(v));
     out.histogram = {
-      lo: finiteOrNull(hist.lo), hi: finiteOrNull(hist.hi), bins: hist.bins,
+      lo: edges(hist.lo), hi: edges(hist.hi), bins: hist.bins,
       counts: Array.from(hist.counts ?? [], (c) => Array.from(c)),
+      below: Array.from(hist.below ?? [], Number), above: Array.from(hist.above ?? [], Number),
     };
   }
   return out;

@@ -5,7 +5,7 @@
 
 import { DEFAULTS, THEORY_PARTS, VIEW_PARTS, USES, parseHash, toHash, runConfig, sameRuns, validateState, formatHidden, perRun } from './state.js';
 import { Controls } from './controls.js';
-import { presetById } from './presets.js';
+import { pagePresets, presetById } from './presets.js';
 import { applyEmbedMode, setupEmbedDialog } from './embed.js';
 import { runColors, labelFor } from './colors.js';
 import { LossView } from './views/loss.js';
@@ -13,6 +13,7 @@ import { VarianceView } from './views/variance.js';
 import { GradientView } from './views/gradient.js';
 import { HistogramView } from './views/histograms.js';
 import { BoundaryView } from './views/boundary.js';
+import { PredictionsView } from './views/predictions.js';
 import { BadgesView } from './views/badges.js';
 import { CorrelationView } from './views/correlation.js';
 import { PhaseView } from './views/phase.js';
@@ -90,6 +91,7 @@ const VIEWS = {
   gradient: [GradientView, 'v-gradient'],
   histograms: [HistogramView, 'v-histograms'],
   boundary: [BoundaryView, 'v-boundary'],
+  predictions: [PredictionsView, 'v-predictions'],   // shares the boundary panel: image data
   badges: [BadgesView, 'badges'],
   correlation: [CorrelationView, 'v-correlation'],
   phase: [PhaseView, 'v-phase'],
@@ -133,10 +135,21 @@ function draw() {
   draws++;
   lastDraw = performance.now();
   model.logY = state.logY;
+  model.smooth = state.smooth;
   model.activeRun = Math.min(state.hist, model.runs.length - 1);
+  // Image data has no input plane: the boundary panel shows the Predictions view instead.
+  const image = !!model.dataset && !!catalog.datasets.find((d) => d.id === state.dataset)?.needsLoad;
+  $('v-boundary').hidden = image;
+  $('v-predictions').hidden = !image;
+  const panel = document.querySelector('.panel[data-part="boundary"]');
+  panel.setAttribute('aria-label', image ? 'Predictions' : 'Decision boundary');
+  panel.classList.toggle('images', image);
   for (const [part, view] of Object.entries(views)) {
+    if (part === 'boundary' && image) continue;
+    if (part === 'predictions' && !image) continue;
+    const shownIn = part === 'predictions' ? 'boundary' : part;
     // hidden by embed mode, or on the tab not shown
-    if (document.querySelector(`[data-part="${part}"]`)?.closest('[hidden]')) continue;
+    if (document.querySelector(`[data-part="${shownIn}"]`)?.closest('[hidden]')) continue;
     try {
       view.update(model);
     } catch (e) {
@@ -163,13 +176,15 @@ function ack() {
 function addRecords(snapshot, replaceGrid) {
   snapshot.forEach((snap, i) => {
     const run = model.runs[i];
-    const { grid, diverged, ...record } = snap;
+    const { grid, predictions, diverged, ...record } = snap;
     const recs = run.records;
     if (recs.length && recs[recs.length - 1].step === record.step) recs[recs.length - 1] = record;
     else recs.push(record);
     run.diverged = diverged;
     if (grid) run.grid = { res: grid.res, classes: model.dataset.classes, probs: grid.probs };
     else if (replaceGrid) run.grid = null;
+    if (predictions) run.predictions = predictions;
+    else if (replaceGrid) run.predictions = null;
   });
   if (timeline().length > MAX_RECORDS) thin();
 }
@@ -190,6 +205,7 @@ function thin() {
 const handlers = {
   ready(msg) {
     catalog = msg.catalog;
+    catalog.pagePresets = pagePresets(catalog);
     start();
   },
   fatal(msg) {
@@ -220,6 +236,7 @@ const handlers = {
       diverged: null,
       records: [],
       grid: null,
+      predictions: null,
     }));
     for (const view of Object.values(views)) view.reset?.();
     addRecords(msg.snapshot, true);
@@ -494,8 +511,11 @@ async function start() {
     catalog,
     onChange: apply,
     onPreset(id) {
-      const preset = presetById(id);
-      apply(validateState({ ...DEFAULTS, ...preset.state, speed: state.speed, embed: state.embed }, catalog));
+      const preset = presetById(catalog.pagePresets, id);
+      if (!preset || !preset.state) return;
+      // A preset sets the runs; how they are viewed (speed, tab, theme, smoothing, embed) stays.
+      const { speed, tab, theme, smooth, logY, embed } = state;
+      apply(validateState({ ...preset.state, speed, tab, theme, smooth, logY, embed }, catalog));
     },
     onNewSeed: newSeed,
   });
@@ -509,6 +529,7 @@ async function start() {
   $('b-reset').addEventListener('click', reset);
   $('c-speed').addEventListener('change', (e) => apply({ ...state, speed: Number(e.target.value) }));
   $('c-logY').addEventListener('change', (e) => apply({ ...state, logY: e.target.checked }));
+  $('c-smooth').addEventListener('change', (e) => apply({ ...state, smooth: Number(e.target.value) }));
   $('c-theme').addEventListener('change', (e) => apply({ ...state, theme: e.target.value }));
   $('c-scrub').addEventListener('input', (e) => {
     const i = Number(e.target.value);
@@ -652,6 +673,7 @@ Object.defineProperty(window, 'initscope', {
         init: r.init, label: r.label, color: r.color, diverged: r.diverged,
         records: r.records.length, latest: structuredClone(r.records[r.records.length - 1]),
         hasGrid: !!r.grid, index: i,
+        predictions: r.predictions && { step: r.predictions.step, pred: Array.from(r.predictions.pred), classAccuracy: Array.from(r.predictions.classAccuracy) },
       }));
     },
     records: copyRecords,

@@ -1,11 +1,14 @@
-// presets.js: the paper experiments, each a partial state plus two lines on what to watch.
-// Values not named here come from state.js DEFAULTS, so a preset is the whole experiment.
+// presets.js: the page's reading of the ready-made experiments. The list itself lives in the
+// core (core/src/presets.cpp: ids, sources, the two sentences, every config field), which the
+// CLI (`initscope presets`, `run --preset ID`) and the engine (engine.presets(), carried to the
+// page in the worker's catalog) both read: one source of truth, and tests/native/test_presets.cpp
+// checks every number its sentences state. This file only turns each preset into a page state.
 //
 // Two conventions are both called "Xavier" in the literature: Glorot & Bengio's
 // Var[w] = 2/(fan_in + fan_out) (our xavier_*) and the 1/fan_in variant that He et al. 2015
 // compare against (our lecun_*). The labels say which is which.
 
-import { sameRuns } from './state.js';
+import { DEFAULTS, RUN_FIELDS, sameRuns, validateState } from './state.js';
 
 export const INIT_NOTES = Object.freeze({
   xavier_normal: '2/(fan_in+fan_out)',
@@ -17,64 +20,61 @@ export const INIT_NOTES = Object.freeze({
   pytorch_default: 'U(±1/√fan_in), Var 1/(3 fan_in)',
 });
 
-export const PRESETS = Object.freeze([
-  {
-    id: 'default',
-    label: 'He vs Xavier vs zero (10×64 ReLU)',
-    state: { inits: ['he_normal', 'xavier_normal', 'zeros'], activation: 'relu', hidden: Array(10).fill(64) },
-    what: 'Same network, same data, same seed; only the initial weights differ.',
-    watch: 'Variance: He stays flat, Xavier halves per ReLU layer, zero is stuck at 0 and its loss never moves.',
-  },
-  {
-    id: 'he2015',
-    label: 'He et al. 2015: 30-layer ReLU',
-    state: { inits: ['he_normal', 'lecun_normal'], activation: 'relu', hidden: Array(30).fill(64), learningRate: 0.01 },
-    what: 'He et al. 2015, fig. 3: a 30-layer ReLU net with Var[w] = 2/fan_in vs 1/fan_in ("Xavier" in the paper).',
-    watch: 'With 1/fan_in the variance halves at every layer (about 2⁻²⁹ by layer 30) and the loss never moves; He\'s stays flat and learns.',
-  },
-  {
-    id: 'glorot2010',
-    label: 'Glorot & Bengio 2010: tanh',
-    state: { inits: ['pytorch_default', 'xavier_uniform'], activation: 'tanh', hidden: Array(8).fill(64), learningRate: 0.05 },
-    what: 'Glorot & Bengio 2010: "standard" U(±1/√n) init (PyTorch\'s default) vs their normalized (Xavier) init, tanh.',
-    watch: 'Standard init shrinks the variance ~1/3 per layer at first and its gradients vanish towards layer 1; Xavier keeps both flat.',
-  },
-  {
-    id: 'symmetry',
-    label: 'Zero and constant init: symmetry',
-    state: { inits: ['zeros', 'constant', 'he_normal'], activation: 'relu', hidden: [16, 16, 16], learningRate: 0.1 },
-    what: 'Every unit of a layer starts identical: same output, same gradient, so they stay identical forever.',
-    watch: 'Zeros: hidden gradients are exactly 0, the loss stays at ln 2 ≈ 0.693. Constant: learns a little, badge says symmetric.',
-  },
-  {
-    id: 'saxe',
-    label: 'Saxe et al. 2013: deep linear, orthogonal',
-    state: { inits: ['orthogonal', 'xavier_normal'], activation: 'linear', hidden: Array(30).fill(32), dataset: 'moons', learningRate: 0.01 },
-    what: 'Saxe et al. 2013: a 30-layer linear net. Orthogonal weights keep every singular value of the product at 1.',
-    watch: 'Orthogonal sits exactly on the theory line at every layer; Gaussian (Xavier) only on average, its line wanders with depth.',
-  },
-  {
-    id: 'lsuv',
-    label: 'LSUV (Mishkin & Matas 2015)',
-    state: { inits: ['lsuv', 'orthogonal', 'he_normal'], activation: 'tanh', hidden: Array(20).fill(64), learningRate: 0.05 },
-    what: 'LSUV: orthogonal init, then each layer rescaled on a batch until its output variance is 1.',
-    watch: 'At step 0 LSUV\'s variance is exactly 1 at every layer; orthogonal keeps the small input variance. LSUV then trains faster.',
-  },
-  {
-    id: 'sigmoid',
-    label: 'Sigmoid: vanishing gradients',
-    state: { inits: ['xavier_normal', 'he_normal', 'small_normal'], activation: 'sigmoid', hidden: Array(10).fill(64), learningRate: 0.1 },
-    what: 'Sigmoid is not zero-centred and its slope is at most 1/4.',
-    watch: 'Gradient chart: the variance falls layer by layer towards the input whatever the init; training crawls.',
-  },
-]);
+// Config fields the page state has under the same name (state.js RUN_FIELDS minus the ones built
+// here: inits, gain and the per-run weightVar / biasVar).
+const SHARED = RUN_FIELDS.filter((f) => !['inits', 'gain', 'weightVar', 'biasVar'].includes(f));
+const PER_RUN = { weightVar: 'weightVars', biasVar: 'biasVars' };
 
-export function presetById(id) {
-  return PRESETS.find((p) => p.id === id);
+// Why the page state cannot hold a preset, or null: a config field the page does not keep that
+// differs from the engine's default.
+function unsupported(p, defaults) {
+  for (const [field, value] of Object.entries(p.config)) {
+    if (SHARED.includes(field) || field in PER_RUN || field === 'init' || field === 'gain') continue;
+    if (JSON.stringify(value) !== JSON.stringify(defaults[field])) return `the field ${field}`;
+  }
+  return null;
 }
 
-// The preset whose runs a state has (for the select to show it), or undefined; view fields
+// [{ id, chapter, label, source, what, watch, state | null, unsupported | null }] from the
+// engine's list (catalog.presets), in its (course) order. `state` is a whole, valid page state.
+export function pagePresets(catalog) {
+  return (catalog.presets ?? []).map((p) => {
+    let why = unsupported(p, catalog.defaultConfig ?? {});
+    let state = null;
+    if (!why) {
+      state = { ...DEFAULTS, inits: p.inits.slice() };
+      for (const f of SHARED) state[f] = Array.isArray(p.config[f]) ? p.config[f].slice() : p.config[f];
+      state.gain = p.config.gain === null || p.config.gain === undefined ? 'default' : p.config.gain;
+      // One number for every run, or one per run (mean_field runs that differ in sigma_w^2).
+      for (const [field, list] of Object.entries(PER_RUN)) {
+        state[field] = p[list].length ? p[list].slice() : p.config[field] ?? DEFAULTS[field];
+      }
+      try {
+        state = validateState(state, catalog);
+      } catch (e) {
+        why = e.message;
+        state = null;
+      }
+    }
+    const { id, chapter, label, source, what, watch } = p;
+    return { id, chapter, label, source, what, watch, state, unsupported: why };
+  });
+}
+
+export function presetById(presets, id) {
+  return presets.find((p) => p.id === id);
+}
+
+// The preset whose runs a state has (for the menu to show it), or undefined; view fields
 // (speed, hist, logY, embed) do not count.
-export function matchPreset(state, defaults) {
-  return PRESETS.find((p) => sameRuns(state, { ...defaults, ...p.state }));
+export function matchPreset(state, presets) {
+  return presets.find((p) => p.state && sameRuns(state, p.state));
+}
+
+// The next preset of the course after `id` that the page can load (the first one when id is
+// not a preset), or undefined at the end.
+export function nextPreset(presets, id) {
+  const loadable = presets.filter((p) => p.state);
+  const i = loadable.findIndex((p) => p.id === id);
+  return i < 0 ? loadable[0] : loadable[i + 1];
 }

@@ -25,6 +25,8 @@ export function engineCatalog(engine) {
     losses: engine.losses(),
     limits: engine.limits(),
     probeSize: engine.defaultConfig().probeSize,
+    defaultConfig: engine.defaultConfig(),
+    presets: engine.presets(),   // the core's list; presets.js turns each into a page state
   };
 }
 
@@ -33,6 +35,8 @@ const MAX_PARSED_DEPTH = 100000; // "64x1e9" must not allocate a billion layers 
 
 export const THEMES = Object.freeze(['auto', 'light', 'dark']);
 export const SPEEDS = Object.freeze([1, 2, 5, 10, 20, 50, 100, 200]);
+// Loss-chart smoothing weights (TensorBoard's EMA); 0 = off, the default as in TensorBoard.
+export const SMOOTHINGS = Object.freeze([0, 0.6, 0.8, 0.9, 0.95, 0.99]);
 // The theory views (correlation, phase, jacobian) live in the page's second tab, "Theory".
 export const THEORY_PARTS = Object.freeze(['correlation', 'phase', 'jacobian']);
 export const VIEW_PARTS = Object.freeze(['loss', 'variance', 'gradient', 'histograms', 'boundary', 'badges', ...THEORY_PARTS]);
@@ -60,6 +64,7 @@ export const DEFAULTS = Object.freeze({
   activation: 'relu',
   leakySlope: 0.01,
   gain: 'default',      // 'default' | 'auto' | number
+  initStd: 0.05,        // s of the `normal` and `truncated_normal` initializers (the core default)
   weightVar: 1,         // sigma_w^2 of mean_field: one number for every run, or an array, one per run
   biasVar: 0,           // sigma_b^2 of mean_field and orthogonal: the same
   optimizer: 'sgd',
@@ -71,6 +76,7 @@ export const DEFAULTS = Object.freeze({
   speed: 10,
   hist: 0,              // index of the run whose histograms are shown
   logY: false,
+  smooth: 0,            // EMA weight of the loss chart, one of SMOOTHINGS
   tab: 'training',      // which tab of views is shown: 'training' | 'theory'
   embed: null,          // null = the full page; an array of EMBED_PARTS = embed mode
   theme: 'auto',        // 'auto' (follow the system) | 'light' | 'dark'
@@ -78,8 +84,8 @@ export const DEFAULTS = Object.freeze({
 
 // Fields that define the runs: changing one re-creates them (step 0).
 export const RUN_FIELDS = Object.freeze(['inits', 'dataset', 'samples', 'noise', 'testFraction',
-  'inputDim', 'classes', 'seed', 'hidden', 'activation', 'leakySlope', 'gain', 'weightVar', 'biasVar',
-  'optimizer', 'learningRate', 'momentum', 'batchSize', 'loss']);
+  'inputDim', 'classes', 'seed', 'hidden', 'activation', 'leakySlope', 'gain', 'initStd', 'weightVar',
+  'biasVar', 'optimizer', 'learningRate', 'momentum', 'batchSize', 'loss']);
 
 export class StateError extends Error {
   constructor(field, value, allowed) {
@@ -271,6 +277,7 @@ const VALIDATORS = {
     }
     return num('gain', raw, 0, L.maxGain, `"default", "auto" or a number in [0, ${L.maxGain}]`);
   },
+  initStd: (raw) => num('initStd', raw, 0, 100, 'a number in [0, 100]'),
   weightVar: (raw, s, { limits: L }) => perRunNumbers('weightVar', raw, s, 0, L.maxWeightVar ?? 100, { openLo: true }),
   biasVar: (raw, s, { limits: L }) => perRunNumbers('biasVar', raw, s, 0, L.maxBiasVar ?? 100),
   optimizer: (raw, s, catalog) => oneOf('optimizer', raw, catalog.optimizers),
@@ -316,6 +323,11 @@ const VALIDATORS = {
   logY(raw) {
     if (raw === true || raw === false) return raw;
     return oneOf('logY', raw, ['0', '1']) === '1';
+  },
+  smooth(raw) {
+    const v = typeof raw === 'number' ? raw : parseNumber(raw);
+    if (!SMOOTHINGS.includes(v)) throw new StateError('smooth', typeof raw === 'number' ? String(raw) : show(raw), `one of ${SMOOTHINGS.join(', ')}`);
+    return v;
   },
   tab: (raw) => oneOf('tab', raw, TABS),
   embed(raw) {
@@ -421,13 +433,25 @@ export function parseHash(hash, catalog) {
     return { state: { ...DEFAULTS }, notices: ['the link\'s settings could not be read and were ignored'] };
   }
   for (const [key, value] of params) {
-    if (!Object.prototype.hasOwnProperty.call(VALIDATORS, key)) {
+    if (!Object.prototype.hasOwnProperty.call(VALIDATORS, key) && key !== 'preset') {
       notices.push(`ignored unknown setting ${show(key)}`);
     } else if (key in raw) {
       notices.push(`ignored a repeated setting ${show(key)}`);
     } else {
       raw[key] = value;
     }
+  }
+  // `preset=ID` starts from that preset (catalog.pagePresets, set by main.js from presets.js);
+  // every other key overrides it. Written links always hold the whole state instead.
+  if ('preset' in raw) {
+    const preset = (catalog.pagePresets ?? []).find((p) => p.id === raw.preset && p.state);
+    if (preset) {
+      for (const [k, v] of Object.entries(preset.state)) if (!(k in raw) && RUN_FIELDS.includes(k)) raw[k] = v;
+    } else {
+      const ids = (catalog.pagePresets ?? []).filter((p) => p.state).map((p) => p.id);
+      notices.push(`invalid preset = ${show(raw.preset)}: expected one of ${ids.join(', ')}`);
+    }
+    delete raw.preset;
   }
   const { state, notices: invalid } = normalize(raw, catalog);
   return { state, notices: notices.concat(invalid) };
@@ -441,7 +465,7 @@ export function runConfig(state, init, index = 0) {
     dataset: state.dataset, samples: state.samples, noise: state.noise,
     testFraction: state.testFraction, inputDim: state.inputDim, classes: state.classes,
     seed: state.seed, hidden: state.hidden.slice(), activation: state.activation,
-    leakySlope: state.leakySlope, init, optimizer: state.optimizer,
+    leakySlope: state.leakySlope, init, initStd: state.initStd, optimizer: state.optimizer,
     learningRate: state.learningRate, momentum: state.momentum, batchSize: state.batchSize,
     loss: state.loss,
   };

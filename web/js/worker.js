@@ -26,6 +26,8 @@ let gen = 0;                  // the set of runs alive
 let latestGen = 0;            // the newest set asked for (may still be loading its data)
 let gridRes = 32;
 let twoD = false;
+let image = false;            // an image dataset: predictions instead of a boundary grid
+const PREDICTION_IMAGES = 24; // views/predictions.js shows this many test images
 let stepsPerTick = 1;
 let inFlight = 0;
 let tickStart = 0;            // when the current/last tick began: frames are paced start to start
@@ -33,7 +35,7 @@ let lastGrid = 0;
 let wake = null;              // resolves the player's wait() early when an ack arrives
 
 const player = new Player({
-  tick: () => tick(),
+  tick: (boundary) => tick(boundary),   // a single step asks for a fresh boundary / predictions
   wait: () => waitForSlot(),
   onStateChange: (playing) => {
     // The final frame of a play gets a fresh boundary.
@@ -74,7 +76,7 @@ function waitForSlot() {
 // A diverged run does not change any more: its last snapshot is sent again.
 function snapshot(withGrid) {
   const grid = withGrid && twoD;
-  if (grid) lastGrid = performance.now();
+  if (withGrid && (twoD || image)) lastGrid = performance.now();
   return runs.map((r) => {
     if (r.diverged !== null && r.last) return r.last;
     const ev = r.run.evaluate();
@@ -95,8 +97,10 @@ function snapshot(withGrid) {
       diverged: r.diverged,
       layerStats: stats,
       grid: grid && r.diverged === null ? { res: gridRes, probs: r.run.predictGrid(gridRes) } : null,
+      predictions: withGrid && image && r.diverged === null
+        ? { step: ev.step, pred: r.run.predictTest(PREDICTION_IMAGES), classAccuracy: r.run.classAccuracy() } : null,
     };
-    if (r.diverged !== null) r.last = { ...snap, grid: null };
+    if (r.diverged !== null) r.last = { ...snap, grid: null, predictions: null };
     return snap;
   });
 }
@@ -154,6 +158,7 @@ async function configure(msg) {
   gridRes = msg.gridRes || gridRes;
   const data = runs[0].run.dataset();
   twoD = data.inputDim === 2;
+  image = !!engine.datasets().find((d) => d.id === msg.configs[0].dataset)?.needsLoad;
   inFlight = 0;
   // datasets: a loaded file now knows its sample count (catalog maxSamples). configs: the
   // resolved configs (inputDim, classes filled in), for the page's Download.

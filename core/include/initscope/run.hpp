@@ -71,12 +71,19 @@ class Run {
   // (row 0 is the TOP of the plane, as on a canvas), column i has x0 = left + (i + 0.5) h.
   // ConfigError unless input_dim == 2 and 2 <= resolution <= 256.
   std::vector<float> predict_grid(int resolution);
+  // The predicted class (argmax of the outputs) of the first min(n, test rows) test rows, in
+  // the order of dataset().x_test (for the page's Predictions view of image data).
+  std::vector<int> predict_test(int n);
+  // Test accuracy per class: the fraction of class k's test rows predicted k (NaN for a class
+  // with no test rows). Weighted by the class counts it is evaluate().test_accuracy.
+  std::vector<double> class_accuracy();
   // ConfigError ("hidden") when the network is too large for the budget above.
   JacobianSpectrum jacobian_spectrum();
 
  private:
   void next_batch();
   void mark_if_not_finite(bool finite);
+  std::vector<int> predict(const float* x, std::size_t rows);
 
   Config config_;
   Dataset data_;

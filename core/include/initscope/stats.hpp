@@ -11,12 +11,24 @@
 namespace initscope {
 
 struct HistogramSpec {
-  double lo = -3, hi = 3;  // equal-width bins over [lo, hi]; values outside go to the end bins
+  double lo = -3, hi = 3;  // equal-width bins over [lo, hi] in every layer, unless per layer:
   int bins = 40;
+  std::vector<double> layer_lo, layer_hi;  // per weight layer; empty = lo, hi everywhere
+  double lo_at(std::size_t l) const { return layer_lo.empty() ? lo : layer_lo[l]; }
+  double hi_at(std::size_t l) const { return layer_hi.empty() ? hi : layer_hi[l]; }
 };
-// Fixed edges per activation so frames are comparable: tanh [-1, 1], sigmoid [0, 1],
+// Fixed edges per activation, before any data is seen: tanh [-1, 1], sigmoid [0, 1],
 // relu [0, 3], everything else [-3, 3].
 HistogramSpec histogram_spec(Activation act, int bins);
+// The edges a Run keeps for its whole life (fixed, so frames compare), from the probe batch at
+// step 0 (`ws` holds its forward pass): tanh and sigmoid hidden layers keep [-1, 1] and [0, 1];
+// hidden layers of an unbounded activation, and the output layer's logits, get that layer's
+// [min, max] at step 0 widened by 5% each side (relu: from 0, its floor; a single value, as
+// with zero init: a unit-wide range around it). A layer whose signal grows 32x per layer thus still
+// fills its bins at step 0, and a value that later leaves the range is counted in `below` /
+// `above` instead of piling into an end bin.
+HistogramSpec histogram_spec_from_data(const Mlp& net, const Workspace& ws, std::size_t rows,
+                                       int bins);
 
 struct LayerStats {
   double pre_mean = 0, pre_var = 0;    // of W x + b
@@ -33,6 +45,7 @@ struct LayerStats {
   double theory_grad_var = 0;       // backward variance recursion at initialization (Run)
   bool symmetric = false;           // every unit has identical incoming weights and bias
   std::vector<uint32_t> histogram;  // of post-activations, histogram_spec bins
+  uint32_t below = 0, above = 0;    // post-activations outside the layer's [lo, hi] (in no bin)
 };
 
 // Pairs of probe rows whose correlation is measured and predicted.

@@ -1,7 +1,10 @@
 // Activation histograms per layer for one run (model.activeRun) at the scrubber's record, as a
 // ridgeline: one row per layer, first hidden layer on top, like Glorot & Bengio (2010, fig. 3/6)
 // so a collapse toward 0 (tanh, small init) or a widening reads top to bottom. Bins are the
-// core's fixed edges [lo, hi] so frames are comparable. Deep nets show ~10 evenly spaced layers,
+// core's edges, fixed at step 0 so frames are comparable: tanh [-1, 1] and sigmoid [0, 1] for every
+// layer; unbounded activations get each layer's own range from its step-0 values (lo and hi are
+// then per-layer arrays), and values that later leave it are counted (below / above) and shown
+// as "N% out" at the row's end rather than piled into an end bin. Deep nets show ~10 evenly spaced layers,
 // first and last included, and the legend names them.
 //
 // Each row is scaled to its own tallest bin, so shapes compare, not counts. A spike in the bin
@@ -13,6 +16,16 @@ import { Panel, h, setText, runColor, runLabel, recordAt, formatValue, sampleInd
 import { cssColor } from '../theme.js';
 
 const MAX_ROWS = 10;
+
+// A layer's bin edges: the core sends per-layer arrays (scalars from older records / the demo).
+export function layerEdges(hist, layer) {
+  const pick = (v) => (typeof v === 'number' ? v : v?.[layer]);
+  return { lo: pick(hist.lo), hi: pick(hist.hi) };
+}
+// Values of a layer outside its edges.
+function outside(hist, layer) {
+  return (hist.below?.[layer] ?? 0) + (hist.above?.[layer] ?? 0);
+}
 const EMPTY = new Uint32Array(0);
 const PAD = { left: 50, right: 58, top: 6, bottom: 30 };
 
@@ -117,7 +130,16 @@ export class HistogramView {
     }
     this.panel.setLegend(items);
     const hg = this.hist;
-    setText(this.panel.readout, hg ? `x: post-activation, ${hg.bins} bins on [${formatValue(hg.lo)}, ${formatValue(hg.hi)}]` : '');
+    let readout = '';
+    if (hg && L) {
+      const rows = this.rows();
+      const first = layerEdges(hg, rows[0]);
+      const same = rows.every((l) => { const e = layerEdges(hg, l); return e.lo === first.lo && e.hi === first.hi; });
+      readout = same
+        ? `x: post-activation, ${hg.bins} bins on [${formatValue(first.lo)}, ${formatValue(first.hi)}]`
+        : `x: post-activation, ${hg.bins} bins on each layer's step-0 range (axis: layer ${this.layerName(rows[0])})`;
+    }
+    setText(this.panel.readout, readout);
   }
 
   draw(force) {
@@ -142,7 +164,7 @@ export class HistogramView {
     ctx.font = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 
     const counts = hist?.counts;
-    if (!hist || !counts?.length || !(hist.hi > hist.lo) || !(hist.bins > 0)) {
+    if (!hist || !counts?.length || !(hist.bins > 0)) {
       ctx.fillStyle = KEY_COLOR();
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';
@@ -153,7 +175,9 @@ export class HistogramView {
 
     const color = state.color;
     const rows = this.rows();
-    const { lo, hi, bins } = hist;
+    const { bins } = hist;
+    // The axis shows the first row's edges; rows with other edges are drawn on their own.
+    const { lo, hi } = layerEdges(hist, rows[0]);
     let labelW = 0;
     for (const l of rows) labelW = Math.max(labelW, ctx.measureText(this.rowLabel(l)).width);
     const x0 = Math.max(PAD.left, Math.ceil(labelW) + 10);
@@ -163,7 +187,8 @@ export class HistogramView {
     const spacing = avail / (rows.length - 1 + overlap);
     const ridgeH = spacing * overlap;
     const xOf = (v) => x0 + ((v - lo) / (hi - lo)) * (x1 - x0);
-    const zeroBin = lo <= 0 && 0 < hi ? Math.min(bins - 1, Math.floor(((0 - lo) / (hi - lo)) * bins)) : -1;
+    const zeroBinOf = (a, b) => (a <= 0 && 0 < b ? Math.min(bins - 1, Math.floor(((0 - a) / (b - a)) * bins)) : -1);
+    const zeroBin = zeroBinOf(lo, hi);
 
     // x axis
     const axisY = PAD.top + avail + 4;
@@ -198,6 +223,9 @@ export class HistogramView {
     rows.forEach((layer, r) => {
       const base = PAD.top + ridgeH + r * spacing;
       const cnt = counts[layer] ?? EMPTY;
+      const e = layerEdges(hist, layer);
+      if (!(e.hi > e.lo)) return;
+      const zeroBin = zeroBinOf(e.lo, e.hi);
       let total = 0;
       let max = 0;
       let maxOther = 0;
@@ -215,8 +243,8 @@ export class HistogramView {
       path.moveTo(x0, base);
       for (let b = 0; b < n; b++) {
         const hgt = scale > 0 ? Math.min(1, cnt[b] / scale) * ridgeH : 0;
-        const xa = xOf(lo + ((hi - lo) * b) / bins);
-        const xb = xOf(lo + ((hi - lo) * (b + 1)) / bins);
+        const xa = x0 + (b / bins) * (x1 - x0);
+        const xb = x0 + ((b + 1) / bins) * (x1 - x0);
         path.lineTo(xa, base - hgt);
         path.lineTo(xb, base - hgt);
       }
@@ -240,7 +268,13 @@ export class HistogramView {
       ctx.textAlign = 'right';
       ctx.textBaseline = 'middle';
       ctx.fillText(this.rowLabel(layer), x0 - 6, base - Math.min(6, spacing / 2));
-      if (clipZero && total > 0) {
+      const out = outside(hist, layer);
+      if (out > 0) {
+        // Left the step-0 range since: say how much, never hide it in an end bin.
+        ctx.textAlign = 'left';
+        ctx.fillStyle = '#a33';
+        ctx.fillText(`${Math.max(1, Math.round((out / (total + out)) * 100))}% out`, x1 + 4, base - Math.min(6, spacing / 2));
+      } else if (clipZero && total > 0) {
         ctx.textAlign = 'left';
         ctx.fillStyle = cssColor('--chart-ink', '#333');
         ctx.fillText(`${Math.round((cnt[zeroBin] / total) * 100)}% at 0`, x1 + 4, base - Math.min(6, spacing / 2));
@@ -260,9 +294,11 @@ export class HistogramView {
     if (!run) return 'Activation histograms: no runs.';
     const hist = this.hist;
     if (!hist?.counts?.length) return `Activation histograms of ${runLabel(run)}: no data yet.`;
-    const { lo, hi, bins } = hist;
+    const { bins } = hist;
+    const { lo, hi } = layerEdges(hist, this.rows()[0]);
     const parts = this.rows().map((layer) => {
       const cnt = hist.counts[layer] ?? EMPTY;
+      const { lo, hi } = layerEdges(hist, layer);
       let total = 0;
       let s1 = 0;
       let s2 = 0;

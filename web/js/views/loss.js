@@ -9,6 +9,21 @@ import {
   logSafe, linSafe, logRange, logSplits, formatLogTick, formatValue, formatPercent, setText, KEY_COLOR,
 } from './common.js';
 
+// TensorBoard's smoothing: an exponential moving average with weight w on the past, debiased by
+// 1 - w^k so the first points are not pulled towards 0; gaps (null) are skipped, not filled.
+export function emaInPlace(values, w) {
+  let last = 0;
+  let k = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v == null || !Number.isFinite(v)) continue;
+    last = last * w + (1 - w) * v;
+    k++;
+    values[i] = last / (1 - w ** k);
+  }
+  return values;
+}
+
 export class LossView extends UPlotView {
   constructor(container, options = {}) {
     super(container, options, { kind: 'loss', title: 'Loss' });
@@ -44,12 +59,13 @@ export class LossView extends UPlotView {
       for (let j = 0; j < recs.length; j++) {
         const i = aligned ? j : index.get(recs[j].step);
         if (i == null || i >= n) continue;
-        const a = safe(recs[j].trainLoss);
-        const b = safe(recs[j].testLoss);
-        train[i] = a;
-        test[i] = b;
-        if (a != null) { if (a < min) min = a; if (a > max) max = a; }
-        if (b != null) { if (b < min) min = b; if (b > max) max = b; }
+        train[i] = safe(recs[j].trainLoss);
+        test[i] = safe(recs[j].testLoss);
+      }
+      const smooth = model?.smooth ?? 0;
+      for (const series of smooth > 0 ? [train, test] : []) emaInPlace(series, smooth);
+      for (const series of [train, test]) {
+        for (const v of series) if (v != null) { if (v < min) min = v; if (v > max) max = v; }
       }
       cols.push(train, test);
     }

@@ -1,0 +1,42 @@
+// initscope/presets.hpp: the ready-made experiments, the ONE list that the page's menu, the CLI
+// (`initscope run --preset ID`, `initscope presets`) and the JS API (engine.presets()) read.
+//
+// Each preset is a whole experiment: a Config for every field, the initializers compared (one
+// run each, as in Experiment::compare_inits), the paper it reproduces, and the two sentences a
+// student reads (`what`, `watch`). Every number or comparison those sentences state is measured,
+// over 5 seeds at exactly this configuration, in tests/native/test_presets.cpp: change a preset
+// here and that file tells you whether its sentences are still true.
+//
+// The list is in course order (chapter by chapter: symmetry -> variance -> saturating
+// activations -> depth -> theory), which is the order of the page's menu and its "Next" button.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "initscope/config.hpp"
+
+namespace initscope {
+
+struct Preset {
+  std::string id;       // public id: `--preset he2015`, `#preset=` links, engine.presets()[i].id
+  std::string chapter;  // the course chapter it belongs to ("Symmetry", "Variance", ...)
+  std::string label;    // the menu entry
+  std::string source;   // authors, year, figure / equation
+  std::string what;     // what the experiment is
+  std::string watch;    // what to look at, with the numbers the tests check
+  Config config;        // every field; config.init == inits.front()
+  std::vector<Init> inits;  // one per run (repeats allowed when the runs differ in weight_var)
+  // Per-run sigma_w^2 / sigma_b^2 (mean_field, orthogonal): empty = config's for every run,
+  // else one per run, as `run --weight-var a,b,c`.
+  std::vector<double> weight_vars, bias_vars;
+};
+
+// In course order. Built once; every config passes validate().
+const std::vector<Preset>& presets();
+// The preset with that id; ConfigError("preset", id, "one of <ids>") otherwise.
+const Preset& preset_by_id(const std::string& id);
+std::vector<std::string> preset_ids();
+// One Config per run: the preset's config with each run's initializer (and weight_var, bias_var).
+std::vector<Config> preset_run_configs(const Preset& p);
+
+}  // namespace initscope

@@ -1,0 +1,250 @@
+// presets.cpp: the ready-made experiments (presets.hpp). Every sentence with a number in it is
+// checked by tests/native/test_presets.cpp over 5 seeds; keep the two in step.
+#include "initscope/presets.hpp"
+
+#include <cmath>
+
+#include "initscope/meanfield.hpp"
+
+namespace initscope {
+
+namespace {
+
+// The page's starting experiment (web/js/state.js DEFAULTS): 10 ReLU layers of 64 on the spiral,
+// SGD at 0.05 in batches of 32. Presets start from it and change what their paper changes.
+Config page_base() {
+  Config c;
+  c.hidden = std::vector<int>(10, 64);
+  c.learning_rate = 0.05;
+  return c;
+}
+
+// Signal-propagation presets feed 64-D standard normal inputs, so every layer (the first
+// included) has fan_in 64 and the input variance is 1.
+Config gaussian_base(int width, int depth) {
+  Config c = page_base();
+  c.dataset = DatasetKind::gaussian_nd;
+  c.input_dim = width;
+  c.hidden = std::vector<int>(depth, width);
+  return c;
+}
+
+Preset make(const char* id, const char* chapter, const char* label, const char* source,
+            const char* what, const char* watch, Config config, std::vector<Init> inits) {
+  config.init = inits.front();
+  return {id, chapter, label, source, what, watch, std::move(config), std::move(inits), {}, {}};
+}
+
+std::vector<Preset> build() {
+  std::vector<Preset> out;
+
+  // -- Symmetry ---------------------------------------------------------------------------------
+  {
+    Config c = page_base();
+    c.hidden = {16, 16, 16};
+    c.learning_rate = 0.1;
+    out.push_back(
+        make("symmetry", "Symmetry", "Zero and constant init: symmetry",
+             "Goodfellow, Bengio & Courville 2016, Deep Learning, section 8.4 (breaking symmetry)",
+             "Every unit of a layer starts identical: same output, same gradient, so they stay "
+             "identical forever.",
+             "Zeros: hidden gradients are exactly 0; the loss starts at ln 2 ≈ 0.693 and never "
+             "drops below the label entropy (only the output bias learns). Constant: every hidden "
+             "layer stays symmetric (badge); He's units differ.",
+             c, {Init::zeros, Init::constant, Init::he_normal}));
+  }
+
+  // -- Variance ---------------------------------------------------------------------------------
+  out.push_back(
+      make("default", "Variance", "He vs Xavier vs zero (10×64 ReLU)",
+           "He et al. 2015, eq. 10 (He) vs Glorot & Bengio 2010, eq. 16 (Xavier)",
+           "Same network, same data, same seed; only the initial weights differ.",
+           "Variance: He stays flat, Xavier halves per ReLU layer, zero is stuck at 0 and its loss "
+           "never drops below the label entropy (≈ ln 2).",
+           page_base(), {Init::he_normal, Init::xavier_normal, Init::zeros}));
+  {
+    Config c = gaussian_base(64, 10);
+    c.init_std = 1.0;
+    out.push_back(make(
+        "scale", "Variance", "Too small, too large: N(0, 0.01²) vs N(0, 1) vs He",
+        "LeCun et al. 1998, Efficient BackProp, section 4.6; He et al. 2015, eq. 10",
+        "10 ReLU layers of 64: weights N(0, 0.01²), N(0, 1) and He's N(0, 2/64). Only the "
+        "scale differs.",
+        "Per layer the variance is multiplied by 64·Var[w]/2: 0.0032 (vanishes), 32 (explodes) "
+        "and 1 (He). The gradients shrink and grow the same way; N(0, 1) diverges within 2 "
+        "updates.",
+        c, {Init::small_normal, Init::normal, Init::he_normal}));
+  }
+  {
+    Config c = page_base();
+    c.hidden = std::vector<int>(30, 64);
+    c.learning_rate = 0.01;
+    out.push_back(make(
+        "he2015", "Variance", "He et al. 2015: 30-layer ReLU",
+        "He et al. 2015, Delving Deep into Rectifiers, section 2.2 and fig. 3",
+        "He et al. 2015, fig. 3: a 30-layer ReLU net with Var[w] = 2/fan_in vs 1/fan_in "
+        "(\"Xavier\" in the paper).",
+        "With 1/fan_in the variance halves at every layer (layer 30 ≈ 2⁻²⁹ of layer 1) and for "
+        "500 updates the loss stays at the label entropy ≈ ln 2; He's stays flat and learns.",
+        c, {Init::he_normal, Init::lecun_normal}));
+  }
+
+  // -- Saturating activations -------------------------------------------------------------------
+  {
+    Config c = page_base();
+    c.hidden = std::vector<int>(8, 64);
+    c.activation = Activation::tanh;
+    out.push_back(
+        make("glorot2010", "Saturating activations", "Glorot & Bengio 2010: tanh",
+             "Glorot & Bengio 2010, eq. 1 (standard) and eq. 16 (normalized), fig. 6",
+             "Glorot & Bengio 2010: \"standard\" U(±1/√n) init (PyTorch's default) vs their "
+             "normalized (Xavier) init, tanh.",
+             "Standard init loses over 10× in variance from layer 1 to 8 and its gradient shrinks "
+             "~1/3 per layer towards layer 1; Xavier keeps both within a factor 4.",
+             c, {Init::pytorch_default, Init::xavier_uniform}));
+  }
+  {
+    Config c = page_base();
+    c.activation = Activation::sigmoid;
+    c.learning_rate = 0.1;
+    out.push_back(make(
+        "sigmoid", "Saturating activations", "Sigmoid: vanishing gradients",
+        "Glorot & Bengio 2010, section 3.1 and fig. 2",
+        "Sigmoid is not zero-centred and its slope is at most 1/4.",
+        "Gradient chart: the variance falls at every layer towards the input whatever the init; "
+        "after 200 updates no run beats a constant guess.",
+        c, {Init::xavier_normal, Init::he_normal, Init::small_normal}));
+  }
+  {
+    Config c = gaussian_base(64, 10);
+    c.activation = Activation::sigmoid;
+    c.learning_rate = 0.1;
+    c.init_std = std::sqrt(3.6 / 64);  // reference: Kumar 2017, eq. 10: Var[w] = 3.6 / fan_in
+    out.push_back(
+        make("kumar2017", "Saturating activations", "Kumar 2017: sigmoid with 3.6/fan_in",
+             "Kumar 2017, On weight initialization in deep neural networks, section 4 (eq. 10)",
+             "Sigmoid layers of 64 with Var[w] = 3.6/fan_in (N(0, 0.237²)) vs LeCun's 1/fan_in.",
+             "3.6/fan_in holds the pre-activation variance near 1 from layer 2 on (1/fan_in: near "
+             "0.27), yet the gradient still shrinks ~6× per layer towards the input (1/fan_in: "
+             "~18×): sigmoid' ≤ 1/4.",
+             c, {Init::normal, Init::lecun_normal}));
+  }
+
+  // -- Depth ------------------------------------------------------------------------------------
+  {
+    Config c = page_base();
+    c.hidden = std::vector<int>(30, 32);
+    c.activation = Activation::linear;
+    c.dataset = DatasetKind::moons;
+    c.learning_rate = 0.01;
+    out.push_back(make(
+        "saxe", "Depth", "Saxe et al. 2013: deep linear, orthogonal",
+        "Saxe, McClelland & Ganguli 2013, section 3 (orthogonal initial conditions)",
+        "Saxe et al. 2013: a 30-layer linear net. Orthogonal weights keep every singular value "
+        "of the product at 1.",
+        "Orthogonal sits on the theory line at every layer (to 0.1%); Gaussian (Xavier) only "
+        "on average: its line wanders, 1.2× off or more somewhere.",
+        c, {Init::orthogonal, Init::xavier_normal}));
+  }
+  {
+    Config c = page_base();
+    c.hidden = std::vector<int>(20, 64);
+    c.activation = Activation::tanh;
+    out.push_back(make(
+        "lsuv", "Depth", "LSUV (Mishkin & Matas 2015)",
+        "Mishkin & Matas 2015, All you need is a good init, algorithm 1",
+        "LSUV: orthogonal init, then each layer rescaled on a batch until its output variance "
+        "is 1.",
+        "At step 0 LSUV's variance is 1 (±0.1) at every layer; orthogonal keeps the small input "
+        "variance (losing ~20% over 20 tanh layers). After 200 updates LSUV's loss is below "
+        "orthogonal's.",
+        c, {Init::lsuv, Init::orthogonal, Init::he_normal}));
+  }
+
+  // -- Theory -----------------------------------------------------------------------------------
+  {
+    // reference: Schoenholz et al. 2017, fig. 1: tanh at sigma_b^2 = 0.05 is critical at
+    // sigma_w^2 ~ 1.76 (computed here to 1e-12 by the mean-field module, not copied).
+    const double critical = critical_weight_var(Activation::tanh, 0.01, 0.05);
+    Config c = gaussian_base(64, 30);
+    c.activation = Activation::tanh;
+    c.bias_var = 0.05;
+    c.learning_rate = 0.01;
+    Preset p = make(
+        "edge_of_chaos", "Theory", "Schoenholz et al. 2017: the edge of chaos (tanh)",
+        "Schoenholz, Gilmer, Ganguli & Sohl-Dickstein 2017, Deep information propagation, "
+        "fig. 1 and eq. 5 (chi_1)",
+        "30 tanh layers, W ~ N(0, σ_w²/64), b ~ N(0, 0.05): σ_w² = 1 (ordered), 1.76 "
+        "(critical, χ₁ = 1) and 3 (chaotic).",
+        "Gradient chart: per layer the gradient variance is multiplied by χ₁ = 0.76 (vanishes), "
+        "1.00 (flat) and 1.21 (explodes). Two inputs' correlation by layer 30: 1 when ordered "
+        "(every input looks alike), ~0.3 when chaotic, in between at the edge.",
+        c, {Init::mean_field, Init::mean_field, Init::mean_field});
+    p.weight_vars = {1.0, critical, 3.0};
+    out.push_back(p);
+  }
+  {
+    // reference: Pennington, Schoenholz & Ganguli 2017, fig. 4: tanh at criticality with a
+    // small sigma_b^2 (small q*), orthogonal vs Gaussian weights.
+    const double bias_var = 0.001;
+    const double critical = critical_weight_var(Activation::tanh, 0.01, bias_var);
+    Config c = gaussian_base(64, 64);
+    c.activation = Activation::tanh;
+    c.bias_var = bias_var;
+    c.gain_mode = GainMode::Value;  // orthogonal's scale: sigma_w^2 = gain^2
+    c.gain = std::sqrt(critical);
+    c.learning_rate = 0.01;
+    Preset p =
+        make("isometry", "Theory", "Pennington et al. 2017: dynamical isometry",
+             "Pennington, Schoenholz & Ganguli 2017, Resurrecting the sigmoid in deep learning "
+             "through dynamical isometry, fig. 4",
+             "64 tanh layers at the edge of chaos (σ_b² = 0.001, σ_w² = 1.19): orthogonal vs "
+             "Gaussian weights with the same variance.",
+             "Same variance, same mean-field prediction for the input-output Jacobian, but "
+             "Gaussian's singular values collapse (median below 10⁻⁹: the map is nearly "
+             "rank-deficient) while orthogonal's median stays near 0.1.",
+             c, {Init::orthogonal, Init::mean_field});
+    // mean_field's sigma_w^2; orthogonal reads the gain and keeps the default (unused) 1.
+    p.weight_vars = {1.0, critical};
+    out.push_back(p);
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<Preset>& presets() {
+  static const std::vector<Preset> list = [] {
+    std::vector<Preset> p = build();
+    for (const Preset& x : p)
+      for (const Config& c : preset_run_configs(x)) validate(c);
+    return p;
+  }();
+  return list;
+}
+
+std::vector<std::string> preset_ids() {
+  std::vector<std::string> ids;
+  for (const Preset& p : presets()) ids.push_back(p.id);
+  return ids;
+}
+
+const Preset& preset_by_id(const std::string& id) {
+  for (const Preset& p : presets())
+    if (p.id == id) return p;
+  throw ConfigError("preset", quote(id), "one of " + join_ids(preset_ids()));
+}
+
+std::vector<Config> preset_run_configs(const Preset& p) {
+  std::vector<Config> out;
+  for (std::size_t i = 0; i < p.inits.size(); ++i) {
+    Config c = p.config;
+    c.init = p.inits[i];
+    if (!p.weight_vars.empty()) c.weight_var = p.weight_vars[i];
+    if (!p.bias_vars.empty()) c.bias_var = p.bias_vars[i];
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace initscope

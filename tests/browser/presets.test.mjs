@@ -1,0 +1,148 @@
+// The presets on the page: the menu is the core's list in course order; every preset the page
+// can hold loads from the menu and from its link (#preset=ID) with its explanation and source;
+// Next walks the course; the ones that need per-run settings are listed but disabled.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useSite, openPage, load, waitReady, artifact } from './helpers.mjs';
+
+const site = useSite();
+const gen = (page) => page.evaluate(() => window.initscope.gen);
+async function reconfigured(page, g) {
+  await page.waitForFunction((n) => window.initscope.gen > n && window.initscope.ready, g);
+}
+
+// The menu's options in order: [{ id, disabled, group }] (Custom excluded).
+function menu(page) {
+  return page.$$eval('#c-preset optgroup option', (os) => os.map((o) => ({
+    id: o.value, disabled: o.disabled, group: o.parentElement.label,
+  })));
+}
+
+test('every preset loads from the menu and from its link, with its explanation and source', async () => {
+  const page = await openPage(site.browser, site.server.origin);
+  await load(page, site.server.url);
+  const items = await menu(page);
+  assert.deepEqual([...new Set(items.map((i) => i.group))],
+    ['Symmetry', 'Variance', 'Saturating activations', 'Depth', 'Theory']);
+  const loadable = items.filter((i) => !i.disabled);
+  assert.ok(loadable.length >= 9, `${loadable.length} loadable presets`);
+  for (const { id } of loadable) {
+    // From the menu.
+    const g = await gen(page);
+    await page.selectOption('#c-preset', id);
+    await reconfigured(page, g);
+    assert.equal(await page.inputValue('#c-preset'), id, `${id}: the menu shows it`);
+    const text = await page.textContent('#preset-text');
+    assert.match(text, /Watch: /, id);
+    assert.match(text, /Source: .*\d{4}/, id);
+    const fromMenu = await page.evaluate(() => window.initscope.configs);
+
+    // From its link, in a fresh page.
+    const other = await openPage(site.browser, site.server.origin);
+    await load(other, site.server.url, `#preset=${id}`);
+    assert.equal(await other.inputValue('#c-preset'), id, `${id}: the link shows it`);
+    assert.deepEqual(await other.evaluate(() => window.initscope.configs), fromMenu, `${id}: same runs`);
+    assert.equal(await other.textContent('#preset-text'), text);
+    assert.deepEqual(other.problems.pageErrors, []);
+    assert.deepEqual(other.problems.console, []);
+    await other.context().close();
+  }
+  assert.deepEqual(page.problems.pageErrors, []);
+  assert.deepEqual(page.problems.console, []);
+  await page.context().close();
+});
+
+test('Next walks the course in order and stops at the end', async () => {
+  const page = await openPage(site.browser, site.server.origin);
+  await load(page, site.server.url, '#preset=symmetry');
+  const order = (await menu(page)).filter((i) => !i.disabled).map((i) => i.id);
+  assert.equal(order[0], 'symmetry');
+  const seen = ['symmetry'];
+  while (!(await page.isDisabled('#b-next-preset'))) {
+    const g = await gen(page);
+    await page.click('#b-next-preset');
+    await reconfigured(page, g);
+    seen.push(await page.inputValue('#c-preset'));
+    if (seen.length === 3) await page.screenshot({ path: artifact('presets-course.png') });
+  }
+  assert.deepEqual(seen, order);
+  await page.context().close();
+});
+
+test('presets the page cannot hold yet are listed, disabled, and say how to run them', async () => {
+  const page = await openPage(site.browser, site.server.origin);
+  await load(page, site.server.url);
+  const off = (await menu(page)).filter((i) => i.disabled);
+  for (const { id } of off) {
+    const title = await page.getAttribute(`#c-preset option[value="${id}"]`, 'title');
+    assert.match(title, new RegExp(`initscope run --preset ${id}`));
+  }
+  // A link to one falls back to the defaults with a notice naming the loadable ids.
+  if (off.length) {
+    const other = await openPage(site.browser, site.server.origin);
+    await load(other, site.server.url, `#preset=${off[0].id}`);
+    assert.match(await other.textContent('#notice-list'), /invalid preset/);
+    await other.context().close();
+  }
+  await page.context().close();
+});
+
+test('screenshot: the page with the kumar2017 and scale presets', async () => {
+  for (const id of ['kumar2017', 'scale']) {
+    const page = await openPage(site.browser, site.server.origin);
+    await load(page, site.server.url, `#preset=${id}`);
+    await page.click('#b-step');
+    await page.waitForFunction(() => Number(document.body.dataset.step) > 0);
+    await waitReady(page);
+    await page.screenshot({ path: artifact(`preset-${id}.png`) });
+    await page.context().close();
+  }
+});
+
+test('histograms: every hidden layer fills more than one bin for tanh, sigmoid, ReLU He and ReLU N(0, 1)', async () => {
+  const cases = [
+    ['#preset=glorot2010', 1, 'tanh xavier'],
+    ['#preset=sigmoid', 0, 'sigmoid xavier'],
+    ['#preset=scale', 2, 'relu he'],
+    ['#preset=scale&hist=1', 1, 'relu N(0, 1)'],
+  ];
+  for (const [hash, run, name] of cases) {
+    const page = await openPage(site.browser, site.server.origin);
+    await load(page, site.server.url, hash);
+    const hist = await page.evaluate((i) => {
+      const h = window.initscope.records(i)[0].layerStats.histogram;
+      return { counts: h.counts.map((c) => Array.from(c)), below: Array.from(h.below), above: Array.from(h.above) };
+    }, run);
+    for (let l = 0; l < hist.counts.length - 1; l++) {
+      const used = hist.counts[l].filter((n) => n > 0).length;
+      assert.ok(used > 1, `${name}, layer ${l + 1}: ${used} bin(s) used`);
+      assert.equal(hist.below[l] + hist.above[l], 0, `${name}, layer ${l + 1}: nothing outside at step 0`);
+    }
+    // What a person sees: no row of the drawn panel says "empty".
+    if (name === 'relu N(0, 1)') await page.screenshot({ path: artifact('histograms-relu-normal1.png') });
+    await page.context().close();
+  }
+});
+
+test('loss smoothing: off by default, kept in the link, a debiased EMA of the curves', async () => {
+  const page = await openPage(site.browser, site.server.origin);
+  await load(page, site.server.url);
+  assert.equal(await page.inputValue('#c-smooth'), '0');
+  assert.match(await page.evaluate(() => location.hash), /smooth=0(&|$)/);
+  await page.selectOption('#c-smooth', '0.9');
+  await page.waitForFunction(() => window.initscope.state.smooth === 0.9);
+  assert.match(await page.evaluate(() => location.hash), /smooth=0\.9/);
+  // TensorBoard's EMA, debiased: a constant stays constant, a step is followed smoothly.
+  const ema = await page.evaluate(async () => {
+    const { emaInPlace } = await import('./js/views/loss.js');
+    return [emaInPlace([2, 2, 2], 0.9), emaInPlace([0, 10, null, 10], 0.5)];
+  });
+  assert.deepEqual(ema[0].map((v) => +v.toFixed(12)), [2, 2, 2]);
+  assert.deepEqual(ema[1].map((v) => (v == null ? v : +v.toFixed(6))), [0, 6.666667, null, 8.571429]);
+  // A reload from the link keeps it.
+  const other = await openPage(site.browser, site.server.origin);
+  await load(other, site.server.url, await page.evaluate(() => location.hash));
+  assert.equal(await other.inputValue('#c-smooth'), '0.9');
+  await other.context().close();
+  await page.context().close();
+});

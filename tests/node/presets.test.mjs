@@ -1,0 +1,120 @@
+// tests/node/presets.test.mjs: the one preset list (core/src/presets.cpp) as the CLI prints it
+// (`initscope presets`), as `run --preset ID` uses it (other flags override it), and as the
+// engine gives it to the page (engine.presets()): the same ids, sentences and configs.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { loadEngine } from '../../web/js/engine.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = process.env.INITSCOPE_BIN ?? path.join(root, 'build/native/bin/initscope');
+
+function cli(...args) {
+  const r = spawnSync(bin, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+let engine;
+before(async () => { engine = await loadEngine(); });
+
+// A minimal RFC 4180 reader (quoted fields with "" escapes), enough for the CLI's CSV.
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { row.push(field); field = ''; } else if (ch === '\n') { row.push(field); rows.push(row); row = []; field = ''; } else field += ch;
+  }
+  return rows;
+}
+
+test('initscope presets --format json lists every preset with its source, sentences and config', () => {
+  const r = cli('presets', '--format', 'json');
+  assert.equal(r.code, 0, r.err);
+  const { presets } = JSON.parse(r.out);
+  const ids = presets.map((p) => p.id);
+  for (const id of ['default', 'he2015', 'glorot2010', 'symmetry', 'saxe', 'lsuv', 'sigmoid',
+    'scale', 'kumar2017', 'edge_of_chaos', 'isometry']) assert.ok(ids.includes(id), id);
+  assert.equal(new Set(ids).size, ids.length);
+  assert.deepEqual([...new Set(presets.map((p) => p.chapter))],
+    ['Symmetry', 'Variance', 'Saturating activations', 'Depth', 'Theory'], 'course order');
+  for (const p of presets) {
+    assert.match(p.source, /\d{4}/, `${p.id} names its year`);
+    assert.ok(p.what && p.watch && p.label, p.id);
+    assert.ok(Array.isArray(p.config.init) && p.config.init.length >= 1, p.id);
+  }
+  const eoc = presets.find((p) => p.id === 'edge_of_chaos');
+  assert.equal(eoc.config.weightVar.length, 3);
+  assert.ok(eoc.config.weightVar[1] > 1.75 && eoc.config.weightVar[1] < 1.77, 'critical ~1.76');
+});
+
+test('initscope presets --format csv has one row per preset, the same ids and sentences', () => {
+  const json = JSON.parse(cli('presets').out).presets;
+  const r = cli('presets', '--format', 'csv');
+  assert.equal(r.code, 0, r.err);
+  const [head, ...rows] = parseCsv(r.out);
+  assert.deepEqual(head.slice(0, 5), ['id', 'chapter', 'label', 'source', 'init']);
+  assert.equal(rows.length, json.length);
+  rows.forEach((row, i) => {
+    assert.equal(row[0], json[i].id);
+    assert.equal(row[head.indexOf('watch')], json[i].watch);
+    assert.equal(row[head.indexOf('init')], json[i].config.init.join(','));
+  });
+});
+
+test('run --preset ID runs the preset; flags override it wherever they are', () => {
+  const base = cli('run', '--preset', 'he2015', '--steps', '0', '--no-histograms');
+  assert.equal(base.code, 0, base.err);
+  const a = JSON.parse(base.out);
+  assert.deepEqual(a.config.init, ['he_normal', 'lecun_normal']);
+  assert.equal(a.config.hidden.length, 30);
+  assert.equal(a.config.learningRate, 0.01);
+  assert.equal(a.config.seed, 42);
+  // Before or after --preset, a flag wins.
+  for (const args of [['--seed', '7', '--preset', 'he2015'], ['--preset=he2015', '--seed', '7', '--hidden', '64x5']]) {
+    const r = cli('run', ...args, '--steps', '0', '--no-histograms');
+    assert.equal(r.code, 0, r.err);
+    const b = JSON.parse(r.out);
+    assert.equal(b.config.seed, 7);
+    assert.deepEqual(b.config.init, ['he_normal', 'lecun_normal']);
+    assert.equal(b.config.learningRate, 0.01);
+  }
+  const five = JSON.parse(cli('run', '--preset=he2015', '--hidden', '64x5', '--steps', '0', '--no-histograms').out);
+  assert.equal(five.config.hidden.length, 5);
+  // Per-run weightVar comes with the preset.
+  const eoc = JSON.parse(cli('run', '--preset', 'edge_of_chaos', '--hidden', '16x3', '--steps', '0', '--no-histograms').out);
+  assert.equal(eoc.runs.length, 3);
+  assert.deepEqual(eoc.config.weightVar.map((v) => Math.round(v * 100) / 100), [1, 1.76, 3]);
+});
+
+test('run --preset with an unknown id exits 2 naming the field, the value and the ids', () => {
+  const r = cli('run', '--preset', 'nope');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /invalid preset = "nope": expected one of symmetry, default, /);
+});
+
+test('engine.presets() is the CLI\'s list: same ids, sentences, sources and run configs', () => {
+  const fromCli = JSON.parse(cli('presets').out).presets;
+  const fromEngine = engine.presets();
+  assert.deepEqual(fromEngine.map((p) => p.id), fromCli.map((p) => p.id));
+  fromEngine.forEach((p, i) => {
+    const c = fromCli[i];
+    for (const k of ['chapter', 'label', 'source', 'what', 'watch']) assert.equal(p[k], c[k], `${p.id}.${k}`);
+    assert.deepEqual(p.inits, c.config.init);
+    assert.equal(p.runs.length, c.config.init.length);
+    for (const k of ['dataset', 'activation', 'learningRate', 'batchSize', 'seed', 'initStd']) {
+      assert.deepEqual(p.config[k], c.config[k], `${p.id}.${k}`);
+    }
+    assert.deepEqual(p.config.hidden, c.config.hidden);
+    // Every run config builds.
+    for (const config of p.runs) engine.createRun({ ...config, hidden: config.hidden.slice(0, 2) }).dispose();
+  });
+});
