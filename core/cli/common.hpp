@@ -15,6 +15,7 @@ namespace cli {
 int cmd_run(const std::vector<std::string>& args);
 int cmd_sample(const std::vector<std::string>& args);
 int cmd_dump(const std::vector<std::string>& args);
+int cmd_sweep(const std::vector<std::string>& args);
 
 // Numbers in messages read as in the core's and the engine's messages.
 std::string num(double v);
