@@ -200,11 +200,16 @@ int cmd_sweep(const std::vector<std::string>& args) {
   if (!parse_or_help("sweep", kSweepUsage, flags, args, parsed)) return 0;
   if (o.x.empty()) throw UsageError("--x", "(missing)", "FIELD=START:STOP:COUNT or FIELD=A,B,...");
   spec.base.init = inits.front();
-  return with_flag_hints(flags, parsed, [&] {
-    spec.axes.push_back(parse_axis(o.x, "--x"));
-    if (!o.y.empty()) spec.axes.push_back(parse_axis(o.y, "--y"));
+  // Axis errors name the axis's field and value; a flag hint would point at the wrong flag
+  // (--learning-rate for --x learningRate=...), so only the base config gets hints.
+  spec.axes.push_back(parse_axis(o.x, "--x"));
+  if (!o.y.empty()) spec.axes.push_back(parse_axis(o.y, "--y"));
+  with_flag_hints(flags, parsed, [&] {
     validate(spec.base);
-    validate_sweep(spec);  // every cell, before any is computed
+    return 0;
+  });
+  validate_sweep(spec);  // every cell, before any is computed
+  return with_flag_hints(flags, parsed, [&] {
     load_data_file(spec.base, data_dir);
     for (const SweepAxis& a : spec.axes)  // a dataset axis may need another file
       if (a.field == "dataset")
