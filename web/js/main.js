@@ -16,6 +16,7 @@ import { BoundaryView } from './views/boundary.js';
 import { BadgesView } from './views/badges.js';
 import { toJSON, toCSV, exportFileName } from './export.js';
 import { panelPNG } from './picture.js';
+import { SweepView } from './views/sweep.js';
 
 const MAX_RECORDS = 1000;     // per run; beyond this every other record is dropped (step 0 stays)
 const GRID_RES = 32;
@@ -41,6 +42,7 @@ const model = {
 };
 
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+let sweepView = null;         // views/sweep.js, created at start (its workers only when a sweep starts)
 
 // ---------------------------------------------------------------------------------------------
 // Notices: plain text only (they can quote the hash).
@@ -276,7 +278,10 @@ function apply(next) {
   state = next;
   writeHash();
   controls.render(state, runColors(state.inits));
-  if (embedChanged) applyEmbedMode(state.embed);
+  if (embedChanged) {
+    applyEmbedMode(state.embed);
+    if (state.embed) setSweepMode(state.embed.includes('sweep'));
+  }
   worker.postMessage({ type: 'speed', stepsPerTick: state.speed });
   if (runsChanged) configure();
   else scheduleDraw();
@@ -306,6 +311,11 @@ async function start() {
     onPreset(id) {
       const preset = presetById(id);
       apply(validateState({ ...DEFAULTS, ...preset.state, speed: state.speed, embed: state.embed }, catalog));
+      // A sweep preset (presets.js `sweep`): its axes, shown in the sweep view, started by hand.
+      if (preset.sweep) {
+        setSweepMode(true);
+        sweepView.configure(preset.sweep);
+      }
     },
     onNewSeed: newSeed,
   });
@@ -333,6 +343,7 @@ async function start() {
   });
   setupEmbedDialog({ getHash: () => toHash(state), notify });
   setupDownloads();
+  setupSweep();
 
   window.addEventListener('hashchange', () => {
     const { state: next, notices: ns } = parseHash(location.hash, catalog);
@@ -410,6 +421,56 @@ function setupDownloads() {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Sweep (views/sweep.js): the Sweep button swaps the chart grid for the sweep view; an embed
+// that lists `sweep` shows it. A clicked cell becomes the page's experiment.
+
+function setSweepMode(on) {
+  document.body.classList.toggle('sweep-mode', on);
+  $('b-sweep').setAttribute('aria-pressed', String(on));
+  if (on) sweepView.resize();
+}
+
+// The experiment the sweep varies: the first compared run, with its sizes resolved once the
+// worker has made it (so an exported config reads as the CLI's).
+function sweepBase() {
+  const config = runConfig(state, state.inits[0]);
+  return ready && good && good.gen === gen && model.config ? { ...model.config } : config;
+}
+
+// The cell's config as page state: every field the state has, the cell's initializer first
+// among the compared ones. inputDim / classes stay as they were unless the sweep changed them
+// (the config has them resolved, the state keeps 0 = the dataset's own).
+function openSweepCell(config) {
+  const base = sweepBase();
+  const next = { ...state };
+  for (const [k, v] of Object.entries(config)) {
+    if (!(k in state) || k === 'inits' || k === 'embed') continue;
+    if ((k === 'inputDim' || k === 'classes') && v === base[k]) continue;
+    next[k] = v;
+  }
+  next.gain = typeof config.gain === 'number' ? config.gain : state.gain;
+  next.inits = [config.init, ...state.inits.filter((i) => i !== config.init)].slice(0, 4);
+  setSweepMode(false);
+  apply(validateState(next, catalog));
+}
+
+function setupSweep() {
+  // An embed shares the reader's machine with the article around it: one worker, unless the
+  // sweep is all the embed shows.
+  const embed = state.embed;
+  sweepView = new SweepView($('v-sweep'), {
+    getBase: sweepBase,
+    onOpenCell: openSweepCell,
+    notify,
+    save: saveBlob,
+    embedded: !!embed && !(embed.length === 1 && embed[0] === 'sweep'),
+  });
+  new ResizeObserver(() => sweepView.resize()).observe($('v-sweep'));
+  $('b-sweep').addEventListener('click', () => setSweepMode(!document.body.classList.contains('sweep-mode')));
+  if (embed && embed.includes('sweep')) setSweepMode(true);
+}
+
 // space = play/pause, s = step, r = reset; never while typing, and never over a focused
 // control's own meaning of the key.
 function onKey(e) {
@@ -451,5 +512,14 @@ Object.defineProperty(window, 'initscope', {
       }));
     },
     records: copyRecords,
+    sweep: Object.freeze({
+      info: () => sweepView?.info(),
+      csv: () => sweepView?.csv(),
+      memory: () => sweepView?.memory(),
+      start: () => sweepView?.start(),
+      cancel: () => sweepView?.cancel(),
+      configure: (settings) => sweepView?.configure(settings),
+      setMode: (on) => setSweepMode(on),
+    }),
   }),
 });

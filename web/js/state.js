@@ -32,7 +32,7 @@ const MAX_PARSED_DEPTH = 100000; // "64x1e9" must not allocate a billion layers 
 export const SPEEDS = Object.freeze([1, 2, 5, 10, 20, 50, 100, 200]);
 export const VIEW_PARTS = Object.freeze(['loss', 'variance', 'gradient', 'histograms', 'boundary', 'badges']);
 // Parts an embed may keep besides the views.
-export const EMBED_PARTS = Object.freeze([...VIEW_PARTS, 'controls', 'intro']);
+export const EMBED_PARTS = Object.freeze([...VIEW_PARTS, 'controls', 'intro', 'sweep']);
 
 export const DEFAULTS = Object.freeze({
   inits: Object.freeze(['he_normal', 'xavier_normal', 'zeros']),

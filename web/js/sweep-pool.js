@@ -35,12 +35,14 @@ export class SweepPool {
   #spawn() {
     const worker = new Worker(WORKER_URL, { type: 'module' });
     SweepPool.live++;
-    const slot = { worker, busy: null, ready: null };
+    const slot = { worker, busy: null, ready: null, waiters: [] };  // waiters: [{ type, resolve }]
     slot.ready = new Promise((resolve, reject) => {
       worker.onmessage = (event) => {
         const msg = event.data;
+        const waiter = slot.waiters.findIndex((w) => w.type === msg.type);
         if (msg.type === 'ready') resolve();
         else if (msg.type === 'fatal') reject(new Error(msg.message));
+        else if (waiter >= 0) slot.waiters.splice(waiter, 1)[0].resolve(msg[msg.type]);
         else this.#message(slot, msg);
       };
       worker.onerror = (e) => reject(new Error(e.message || 'the sweep worker failed to start'));
@@ -124,17 +126,24 @@ export class SweepPool {
     if (this.#job === job) this.#job = null;
   }
 
+  /** The mean-field overlay from the first worker's engine (see sweep-worker.js), or null. */
+  async theory(query) {
+    if (!this.#workers.length) this.#spawn();
+    const slot = this.#workers[0];
+    await slot.ready;
+    return this.#ask(slot, { type: 'theory', query }, 'theory');
+  }
+
+  #ask(slot, message, replyType) {
+    return new Promise((resolve) => {
+      slot.waiters.push({ type: replyType, resolve });   // replies come back in the order asked
+      slot.worker.postMessage(message);
+    });
+  }
+
   /** Every worker's engine.memory() (liveRuns, heap bytes): what a leak would move. */
   async memory() {
-    return Promise.all(this.#workers.map((slot) => slot.ready.then(() => new Promise((resolve) => {
-      const prev = slot.worker.onmessage;
-      slot.worker.onmessage = (event) => {
-        if (event.data.type !== 'memory') return prev(event);
-        slot.worker.onmessage = prev;
-        resolve(event.data.memory);
-      };
-      slot.worker.postMessage({ type: 'memory' });
-    }))));
+    return Promise.all(this.#workers.map((slot) => slot.ready.then(() => this.#ask(slot, { type: 'memory' }, 'memory'))));
   }
 
   dispose() {

@@ -1,9 +1,9 @@
 // sweep-worker.js: one member of the sweep's worker pool (sweep-pool.js). It owns its own
 // engine and computes one cell at a time; runs live only while their cell is computed.
 //
-// Messages in:  cell {id, config, steps} | cancel {id} | memory
+// Messages in:  cell {id, config, steps} | cancel {id} | memory | theory {query}
 // Messages out: ready | fatal {message} | result {id, result} | cancelled {id}
-//               | error {id, message} | memory {memory}
+//               | error {id, message} | memory {memory} | theory {theory}
 
 import { loadEngine } from './engine.js';
 import { evaluateCell } from './sweep-cell.js';
@@ -31,12 +31,30 @@ async function cell({ id, config, steps }) {
   }
 }
 
+// The mean-field overlay of a weightVar x depth sweep (Schoenholz et al. 2017): the critical
+// weightVar (chi_1 = 1) and the correlation depth scale xi_c at each asked weightVar. null while
+// the engine has no theory module (engine.meanField / criticalWeightVar), or if it refuses.
+function theory({ activation, leakySlope, biasVar, weightVars }) {
+  if (typeof engine.meanField !== 'function' || typeof engine.criticalWeightVar !== 'function') return null;
+  try {
+    const critical = engine.criticalWeightVar({ activation, leakySlope, biasVar });
+    const xiC = weightVars.map((weightVar) => {
+      const m = engine.meanField({ activation, leakySlope, weightVar, biasVar, depth: 1, q0: 1, c0: 0.5 });
+      return Number.isFinite(m.xiC) ? m.xiC : null;
+    });
+    return { critical: Number.isFinite(critical) ? critical : null, weightVars, xiC };
+  } catch {
+    return null;
+  }
+}
+
 self.onmessage = (event) => {
   const msg = event.data;
   if (!msg || !engine) return;
   if (msg.type === 'cell') cell(msg);
   else if (msg.type === 'cancel' && msg.id === current) cancelled = true;
   else if (msg.type === 'memory') postMessage({ type: 'memory', memory: engine.memory() });
+  else if (msg.type === 'theory') postMessage({ type: 'theory', theory: theory(msg.query) });
 };
 
 loadEngine().then((e) => {
