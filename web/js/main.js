@@ -520,6 +520,8 @@ Object.defineProperty(window, 'initscope', {
       cancel: () => sweepView?.cancel(),
       configure: (settings) => sweepView?.configure(settings),
       setMode: (on) => setSweepMode(on),
+      setTheorySource: (fn) => sweepView?.setTheorySource(fn),
+      engineTheory: (query) => sweepView?.engineTheory(query),
     }),
   }),
 });

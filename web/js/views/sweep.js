@@ -699,6 +699,16 @@ export class SweepView {
     };
   }
 
+  /** Replaces where the overlay comes from (tests; a page with its own theory): fn(query) ->
+   *  { critical, weightVars, xiC } | null; null restores the pool's engine. */
+  setTheorySource(fn) { this.options.theory = fn ?? undefined; }
+
+  /** The pool engine's answer for a query (null while the engine has no theory module). */
+  engineTheory(query) {
+    if (!this.pool) this.pool = new SweepPool({ size: defaultPoolSize(!!this.options.embedded) });
+    return this.pool.theory(query);
+  }
+
   csv() { return this.sweep && !this.results.some((r) => r === null) ? sweepCSV(this.sweep, this.results) : null; }
   memory() { return this.pool ? this.pool.memory() : Promise.resolve([]); }
 }
