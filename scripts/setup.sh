@@ -4,7 +4,8 @@
 set -euo pipefail
 want="${1:-all}"
 # dataset-fashion-mnist: the idx files scripts/prepare-data.mjs subsets (tests and the page use it).
-pkgs=(cmake g++ make clang-format xtensor-dev xtl-dev catch2 dataset-fashion-mnist)
+# libeigen3-dev: header-only SVD for run.jacobianSpectrum() (core/src/jacobian.cpp).
+pkgs=(cmake g++ make clang-format xtensor-dev xtl-dev libeigen3-dev catch2 dataset-fashion-mnist)
 case "$want" in
   native) ;;
   wasm) pkgs+=(emscripten) ;;

@@ -115,7 +115,8 @@ void add_network_flags(std::vector<Flag>& f, Config& c) {
 }
 
 // `many`: run compares a comma list of initializers; sample and dump take exactly one.
-void add_init_flags(std::vector<Flag>& f, Config& c, std::vector<Init>& inits, bool many) {
+void add_init_flags(std::vector<Flag>& f, Config& c, std::vector<Init>& inits, bool many,
+                    PerRun* per_run) {
   const char* s = "Initializer";
   f.push_back({"init", "", "init", many ? "LIST" : "ID",
                many ? "initializers to compare, comma-separated: one run each, same data and seed"
@@ -153,6 +154,54 @@ void add_init_flags(std::vector<Flag>& f, Config& c, std::vector<Init>& inits, b
                [&c](auto& v) { c.init_std = to_number(v); }, s});
   f.push_back({"init-bound", "", "initBound", "X", "a of uniform U(-a, a)", num(c.init_bound),
                "a number in [0, 100]", [&c](auto& v) { c.init_bound = to_number(v); }, s});
+  // sigma_w^2 and sigma_b^2 of mean_field (biasVar: orthogonal's biases too); validate() checks
+  // every run's value and names the field.
+  auto mean_field_flag = [&](const char* name, const char* field, const char* help, double& one,
+                             std::vector<double>* list, const std::string& allowed) {
+    f.push_back({name, "", field, list ? "LIST" : "X",
+                 std::string(help) + (list ? "; a comma list gives one value per run" : ""),
+                 num(one), allowed,
+                 [&one, list](auto& v) {
+                   if (list) {
+                     *list = parse_list(v, [](const std::string& x) { return to_number(x); });
+                     one = list->front();
+                   } else {
+                     one = to_number(v);
+                   }
+                 },
+                 s});
+  };
+  const std::string cap = num(limits::kMaxWeightVar);
+  mean_field_flag("weight-var", "weightVar", "sigma_w^2 of mean_field: W ~ N(0, weightVar/fan_in)",
+                  c.weight_var, per_run ? &per_run->weight_vars : nullptr,
+                  "a number in (0, " + cap + "]");
+  mean_field_flag("bias-var", "biasVar",
+                  "sigma_b^2 of mean_field and orthogonal: b ~ N(0, biasVar)", c.bias_var,
+                  per_run ? &per_run->bias_vars : nullptr, "a number in [0, " + cap + "]");
+}
+
+std::vector<Config> run_configs(const Config& base, const std::vector<Init>& inits,
+                                const PerRun& per_run) {
+  const std::size_t n = std::max(
+      {inits.size(), per_run.weight_vars.size(), per_run.bias_vars.size(), std::size_t{1}});
+  auto check = [n](std::size_t size, const char* field) {
+    if (size > 1 && size != n)
+      throw UsageError(field, "a list of " + std::to_string(size),
+                       "one value, or one per run (" + std::to_string(n) + ")");
+  };
+  check(inits.size(), "init");
+  check(per_run.weight_vars.size(), "weightVar");
+  check(per_run.bias_vars.size(), "biasVar");
+  auto pick = [](const auto& list, std::size_t i, auto fallback) {
+    return list.empty() ? fallback : list[list.size() == 1 ? 0 : i];
+  };
+  std::vector<Config> out(n, base);
+  for (std::size_t i = 0; i < n; ++i) {
+    out[i].init = pick(inits, i, base.init);
+    out[i].weight_var = pick(per_run.weight_vars, i, base.weight_var);
+    out[i].bias_var = pick(per_run.bias_vars, i, base.bias_var);
+  }
+  return out;
 }
 
 void add_training_flags(std::vector<Flag>& f, Config& c) {
@@ -184,11 +233,11 @@ void add_stats_flags(std::vector<Flag>& f, Config& c) {
 }
 
 std::vector<Flag> config_flags(Config& c, std::vector<Init>& inits, bool many_inits,
-                               std::string& data_dir) {
+                               std::string& data_dir, PerRun* per_run) {
   std::vector<Flag> f;
   add_data_flags(f, c, data_dir);
   add_network_flags(f, c);
-  add_init_flags(f, c, inits, many_inits);
+  add_init_flags(f, c, inits, many_inits, per_run);
   add_training_flags(f, c);
   add_stats_flags(f, c);
   return f;
@@ -271,7 +320,8 @@ void write_gain(JsonWriter& j, const Config& c) {
 
 // Every Config field under its JS name, sizes resolved (inputDim, classes). `inits` lists the
 // compared initializers (run: an array) or holds the one initializer (dump: a string).
-void write_config(JsonWriter& j, const Config& c, const std::vector<Init>& inits, bool many) {
+void write_config(JsonWriter& j, const Config& c, const std::vector<Init>& inits, bool many,
+                  const std::vector<Config>* runs) {
   j.key("dataset").string(to_string(c.dataset));
   j.key("samples").integer(c.samples);
   j.key("noise").number(c.noise);
@@ -284,7 +334,11 @@ void write_config(JsonWriter& j, const Config& c, const std::vector<Init>& inits
   j.key("leakySlope").number(c.leaky_slope);
   if (many) {
     j.key("init").begin_array();
-    for (Init i : inits) j.string(to_string(i));
+    if (runs) {
+      for (const Config& r : *runs) j.string(to_string(r.init));
+    } else {
+      for (Init i : inits) j.string(to_string(i));
+    }
     j.end_array();
   } else {
     j.key("init").string(to_string(inits.front()));
@@ -295,6 +349,18 @@ void write_config(JsonWriter& j, const Config& c, const std::vector<Init>& inits
   j.key("initValue").number(c.init_value);
   j.key("initStd").number(c.init_std);
   j.key("initBound").number(c.init_bound);
+  auto per_run = [&](const char* key, double Config::*field) {
+    j.key(key);
+    if (!runs) {
+      j.number(c.*field);
+      return;
+    }
+    j.begin_array();
+    for (const Config& r : *runs) j.number(r.*field);
+    j.end_array();
+  };
+  per_run("weightVar", &Config::weight_var);
+  per_run("biasVar", &Config::bias_var);
   j.key("optimizer").string(to_string(c.optimizer));
   j.key("learningRate").number(c.learning_rate);
   j.key("momentum").number(c.momentum);

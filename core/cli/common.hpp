@@ -15,6 +15,7 @@ namespace cli {
 int cmd_run(const std::vector<std::string>& args);
 int cmd_sample(const std::vector<std::string>& args);
 int cmd_dump(const std::vector<std::string>& args);
+int cmd_theory(const std::vector<std::string>& args);
 int cmd_sweep(const std::vector<std::string>& args);
 
 // Numbers in messages read as in the core's and the engine's messages.
@@ -45,17 +46,29 @@ std::vector<int> parse_hidden(const std::string& v);
 using initscope::Config;
 using initscope::Init;
 
+// The mean-field parameters one experiment may vary run by run (run --weight-var 1,1.76,4):
+// empty lists mean "the Config's single value for every run".
+struct PerRun {
+  std::vector<double> weight_vars, bias_vars;
+};
+
 // `data_dir`: where datasets read from a file (fashion_mnist) are looked for; see load_data_file.
 void add_data_flags(std::vector<Flag>& f, Config& c, std::string& data_dir);
 void add_activation_flags(std::vector<Flag>& f, Config& c, const char* section);
 void add_network_flags(std::vector<Flag>& f, Config& c);
 // `many`: run compares a comma list of initializers; sample and dump take exactly one.
-void add_init_flags(std::vector<Flag>& f, Config& c, std::vector<Init>& inits, bool many);
+// With `per_run`, --weight-var and --bias-var take comma lists (one value per run) into it.
+void add_init_flags(std::vector<Flag>& f, Config& c, std::vector<Init>& inits, bool many,
+                    PerRun* per_run = nullptr);
 void add_training_flags(std::vector<Flag>& f, Config& c);
 void add_stats_flags(std::vector<Flag>& f, Config& c);
 // All of the above, in that order.
 std::vector<Flag> config_flags(Config& c, std::vector<Init>& inits, bool many_inits,
-                               std::string& data_dir);
+                               std::string& data_dir, PerRun* per_run = nullptr);
+// One Config per run: the longest of inits, weight_vars and bias_vars sets the number of runs,
+// a list of one value applies to every run, any other length is a UsageError.
+std::vector<Config> run_configs(const Config& base, const std::vector<Init>& inits,
+                                const PerRun& per_run);
 
 // A command's own option that takes one of a few words (--format, --what); its current value
 // is the default shown in --help.
@@ -87,6 +100,8 @@ void load_data_file(const Config& c, const std::string& data_dir);
 void write_gain(JsonWriter& j, const Config& c);
 // Every Config field under its JS name, sizes resolved (inputDim, classes). `inits` lists the
 // compared initializers (run: an array) or holds the one initializer (dump: a string).
-void write_config(JsonWriter& j, const Config& c, const std::vector<Init>& inits, bool many);
+// With `per_run` (run), weightVar and biasVar are arrays, one value per run.
+void write_config(JsonWriter& j, const Config& c, const std::vector<Init>& inits, bool many,
+                  const std::vector<Config>* runs = nullptr);
 
 }  // namespace cli

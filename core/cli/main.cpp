@@ -3,6 +3,7 @@
 //   initscope run     train one network per initializer on the same data, print per-step records
 //   initscope sample  draw one weight matrix from an initializer, print its statistics
 //   initscope dump    print the exact dataset or initial weights (the Node parity tests read it)
+//   initscope theory  mean-field signal propagation: q and c maps, chi_1, critical sigma_w^2
 //   initscope sweep   train every cell of a one- or two-axis grid of configurations
 //
 // Each verb lives in its own file (run.cpp, sample.cpp, dump.cpp, ...); this file only
@@ -37,6 +38,7 @@ const char* kUsage =
     "  run       train one network per initializer and print per-step records (JSON or CSV)\n"
     "  sample    draw one weight matrix and print its statistics\n"
     "  dump      print the exact dataset or initial weights of a configuration\n"
+    "  theory    mean-field maps (q, c), chi_1, phase, depth scales, critical weightVar\n"
     "  sweep     train every cell of a grid over one or two fields; final losses per cell\n"
     "\n"
     "  initscope <command> --help   every flag of a command, its default and allowed values\n"
@@ -51,6 +53,7 @@ int dispatch(int argc, char** argv) {
   if (command == "run") return cli::cmd_run(args);
   if (command == "sample") return cli::cmd_sample(args);
   if (command == "dump") return cli::cmd_dump(args);
+  if (command == "theory") return cli::cmd_theory(args);
   if (command == "sweep") return cli::cmd_sweep(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::fputs(kUsage, stdout);
@@ -65,7 +68,7 @@ int dispatch(int argc, char** argv) {
     return 2;
   }
   throw UsageError("command", initscope::quote(command),
-                   "run, sample, dump or sweep (see 'initscope --help')");
+                   "run, sample, dump, theory or sweep (see 'initscope --help')");
 }
 
 }  // namespace

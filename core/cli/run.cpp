@@ -67,12 +67,13 @@ void layer_column(JsonWriter& j, const char* name, const std::vector<LayerStats>
   j.end_array();
 }
 
-void write_run_json(const Config& c, const std::vector<Init>& inits, const RunOptions& o,
-                    std::vector<Run>& runs, const std::vector<RunLog>& logs) {
+void write_run_json(const Config& c, const std::vector<Init>& inits,
+                    const std::vector<Config>& configs, const RunOptions& o, std::vector<Run>& runs,
+                    const std::vector<RunLog>& logs) {
   JsonWriter j(stdout);
   j.begin_object();
   j.key("config").begin_object();
-  write_config(j, c, inits, true);
+  write_config(j, c, inits, true, &configs);
   j.key("steps").integer(o.steps);
   j.key("logEvery").integer(o.log_every);
   j.end_object();
@@ -82,6 +83,8 @@ void write_run_json(const Config& c, const std::vector<Init>& inits, const RunOp
     j.begin_object();
     j.key("init").string(to_string(run.config().init));
     j.key("gain").number(resolve_gain(run.config().init, run.config()));
+    j.key("weightVar").number(run.config().weight_var);
+    j.key("biasVar").number(run.config().bias_var);
     j.key("diverged");
     if (run.diverged_at()) {
       j.integer(*run.diverged_at());
@@ -107,6 +110,9 @@ void write_run_json(const Config& c, const std::vector<Init>& inits, const RunOp
       layer_column(j, "weightGradVar", L, [](auto& s) { return s.weight_grad_var; });
       layer_column(j, "weightVar", L, [](auto& s) { return s.weight_var; });
       layer_column(j, "theoryVar", L, [](auto& s) { return s.theory_var; });
+      layer_column(j, "corr", L, [](auto& s) { return s.corr; });
+      layer_column(j, "theoryCorr", L, [](auto& s) { return s.theory_corr; });
+      layer_column(j, "theoryGradVar", L, [](auto& s) { return s.theory_grad_var; });
       j.key("symmetric").begin_array();
       for (const LayerStats& s : L) j.boolean(s.symmetric);
       j.end_array();
@@ -139,7 +145,8 @@ void write_run_json(const Config& c, const std::vector<Init>& inits, const RunOp
 void write_run_csv(std::vector<Run>& runs, const std::vector<RunLog>& logs) {
   std::fputs(
       "init,step,trainLoss,testLoss,trainAccuracy,testAccuracy,layer,preMean,preVar,postMean,"
-      "postVar,deadFraction,gradVar,weightGradVar,weightVar,theoryVar,symmetric\n",
+      "postVar,deadFraction,gradVar,weightGradVar,weightVar,theoryVar,corr,theoryCorr,"
+      "theoryGradVar,symmetric\n",
       stdout);
   for (std::size_t r = 0; r < runs.size(); ++r) {
     const char* init = to_string(runs[r].config().init);
@@ -152,7 +159,8 @@ void write_run_csv(std::vector<Run>& runs, const std::vector<RunLog>& logs) {
         const LayerStats& s = rec.layers[l];
         std::fprintf(stdout, "%s,%zu", head.c_str(), l);
         for (double v : {s.pre_mean, s.pre_var, s.post_mean, s.post_var, s.dead_fraction,
-                         s.grad_var, s.weight_grad_var, s.weight_var, s.theory_var})
+                         s.grad_var, s.weight_grad_var, s.weight_var, s.theory_var, s.corr,
+                         s.theory_corr, s.theory_grad_var})
           std::fprintf(stdout, ",%s", format_double(v).c_str());
         std::fprintf(stdout, ",%s\n", s.symmetric ? "true" : "false");
       }
@@ -172,7 +180,8 @@ const char* kRunUsage =
     "Output (stdout): JSON { config, runs: [ { init, gain, diverged: null | step, records: [\n"
     "{ step, trainLoss, testLoss, trainAccuracy, testAccuracy, layerStats } ] } ] }, where\n"
     "layerStats is the page's run.layerStats(): { preMean, preVar, postMean, postVar,\n"
-    "deadFraction, gradVar, weightGradVar, weightVar, theoryVar, symmetric, theoryExact,\n"
+    "deadFraction, gradVar, weightGradVar, weightVar, theoryVar, corr, theoryCorr,\n"
+    "theoryGradVar, symmetric, theoryExact,\n"
     "histogram: { lo, hi, bins, counts } }, one array entry per layer (hidden layers, then the\n"
     "output layer). Numbers are the shortest text that reads back to the same\n"
     "double; JSON has no NaN or Infinity, so a non-finite number (a diverged loss, the test\n"
@@ -186,7 +195,8 @@ int cmd_run(const std::vector<std::string>& args) {
   std::vector<Init> inits{config.init};
   RunOptions o;
   std::string data_dir;
-  std::vector<Flag> flags = config_flags(config, inits, true, data_dir);
+  PerRun per_run;
+  std::vector<Flag> flags = config_flags(config, inits, true, data_dir, &per_run);
   const char* s = "Output";
   flags.push_back({"steps", "", "--steps", "N", "updates per run", std::to_string(o.steps),
                    int_range(0, 1000000000),
@@ -203,12 +213,13 @@ int cmd_run(const std::vector<std::string>& args) {
   return with_flag_hints(flags, parsed, [&] {
     validate(config);  // a bad flag is reported before a missing data file
     load_data_file(config, data_dir);
-    Experiment experiment = Experiment::compare_inits(config, inits);
+    const std::vector<Config> configs = run_configs(config, inits, per_run);
+    Experiment experiment(configs);
     const std::vector<RunLog> logs = train(experiment, o);
     if (o.format == "csv") {
       write_run_csv(experiment.runs(), logs);
     } else {
-      write_run_json(config, inits, o, experiment.runs(), logs);
+      write_run_json(config, inits, configs, o, experiment.runs(), logs);
     }
     return 0;
   });

@@ -40,6 +40,8 @@ const std::vector<InitInfo>& initializer_infos() {
        "U(-b, b), b = 1/√fan_in (bias too)"},
       {Init::lsuv, "lsuv", "LSUV (layer-sequential unit variance)",
        "orthogonal, then rescale each layer to unit output variance on a batch"},
+      {Init::mean_field, "mean_field", "Mean-field (σ_w², σ_b²)",
+       "N(0, σ_w²/fan_in), bias N(0, σ_b²): weightVar, biasVar"},
   };
   return infos;
 }
@@ -324,6 +326,11 @@ void validate(const Config& c) {
   check_range("initValue", c.init_value, -100, 100, "a number in [-100, 100]");
   check_range("initStd", c.init_std, 0, 100, "a number in [0, 100]");
   check_range("initBound", c.init_bound, 0, 100, "a number in [0, 100]");
+  if (!std::isfinite(c.weight_var) || c.weight_var <= 0 || c.weight_var > kMaxWeightVar)
+    throw ConfigError("weightVar", num(c.weight_var),
+                      "a number in (0, " + num(kMaxWeightVar) + "]");
+  check_range("biasVar", c.bias_var, 0, kMaxWeightVar,
+              "a number in [0, " + num(kMaxWeightVar) + "]");
 
   // training
   if (!std::isfinite(c.learning_rate) || c.learning_rate <= 0 || c.learning_rate > kMaxLearningRate)

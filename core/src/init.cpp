@@ -83,6 +83,12 @@ double lecun_normal_std(double gain, std::size_t fan_in) {
 double pytorch_default_bound(std::size_t fan_in) {
   return 1.0 / std::sqrt(static_cast<double>(fan_in));
 }
+// reference: Poole et al. 2016, Schoenholz et al. 2017: W_ij ~ N(0, sigma_w^2 / N_{l-1})
+double mean_field_std(double weight_var, std::size_t fan_in) {
+  return std::sqrt(weight_var / static_cast<double>(fan_in));
+}
+// The initializers whose biases are drawn from N(0, biasVar) (zeros while biasVar = 0).
+bool uses_bias_var(Init init) { return init == Init::mean_field || init == Init::orthogonal; }
 }  // namespace
 
 Matrix zeros(std::size_t fan_out, std::size_t fan_in) {
@@ -257,13 +263,22 @@ Matrix init_weights(Init init, std::size_t fo, std::size_t fi, const Config& c, 
       return pytorch_default(fo, fi, rng);
     case Init::lsuv:
       return orthogonal(fo, fi, 1.0, rng);
+    case Init::mean_field:
+      return normal(fo, fi, mean_field_std(c.weight_var, fi), rng);
   }
   throw ConfigError("init", "?", "a known initializer");
 }
 
-Vector init_bias(Init init, std::size_t fan_out, std::size_t fan_in, Rng& rng) {
+Vector init_bias(Init init, std::size_t fan_out, std::size_t fan_in, const Config& c, Rng& rng) {
   if (init == Init::pytorch_default) return pytorch_default_bias(fan_out, fan_in, rng);
   check_shape(fan_out, fan_in);
+  if (uses_bias_var(init) && c.bias_var > 0) {
+    // reference: Schoenholz et al. 2017: b_i ~ N(0, sigma_b^2)
+    const double s = std::sqrt(c.bias_var);
+    Vector v = Vector::from_shape({fan_out});
+    for (std::size_t i = 0; i < fan_out; ++i) v(i) = static_cast<float>(s * rng.normal());
+    return v;
+  }
   return xt::zeros<float>({fan_out});
 }
 
@@ -294,6 +309,8 @@ InitScale init_scale(Init init, std::size_t fo, std::size_t fi, const Config& c)
       return {lecun_normal_std(g, fi), {}};
     case Init::pytorch_default:
       return {{}, pytorch_default_bound(fi)};
+    case Init::mean_field:
+      return {mean_field_std(c.weight_var, fi), {}};
     default:
       return {};  // zeros, constant, orthogonal, lsuv: no std or bound
   }
@@ -331,12 +348,15 @@ double nominal_weight_variance(Init init, std::size_t fo, std::size_t fi, const 
       return 1.0 / (3.0 * in);
     case Init::lsuv:
       return std::numeric_limits<double>::quiet_NaN();
+    case Init::mean_field:
+      return c.weight_var / in;
   }
   return std::numeric_limits<double>::quiet_NaN();
 }
 
-double nominal_bias_variance(Init init, std::size_t fan_in) {
-  return init == Init::pytorch_default ? 1.0 / (3.0 * static_cast<double>(fan_in)) : 0.0;
+double nominal_bias_variance(Init init, std::size_t fan_in, const Config& c) {
+  if (init == Init::pytorch_default) return 1.0 / (3.0 * static_cast<double>(fan_in));
+  return uses_bias_var(init) ? c.bias_var : 0.0;
 }
 
 }  // namespace initscope

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <limits>
 
+#include "initscope/activation.hpp"
 #include "initscope/init.hpp"
+#include "initscope/meanfield.hpp"
 
 namespace initscope {
 
@@ -32,7 +34,7 @@ Run::Run(const Config& config)
     Rng wr(config_.seed, stream::kLayerWeights + l);
     layer.W = init_weights(config_.init, layer.fan_out(), layer.fan_in(), config_, wr);
     Rng br(config_.seed, stream::kLayerBiases + l);
-    layer.b = init_bias(config_.init, layer.fan_out(), layer.fan_in(), br);
+    layer.b = init_bias(config_.init, layer.fan_out(), layer.fan_in(), config_, br);
   }
 
   // The probe batch: the first rows of the training split (contiguous, never copied).
@@ -52,13 +54,59 @@ Run::Run(const Config& config)
     } else {
       wv[l] = nominal_weight_variance(config_.init, layer.fan_out(), layer.fan_in(), config_);
     }
-    bv[l] = nominal_bias_variance(config_.init, layer.fan_in());
+    bv[l] = nominal_bias_variance(config_.init, layer.fan_in(), config_);
   }
   double m2 = 0;
   for (std::size_t i = 0, n = probe * data_.input_dim; i < n; ++i)
     m2 += static_cast<double>(px[i]) * px[i];
   m2 /= static_cast<double>(probe * data_.input_dim);
   theory_ = theory_pre_variance(net_, wv, bv, m2);
+  weight_var_ = wv;
+
+  // Mean-field correlation of each probe pair (rows 2k, 2k+1), from the pair's own input
+  // lengths and cosine, through layers with effective sigma_w^2 = fan_in Var[w] and sigma_b^2 =
+  // Var[b]; averaged over the pairs as layer_stats() averages the measured cosines.
+  const std::size_t L = net_.num_layers(), n0 = static_cast<std::size_t>(data_.input_dim);
+  std::vector<double> sw(L);
+  for (std::size_t l = 0; l < L; ++l) sw[l] = wv[l] * static_cast<double>(net_.layers[l].fan_in());
+  theory_corr_.assign(L, 0.0);
+  const std::size_t pairs = corr_pairs(probe);
+  for (std::size_t k = 0; k < pairs; ++k) {
+    const float* a = px + 2 * k * n0;
+    const float* b = a + n0;
+    double qa = 0, qb = 0;
+    for (std::size_t i = 0; i < n0; ++i) {
+      qa += static_cast<double>(a[i]) * a[i];
+      qb += static_cast<double>(b[i]) * b[i];
+    }
+    const std::vector<double> c =
+        correlation_profile(net_.activation, net_.leaky_slope, sw, bv, qa / n0, qb / n0,
+                            cosine(a, b, n0), Quadrature::kFast);
+    for (std::size_t l = 0; l < L; ++l) theory_corr_[l] += c[l] / pairs;
+  }
+  if (pairs == 0) theory_corr_.assign(L, kNaN);
+
+  // Gradient variance at initialization, backwards from the output layer's measured second
+  // moment of dL/dlogits on the probe batch: Var[delta_l] = E[phi'(h_l)^2] n_{l+1} Var[w_{l+1}]
+  // Var[delta_{l+1}], h_l ~ N(0, theoryVar_l). reference: Schoenholz et al. 2017, eq. 12.
+  eval_ws_.reserve(net_, probe);
+  {
+    const float* logits = net_.forward(px, probe, eval_ws_);
+    loss_and_grad(config_.loss, logits, data_.y_train.data(), probe, data_.classes,
+                  eval_ws_.grad.back().data(), nullptr);
+    const std::vector<float>& g = eval_ws_.grad.back();
+    double m2g = 0;
+    for (std::size_t i = 0, n = probe * data_.classes; i < n; ++i)
+      m2g += static_cast<double>(g[i]) * g[i];
+    theory_grad_var_.assign(L, 0.0);
+    theory_grad_var_[L - 1] = m2g / static_cast<double>(probe * data_.classes);
+    for (std::size_t l = L - 1; l-- > 0;) {
+      const Layer& next = net_.layers[l + 1];
+      theory_grad_var_[l] = theory_grad_var_[l + 1] * static_cast<double>(next.fan_out()) *
+                            wv[l + 1] *
+                            gauss_dphi_sq(net_.activation, net_.leaky_slope, theory_[l]);
+    }
+  }
 
   const std::size_t n_train = data_.y_train.size();
   batch_rows_ = config_.batch_size == 0 ? n_train : static_cast<std::size_t>(config_.batch_size);
@@ -70,7 +118,6 @@ Run::Run(const Config& config)
     cursor_ = n_train;  // forces a shuffle before the first batch
   }
   ws_.reserve(net_, batch_rows_);
-  eval_ws_.reserve(net_, probe);
 }
 
 // Minibatches without replacement: each epoch is a fresh shuffle (stream kBatches); a final
@@ -150,7 +197,11 @@ std::vector<LayerStats> Run::layer_stats() {
   const std::size_t probe = eval_ws_.capacity;
   auto stats = measure_layers(net_, config_.loss, data_.x_train.data(), data_.y_train.data(), probe,
                               hist_, eval_ws_);
-  for (std::size_t l = 0; l < stats.size(); ++l) stats[l].theory_var = theory_[l];
+  for (std::size_t l = 0; l < stats.size(); ++l) {
+    stats[l].theory_var = theory_[l];
+    stats[l].theory_corr = theory_corr_[l];
+    stats[l].theory_grad_var = theory_grad_var_[l];
+  }
   return stats;
 }
 

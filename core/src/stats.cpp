@@ -49,6 +49,20 @@ Moments moments(const float* p, std::size_t n) {
 }
 }  // namespace
 
+std::size_t corr_pairs(std::size_t rows) { return std::min(kCorrPairs, rows / 2); }
+
+double cosine(const float* a, const float* b, std::size_t n) {
+  double ab = 0, aa = 0, bb = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    ab += static_cast<double>(a[i]) * b[i];
+    aa += static_cast<double>(a[i]) * a[i];
+    bb += static_cast<double>(b[i]) * b[i];
+  }
+  if (aa == 0 && bb == 0) return 1.0;  // both inputs collapsed to the same (zero) vector
+  if (aa == 0 || bb == 0) return 0.0;
+  return std::clamp(ab / std::sqrt(aa * bb), -1.0, 1.0);
+}
+
 std::vector<LayerStats> measure_layers(Mlp& net, Loss loss, const float* x, const int* labels,
                                        std::size_t rows, const HistogramSpec& spec, Workspace& ws) {
   ws.reserve(net, rows);
@@ -73,6 +87,11 @@ std::vector<LayerStats> measure_layers(Mlp& net, Loss loss, const float* x, cons
     s.grad_var = moments(ws.grad[l].data(), n).var;
     s.weight_grad_var = moments(layer.dW.data(), layer.dW.size()).var;
     s.weight_var = moments(layer.W.data(), layer.W.size()).var;
+    const std::size_t pairs = corr_pairs(rows);
+    double corr = 0;
+    for (std::size_t k = 0; k < pairs; ++k)
+      corr += cosine(pre + 2 * k * O, pre + (2 * k + 1) * O, O);
+    s.corr = pairs ? corr / pairs : std::nan("");
 
     if (hidden && rectifier) {
       std::size_t dead = 0;

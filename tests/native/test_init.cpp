@@ -28,11 +28,10 @@ constexpr double kNormalKurtosis = 3.0;
 constexpr double kUniformKurtosis = 9.0 / 5.0;
 
 const std::vector<Init> kAllInits = {
-    Init::zeros,          Init::constant,        Init::uniform,
-    Init::normal,         Init::small_normal,    Init::truncated_normal,
-    Init::xavier_uniform, Init::xavier_normal,   Init::he_uniform,
-    Init::he_normal,      Init::lecun_uniform,   Init::lecun_normal,
-    Init::orthogonal,     Init::pytorch_default, Init::lsuv};
+    Init::zeros,        Init::constant,         Init::uniform,        Init::normal,
+    Init::small_normal, Init::truncated_normal, Init::xavier_uniform, Init::xavier_normal,
+    Init::he_uniform,   Init::he_normal,        Init::lecun_uniform,  Init::lecun_normal,
+    Init::orthogonal,   Init::pytorch_default,  Init::lsuv,           Init::mean_field};
 
 Rng sample_rng(uint64_t seed = 1) { return Rng(seed, stream::kSample); }
 
@@ -326,7 +325,7 @@ TEST_CASE("pytorch_default: U(+-1/sqrt(fan_in)) for weights and bias", "[init]")
   SECTION("init_bias: pytorch_default draws the bias, every other initializer gives exact zeros") {
     for (Init init : kAllInits) {
       Rng rng = sample_rng(26);
-      const Vector b = init_bias(init, 512, 64, rng);
+      const Vector b = init_bias(init, 512, 64, Config{}, rng);
       REQUIRE(b.size() == 512);
       const auto m = testing::moments(b);
       INFO("init " << to_string(init));
@@ -342,9 +341,9 @@ TEST_CASE("pytorch_default: U(+-1/sqrt(fan_in)) for weights and bias", "[init]")
     for (Init init : kAllInits) {
       INFO("init " << to_string(init));
       if (init == Init::pytorch_default) {
-        CHECK(nominal_bias_variance(init, 288) == Approx(1.0 / (3 * 288)).epsilon(1e-12));
+        CHECK(nominal_bias_variance(init, 288, Config{}) == Approx(1.0 / (3 * 288)).epsilon(1e-12));
       } else {
-        CHECK(nominal_bias_variance(init, 288) == 0.0);
+        CHECK(nominal_bias_variance(init, 288, Config{}) == 0.0);
       }
     }
   }

@@ -322,7 +322,7 @@ TEST_CASE("run: same config gives identical bits, and each layer has its own str
       Rng wr(c.seed, stream::kLayerWeights + l), br(c.seed, stream::kLayerBiases + l);
       CHECK(testing::same_bits(layer.W,
                                init_weights(c.init, layer.fan_out(), layer.fan_in(), c, wr)));
-      CHECK(testing::same_bits(layer.b, init_bias(c.init, layer.fan_out(), layer.fan_in(), br)));
+      CHECK(testing::same_bits(layer.b, init_bias(c.init, layer.fan_out(), layer.fan_in(), c, br)));
     }
   }
   SECTION("training: the same losses and weights, bit for bit") {

@@ -43,7 +43,8 @@ enum class Init {
   lecun_normal,
   orthogonal,
   pytorch_default,
-  lsuv
+  lsuv,
+  mean_field
 };
 enum class Activation { relu, leaky_relu, tanh, sigmoid, linear, selu, gelu };
 enum class DatasetKind { spiral, circles, xor_, gaussians, moons, gaussian_nd, fashion_mnist };
@@ -114,6 +115,7 @@ constexpr int kMaxProbe = 1024;
 constexpr int kMinHistBins = 4;
 constexpr int kMaxHistBins = 200;
 constexpr double kMaxGain = 100.0;
+constexpr double kMaxWeightVar = 100.0;  // sigma_w^2; also the bound of sigma_b^2
 }  // namespace limits
 
 // How the initializer's gain is chosen.
@@ -145,6 +147,11 @@ struct Config {
   double init_value = 0.1;             // constant
   double init_std = 0.05;              // normal, truncated_normal (Keras' RandomNormal default)
   double init_bound = 0.05;            // uniform: U(-a, a) (Keras' RandomUniform default)
+  // Mean-field parametrization (Poole et al. 2016, Schoenholz et al. 2017): mean_field draws
+  // W ~ N(0, weight_var / fan_in) and b ~ N(0, bias_var); bias_var also gives orthogonal its
+  // biases. The defaults leave every other initializer (and orthogonal's zero biases) unchanged.
+  double weight_var = 1.0;  // sigma_w^2
+  double bias_var = 0.0;    // sigma_b^2
 
   // training
   Optimizer optimizer = Optimizer::sgd;

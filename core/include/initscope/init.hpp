@@ -55,12 +55,14 @@ Matrix pytorch_default(std::size_t fan_out, std::size_t fan_in, Rng& rng);
 Vector pytorch_default_bias(std::size_t fan_out, std::size_t fan_in, Rng& rng);
 
 // Dispatch by id with the config's parameters (gain via resolve_gain, fan mode, value, std,
-// bound). Init::lsuv draws orthogonal(gain 1) here; the data-driven rescale is lsuv_rescale in
-// mlp.hpp, which needs a batch.
+// bound). Init::mean_field draws N(0, weightVar / fan_in) (gain does not apply). Init::lsuv draws
+// orthogonal(gain 1) here; the data-driven rescale is lsuv_rescale in mlp.hpp, which needs a batch.
 Matrix init_weights(Init init, std::size_t fan_out, std::size_t fan_in, const Config& config,
                     Rng& rng);
-// Zeros except pytorch_default.
-Vector init_bias(Init init, std::size_t fan_out, std::size_t fan_in, Rng& rng);
+// Zeros except pytorch_default (U(+-1/sqrt(fan_in))) and, when config.bias_var > 0, mean_field
+// and orthogonal (N(0, biasVar)).
+Vector init_bias(Init init, std::size_t fan_out, std::size_t fan_in, const Config& config,
+                 Rng& rng);
 
 // The scale an initializer draws with under a config (spec/initializers.md's table): the std of
 // the normal ones (truncated_normal: before truncation) and the bound of the uniform ones
@@ -75,7 +77,8 @@ InitScale init_scale(Init init, std::size_t fan_out, std::size_t fan_in, const C
 // lsuv (data-driven). Used for the theory line.
 double nominal_weight_variance(Init init, std::size_t fan_out, std::size_t fan_in,
                                const Config& config);
-// Variance of one bias element at initialization (pytorch_default: 1 / (3 fan_in); else 0).
-double nominal_bias_variance(Init init, std::size_t fan_in);
+// Variance of one bias element at initialization (pytorch_default: 1 / (3 fan_in); mean_field
+// and orthogonal: biasVar; else 0).
+double nominal_bias_variance(Init init, std::size_t fan_in, const Config& config);
 
 }  // namespace initscope

@@ -18,6 +18,23 @@ struct StepResult {
   double loss;   // mean minibatch loss of the last update (NaN if none was done)
 };
 
+// Singular values of the Jacobian d h_last / d h_first between the pre-activations of the first
+// and the last hidden layer, at a few probe inputs. reference: Pennington, Schoenholz & Ganguli
+// 2017 ("dynamical isometry": all singular values near 1).
+struct JacobianSpectrum {
+  int first_layer = 0, last_layer = 0;               // hidden-layer indices, 0-based
+  std::vector<std::vector<double>> singular_values;  // per probe input, descending
+  double mean_squared = 0;  // mean over inputs of sum(s^2) / n_first = tr(J^T J) / n_first
+  // Its mean-field prediction: the product over the layers crossed (l = first .. last - 1) of
+  // n_{l+1} Var[w_{l+1}] E[phi'(h_l)^2], h_l ~ N(0, theoryVar_l); for equal widths
+  // prod sigma_w^2 E[phi'^2], chi_1^(last - first) once the layers sit at q*.
+  double theory_mean_squared = 0;
+};
+// Inputs jacobian_spectrum() uses (the first rows of the probe batch), and the work it allows:
+// (sum over the layers crossed of fan_out x fan_in) x n_first multiply-adds per input.
+constexpr int kJacobianInputs = 4;
+constexpr double kMaxJacobianWork = 4e8;
+
 struct Evaluation {
   int64_t step;
   double train_loss, test_loss;          // mean over the whole split (test: NaN if empty)
@@ -48,6 +65,8 @@ class Run {
   // (row 0 is the TOP of the plane, as on a canvas), column i has x0 = left + (i + 0.5) h.
   // ConfigError unless input_dim == 2 and 2 <= resolution <= 256.
   std::vector<float> predict_grid(int resolution);
+  // ConfigError ("hidden") when the network is too large for the budget above.
+  JacobianSpectrum jacobian_spectrum();
 
  private:
   void next_batch();
@@ -58,8 +77,11 @@ class Run {
   OptimizerState opt_;
   Rng batch_rng_;
   HistogramSpec hist_;
-  std::vector<double> theory_;
-  std::vector<uint32_t> order_;  // shuffled train indices for the current epoch
+  std::vector<double> theory_;           // pre-activation variance per layer
+  std::vector<double> theory_corr_;      // mean-field correlation per layer (probe pairs)
+  std::vector<double> theory_grad_var_;  // backward recursion per layer
+  std::vector<double> weight_var_;       // per-element Var[w_l] the theory uses
+  std::vector<uint32_t> order_;          // shuffled train indices for the current epoch
   std::size_t cursor_ = 0;
   std::size_t batch_rows_ = 0;
   Matrix batch_x_;

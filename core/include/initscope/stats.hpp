@@ -26,9 +26,20 @@ struct LayerStats {
   double weight_grad_var = 0;          // of dL/dW
   double weight_var = 0;               // of W
   double theory_var = 0;               // predicted pre-activation variance at initialization
-  bool symmetric = false;              // every unit has identical incoming weights and bias
-  std::vector<uint32_t> histogram;     // of post-activations, histogram_spec bins
+  // Mean cosine similarity (uncentered, as in Poole et al. 2016) of the pre-activation vectors of
+  // the probe pairs (rows 0 and 1, 2 and 3, ...; kCorrPairs at most); NaN with fewer than 2 rows.
+  double corr = 0;
+  double theory_corr = 0;           // the mean-field correlation map on each pair's input, averaged
+  double theory_grad_var = 0;       // backward variance recursion at initialization (Run)
+  bool symmetric = false;           // every unit has identical incoming weights and bias
+  std::vector<uint32_t> histogram;  // of post-activations, histogram_spec bins
 };
+
+// Pairs of probe rows whose correlation is measured and predicted.
+constexpr std::size_t kCorrPairs = 16;
+std::size_t corr_pairs(std::size_t rows);
+// Cosine similarity of a and b (n values each), in double; 1 when both are zero, 0 when one is.
+double cosine(const float* a, const float* b, std::size_t n);
 
 // Runs forward + loss + backward on the probe batch (x, labels) and measures every layer.
 // The network's dW/db are overwritten (callers compute stats between updates).
