@@ -39,6 +39,8 @@ const std::vector<NumericField>& numeric_fields() {
          c.hidden.assign(static_cast<std::size_t>(v), width);
        }},
       {"width", true, [](Config& c, double v) { c.hidden.assign(c.hidden.size(), int(v)); }},
+      {"weightVar", false, [](Config& c, double v) { c.weight_var = v; }},
+      {"biasVar", false, [](Config& c, double v) { c.bias_var = v; }},
       {"learningRate", false, [](Config& c, double v) { c.learning_rate = v; }},
       {"batchSize", true, [](Config& c, double v) { c.batch_size = int(v); }},
       {"momentum", false, [](Config& c, double v) { c.momentum = v; }},

@@ -71,6 +71,7 @@ TEST_CASE("sweep axis: lists of numbers and of ids", "[sweep]") {
   CHECK(i.labels == std::vector<std::string>{"he_normal", "lecun_normal"});
   CHECK(parse_axis("activation=tanh").labels == std::vector<std::string>{"tanh"});
   CHECK(parse_axis("optimizer=sgd,adam").size() == 2);
+  CHECK(parse_axis("weightVar=1:4:13").numbers[4] == 2);
 }
 
 TEST_CASE("sweep axis: every malformed spec is refused with its own message", "[sweep]") {
@@ -122,6 +123,16 @@ TEST_CASE("sweep: cell configs set the axes, seeds are base + index", "[sweep]")
     std::swap(t.axes[0], t.axes[1]);
     // cell (depth 3, width 6) is x index 1, y index 1 in t: cell 1 * 2 + 1 = 3, seed 0: task 6
     CHECK(task_config(t, 6).hidden == std::vector<int>{6, 6, 6});
+  }
+  SECTION("weightVar x depth sets mean_field's sigma_w^2 and the depth") {
+    SweepSpec t = s;
+    t.base.init = Init::mean_field;
+    t.axes = {parse_axis("weightVar=1:4:13"), parse_axis("depth=10:100:10")};
+    t.seeds = 1;
+    const Config m = task_config(t, 13 * 2 + 4);  // x index 4, y index 2
+    CHECK(m.weight_var == 2);
+    CHECK(m.hidden.size() == 30);
+    CHECK(m.init == Init::mean_field);
   }
   SECTION("a categorical axis uses the core's ids") {
     SweepSpec t = s;

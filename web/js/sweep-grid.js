@@ -13,7 +13,7 @@
 import { formatNumber, jsonText } from './export.js';
 
 // The fields an axis can vary, as in the core's table (numeric first; the rest take lists).
-export const NUMERIC_FIELDS = ['depth', 'width', 'learningRate', 'batchSize', 'momentum', 'gain',
+export const NUMERIC_FIELDS = ['depth', 'width', 'weightVar', 'biasVar', 'learningRate', 'batchSize', 'momentum', 'gain',
   'initStd', 'initBound', 'initValue', 'leakySlope', 'noise', 'samples', 'testFraction', 'inputDim',
   'classes', 'probeSize', 'histBins'];
 const INTEGER_FIELDS = new Set(['depth', 'width', 'batchSize', 'samples', 'inputDim', 'classes',
@@ -21,10 +21,6 @@ const INTEGER_FIELDS = new Set(['depth', 'width', 'batchSize', 'samples', 'input
 export const CATEGORICAL_FIELDS = ['init', 'activation', 'optimizer', 'dataset', 'loss', 'fanMode'];
 export const MAX_AXIS_COUNT = 1000;
 export const MAX_SEEDS = 100;
-
-// Fields the lead's mean-field theory adds to Config; an axis over them works once the engine
-// knows them (until then the engine refuses the config with its own message).
-export const THEORY_FIELDS = ['weightVar', 'biasVar'];
 
 function invalid(field, value, allowed) {
   return new Error(`invalid ${field} = ${value}: expected ${allowed}`);
@@ -41,9 +37,9 @@ export function parseAxis(spec, what = 'axis') {
   }
   const field = spec.slice(0, eq);
   const rest = spec.slice(eq + 1);
-  const numeric = NUMERIC_FIELDS.includes(field) || THEORY_FIELDS.includes(field);
+  const numeric = NUMERIC_FIELDS.includes(field);
   if (!numeric && !CATEGORICAL_FIELDS.includes(field)) {
-    throw invalid(`${what} field`, quote(field), `one of ${[...NUMERIC_FIELDS, ...THEORY_FIELDS, ...CATEGORICAL_FIELDS].join(', ')}`);
+    throw invalid(`${what} field`, quote(field), `one of ${[...NUMERIC_FIELDS, ...CATEGORICAL_FIELDS].join(', ')}`);
   }
   if (!numeric) {
     const values = rest.split(',');
@@ -167,7 +163,7 @@ export function progressiveOrder(nx, ny) {
 
 const CONFIG_KEYS = ['dataset', 'samples', 'noise', 'testFraction', 'inputDim', 'classes', 'seed',
   'hidden', 'activation', 'leakySlope', 'init', 'gain', 'fanMode', 'initValue', 'initStd',
-  'initBound', 'optimizer', 'learningRate', 'momentum', 'batchSize', 'loss', 'probeSize',
+  'initBound', 'weightVar', 'biasVar', 'optimizer', 'learningRate', 'momentum', 'batchSize', 'loss', 'probeSize',
   'histBins'];
 
 /**
@@ -177,7 +173,9 @@ const CONFIG_KEYS = ['dataset', 'samples', 'noise', 'testFraction', 'inputDim', 
  */
 export function sweepDocument(sweep, results) {
   const config = {};
-  for (const k of CONFIG_KEYS) config[k] = k === 'gain' && sweep.base.gain === undefined ? null : sweep.base[k];
+  // An engine without the mean-field fields runs as if they had the core's defaults.
+  const defaults = { gain: null, weightVar: 1, biasVar: 0 };
+  for (const k of CONFIG_KEYS) config[k] = sweep.base[k] === undefined && k in defaults ? defaults[k] : sweep.base[k];
   for (const k of Object.keys(sweep.base)) if (!(k in config)) config[k] = sweep.base[k];
   const cells = [];
   for (let cell = 0; cell < cellCount(sweep); cell++) {

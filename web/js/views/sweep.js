@@ -14,7 +14,7 @@
 // in Node against the CLI.
 
 import {
-  NUMERIC_FIELDS, CATEGORICAL_FIELDS, THEORY_FIELDS, parseAxis, taskCount, taskConfig, cellCount,
+  NUMERIC_FIELDS, CATEGORICAL_FIELDS, parseAxis, taskCount, taskConfig, cellCount,
   cellConfig, axisIndex, summarize, progressiveOrder, sweepCSV, sweepJSON, cliCommand,
 } from '../sweep-grid.js';
 import { SweepPool, defaultPoolSize } from '../sweep-pool.js';
@@ -102,7 +102,7 @@ export class SweepView {
     const form = h('form', 'sweep-form');
     form.noValidate = true;
     form.autocomplete = 'off';
-    const fields = [...NUMERIC_FIELDS, ...THEORY_FIELDS, ...CATEGORICAL_FIELDS];
+    const fields = [...NUMERIC_FIELDS, ...CATEGORICAL_FIELDS];
     const axisRow = (name, label, allowNone) => {
       const wrap = h('div', 'sweep-axis');
       const l = h('label', null, label);
