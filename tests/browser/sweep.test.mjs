@@ -187,6 +187,22 @@ test('sweep: cancel and restart leak neither workers nor runs', async () => {
   await page.context().close();
 });
 
+// weightVar x depth over mean_field. The overlay is asked for when the sweep starts; the cells
+// need an engine that takes weightVar (the lead's engine fields), so they are awaited only then.
+async function startOverlaySweep(page, engineHasTheory) {
+  const settings = { xField: 'weightVar', xSpec: '1:4:4', yField: 'depth', ySpec: '5:30:6', steps: 5, seeds: 1 };
+  if (engineHasTheory) return runSweep(page, settings);
+  await page.evaluate((s) => {
+    window.initscope.sweep.setMode(true);
+    window.initscope.sweep.configure(s);
+  }, settings);
+  await page.evaluate(() => document.getElementById('v-sweep').removeAttribute('data-overlay'));
+  await page.click('#b-sweep-start');
+  await page.waitForFunction(() => document.getElementById('v-sweep').hasAttribute('data-overlay'));
+  await page.waitForFunction(() => !window.initscope.sweep.info().running);   // refused or done
+  await page.evaluate(() => new Promise(requestAnimationFrame));
+}
+
 test('sweep: the theory overlay is drawn for weightVar x depth with mean_field', async () => {
   const page = await openPage(browser, server.origin);
   await load(page, server.url, '#inits=mean_field&activation=tanh&hidden=16x2&samples=100&batchSize=10');
@@ -201,28 +217,35 @@ test('sweep: the theory overlay is drawn for weightVar x depth with mean_field',
   await page.evaluate(() => window.initscope.sweep.setTheorySource(async (q) => ({
     critical: 2.5, weightVars: q.weightVars, xiC: q.weightVars.map(() => 3),
   })));
-  await runSweep(page, { xField: 'weightVar', xSpec: '1:4:4', yField: 'depth', ySpec: '5:30:6', steps: 5, seeds: 1 });
+  await startOverlaySweep(page, engine !== null);
   assert.equal(await page.locator('#v-sweep').getAttribute('data-overlay'), 'shown');
   // 6 xi_c = 18 is between depth 15 (row 2) and 20 (row 3); the critical line at weightVar 2.5
   // is half-way between columns 1 and 2: both are drawn in the overlay colour.
+  await page.screenshot({ path: artifact('sweep-overlay.png') });
   const red = await page.evaluate(() => {
     const c = document.querySelector('.iv-sweep-canvas');
     const dpr = window.devicePixelRatio || 1;
-    const w = c.width / dpr;
-    const h = c.height / dpr;
-    const pw = w - 128;
-    const ph = h - 50;
-    const at = (x, y) => [...c.getContext('2d').getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data];
+    const pw = c.width / dpr - 128;
+    const ph = c.height / dpr - 50;
+    const ctx = c.getContext('2d');
+    // any overlay-coloured pixel in a small box around (x, y)
+    const near = (x, y, dx, dy) => {
+      const d = ctx.getImageData(Math.round((x - dx) * dpr), Math.round((y - dy) * dpr), Math.round(2 * dx * dpr) + 1, Math.round(2 * dy * dpr) + 1).data;
+      for (let i = 0; i < d.length; i += 4) if (d[i] > 200 && d[i + 1] < 120 && d[i + 2] > 60 && d[i + 2] < 160) return true;
+      return false;
+    };
     const xCrit = 58 + 2 * (pw / 4);
-    const yMid = 10 + ph * 0.8;
     const yXi = 10 + ph - (2 + 0.5 + 0.6) * (ph / 6);
-    return { crit: at(xCrit, yMid), xi: at(58 + pw * 0.1, yXi) };
+    return {
+      critical: near(xCrit, 10 + ph * 0.6, 2, 12),        // the dashed vertical line
+      sixXi: near(58 + pw * 0.3, yXi, 2, 3),               // the flat 6 xi_c = 18 curve
+      notElsewhere: !near(58 + pw * 0.3, 10 + ph * 0.2, 2, 3),
+    };
   });
-  for (const [k, [r, g, b]] of Object.entries(red)) assert.ok(r > 200 && g < 120 && b > 60 && b < 160, `${k}: ${[r, g, b]}`);
-  await page.screenshot({ path: artifact('sweep-overlay.png') });
+  assert.deepEqual(red, { critical: true, sixXi: true, notElsewhere: true });
   // Without a theory: no overlay.
   await page.evaluate(() => window.initscope.sweep.setTheorySource(async () => null));
-  await runSweep(page, { xField: 'weightVar', xSpec: '1:4:4', yField: 'depth', ySpec: '5:30:6', steps: 5, seeds: 1 });
+  await startOverlaySweep(page, engine !== null);
   assert.equal(await page.locator('#v-sweep').getAttribute('data-overlay'), 'none');
   await page.context().close();
 });

@@ -428,7 +428,7 @@ function setupDownloads() {
 function setSweepMode(on) {
   document.body.classList.toggle('sweep-mode', on);
   $('b-sweep').setAttribute('aria-pressed', String(on));
-  if (on) sweepView.resize();
+  if (on) sweepView?.resize();   // the first apply() runs before setupSweep()
 }
 
 // The experiment the sweep varies: the first compared run, with its sizes resolved once the

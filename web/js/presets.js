@@ -67,6 +67,19 @@ export const PRESETS = Object.freeze([
     what: 'Sigmoid is not zero-centred and its slope is at most 1/4.',
     watch: 'Gradient chart: the variance falls layer by layer towards the input whatever the init; training crawls.',
   },
+  {
+    // A sweep preset: `sweep` holds the sweep view's settings (views/sweep.js configure()); the
+    // page opens the view with them and the reader presses Start.
+    id: 'schoenholz2017',
+    label: 'Schoenholz et al. 2017: trainable depth (sweep)',
+    state: { inits: ['mean_field'], activation: 'tanh', hidden: Array(10).fill(32), learningRate: 0.05, weightVar: 1.76, biasVar: 0.05 },
+    sweep: {
+      xField: 'weightVar', xSpec: '1:4:13', yField: 'depth', ySpec: '10:100:10', steps: 300, seeds: 1,
+      metric: 'trainAccuracy', fixed: { biasVar: 0.05 },
+    },
+    what: 'Schoenholz et al. 2017: tanh nets with W ~ N(0, σw²/n), b ~ N(0, 0.05), 300 updates per cell, over σw² and depth.',
+    watch: 'Only a band around the critical σw² ≈ 1.76 (dashed) trains deep; the curve is 6·ξc, the depth the theory says signals survive.',
+  },
 ]);
 
 export function presetById(id) {

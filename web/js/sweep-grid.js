@@ -223,5 +223,7 @@ export function cliCommand(sweep) {
     `--samples ${b.samples}`, `--noise ${formatNumber(b.noise)}`, `--hidden ${b.hidden.join(',')}`,
     `--activation ${b.activation}`, `--init ${b.init}`, `--optimizer ${b.optimizer}`,
     `--lr ${formatNumber(b.learningRate)}`, `--batch-size ${b.batchSize}`, `--seed ${b.seed}`);
+  if (b.weightVar !== undefined) parts.push(`--weight-var ${formatNumber(b.weightVar)}`);
+  if (b.biasVar !== undefined) parts.push(`--bias-var ${formatNumber(b.biasVar)}`);
   return parts.join(' ');
 }

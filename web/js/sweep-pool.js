@@ -35,18 +35,32 @@ export class SweepPool {
   #spawn() {
     const worker = new Worker(WORKER_URL, { type: 'module' });
     SweepPool.live++;
-    const slot = { worker, busy: null, ready: null, waiters: [] };  // waiters: [{ type, resolve }]
+    // waiters: [{ type, resolve }]; isReady: the engine is loaded (a cell sent earlier is lost)
+    const slot = { worker, busy: null, ready: null, isReady: false, waiters: [] };
     slot.ready = new Promise((resolve, reject) => {
       worker.onmessage = (event) => {
         const msg = event.data;
         const waiter = slot.waiters.findIndex((w) => w.type === msg.type);
-        if (msg.type === 'ready') resolve();
+        if (msg.type === 'ready') {
+          slot.isReady = true;
+          resolve();
+        }
         else if (msg.type === 'fatal') reject(new Error(msg.message));
         else if (waiter >= 0) slot.waiters.splice(waiter, 1)[0].resolve(msg[msg.type]);
         else this.#message(slot, msg);
       };
       worker.onerror = (e) => reject(new Error(e.message || 'the sweep worker failed to start'));
     });
+    // After start-up an uncaught error ends the worker's cell without a reply: fail the job
+    // rather than wait for it forever.
+    slot.ready.then(() => {
+      worker.onerror = (e) => {
+        e.preventDefault?.();
+        this.lastError = e.message || 'a sweep worker failed';
+        if (this.#job && slot.busy !== null) this.#fail(this.#job, new Error(this.lastError));
+        slot.busy = null;
+      };
+    }, () => {});
     this.#workers.push(slot);
     return slot;
   }
@@ -69,7 +83,7 @@ export class SweepPool {
 
   #feed(slot) {
     const job = this.#job;
-    if (!job || job.done || slot.busy !== null) return;
+    if (!job || job.done || !slot.isReady || slot.busy !== null) return;
     if (!job.queue.length) {
       if (job.pending === 0) this.#finish(job);
       return;
@@ -144,6 +158,17 @@ export class SweepPool {
   /** Every worker's engine.memory() (liveRuns, heap bytes): what a leak would move. */
   async memory() {
     return Promise.all(this.#workers.map((slot) => slot.ready.then(() => this.#ask(slot, { type: 'memory' }, 'memory'))));
+  }
+
+  /** What the scheduler holds (tests, debugging): per worker the message id it computes. */
+  state() {
+    const job = this.#job;
+    return {
+      busy: this.#workers.map((slot) => slot.busy),
+      queued: job ? job.queue.length : 0,
+      pending: job ? job.pending : 0,
+      lastError: this.lastError ?? null,
+    };
   }
 
   dispose() {

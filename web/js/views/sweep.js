@@ -216,7 +216,8 @@ export class SweepView {
 
   /** Sets the axes etc. (a preset); `start` begins computing at once. */
   configure(settings, { start = false } = {}) {
-    this.settings = { ...this.settings, ...settings };
+    // `fixed`: config fields the sweep sets on top of the page's experiment (a preset's biasVar)
+    this.settings = { ...this.settings, fixed: {}, ...settings };
     this.#writeForm();
     if (start) this.start();
   }
@@ -228,12 +229,12 @@ export class SweepView {
     setText(this.error, '');
     let sweep;
     try {
-      const s = this.#readForm();
+      const s = { ...this.#readForm(), fixed: this.settings.fixed ?? {} };
       this.settings = s;
       const axes = [parseAxis(`${s.xField}=${s.xSpec}`, 'x')];
       if (s.yField) axes.push(parseAxis(`${s.yField}=${s.ySpec}`, 'y'));
       if (axes[1] && axes[1].field === axes[0].field) throw new Error(`invalid axes = "${axes[1].field}": expected two different fields`);
-      const base = this.options.getBase();
+      const base = { ...this.options.getBase(), ...s.fixed };
       sweep = { base, axes, steps: s.steps, seeds: s.seeds };
       taskConfig(sweep, taskCount(sweep) - 1);  // throws on a bad depth x width etc. early
     } catch (e) {
@@ -695,6 +696,7 @@ export class SweepView {
       overlay: this.overlay,
       workers: SweepPool.live,
       poolSize: this.pool?.size ?? 0,
+      pool: this.pool?.state() ?? null,
       axes: this.sweep?.axes.map((a) => ({ field: a.field, labels: a.labels })) ?? [],
     };
   }
