@@ -19,6 +19,7 @@
 #include "initscope/config.hpp"
 #include "initscope/image_data.hpp"
 #include "initscope/init.hpp"
+#include "initscope/meanfield.hpp"
 #include "initscope/rng.hpp"
 
 namespace js {
@@ -122,6 +123,8 @@ const std::vector<Field>& config_fields() {
       number_field("initValue", "a number in [-100, 100]"),
       number_field("initStd", "a number in [0, 100]"),
       number_field("initBound", "a number in [0, 100]"),
+      number_field("weightVar", "a number in (0, " + initscope::format_number(kMaxWeightVar) + "]"),
+      number_field("biasVar", "a number in [0, " + initscope::format_number(kMaxWeightVar) + "]"),
       enum_field("optimizer", initscope::optimizer_names()),
       number_field("learningRate",
                    "a number in (0, " + initscope::format_number(kMaxLearningRate) + "]"),
@@ -140,7 +143,7 @@ const std::vector<Field>& sample_fields() {
   static const std::vector<Field> fields = [] {
     std::vector<Field> f;
     for (const char* name : {"init", "seed", "activation", "leakySlope", "gain", "fanMode",
-                             "initValue", "initStd", "initBound"}) {
+                             "initValue", "initStd", "initBound", "weightVar"}) {
       for (const auto& c : config_fields())
         if (std::string(c.name) == name) f.push_back(c);
     }
@@ -280,6 +283,10 @@ void assign(Config& c, const Field& f, const val& v) {
     c.init_std = read_number(f, v);
   else if (n == "initBound")
     c.init_bound = read_number(f, v);
+  else if (n == "weightVar")
+    c.weight_var = read_number(f, v);
+  else if (n == "biasVar")
+    c.bias_var = read_number(f, v);
   else if (n == "optimizer")
     c.optimizer = parse_optimizer(read_enum(f, v));
   else if (n == "learningRate")
@@ -306,8 +313,10 @@ Config read_fields(const val& object, const std::vector<Field>& fields, const ch
   for (const auto& f : fields) {
     const val v = object[f.name];
     if (v.isUndefined() && f.kind != Kind::Gain) continue;
-    const std::string name = f.name;
-    if (name == "fanIn" || name == "fanOut") {
+    // Fields that are not the Config's (sampleInit's fanIn, meanField's depth) go to `extra`.
+    bool config_field = false;
+    for (const auto& cf : config_fields()) config_field = config_field || f.name == cf.name;
+    if (!config_field) {
       extra(f, v);
       continue;
     }
@@ -373,6 +382,8 @@ val config_to_js(const Config& c) {
   o.set("initValue", c.init_value);
   o.set("initStd", c.init_std);
   o.set("initBound", c.init_bound);
+  o.set("weightVar", c.weight_var);
+  o.set("biasVar", c.bias_var);
   o.set("optimizer", std::string(to_string(c.optimizer)));
   o.set("learningRate", c.learning_rate);
   o.set("momentum", c.momentum);
@@ -559,6 +570,9 @@ val RunHandle::layer_stats() {
         {"weightGradVar", &initscope::LayerStats::weight_grad_var},
         {"weightVar", &initscope::LayerStats::weight_var},
         {"theoryVar", &initscope::LayerStats::theory_var},
+        {"corr", &initscope::LayerStats::corr},
+        {"theoryCorr", &initscope::LayerStats::theory_corr},
+        {"theoryGradVar", &initscope::LayerStats::theory_grad_var},
     };
     val o = val::object();
     std::vector<double> column(stats.size());
@@ -632,6 +646,21 @@ val RunHandle::predict_grid(val resolution) {
   });
 }
 
+val RunHandle::jacobian_spectrum() {
+  return guarded([&] {
+    const initscope::JacobianSpectrum s = run_->jacobian_spectrum();
+    val values = val::array();
+    for (const auto& v : s.singular_values) values.call<void>("push", copy_out(v));
+    val o = val::object();
+    o.set("singularValues", values);
+    o.set("meanSquared", s.mean_squared);
+    o.set("theoryMeanSquared", s.theory_mean_squared);
+    o.set("firstLayer", s.first_layer);
+    o.set("lastLayer", s.last_layer);
+    return o;
+  });
+}
+
 double RunHandle::step_count() const { return static_cast<double>(run_->steps_done()); }
 
 val RunHandle::config() const {
@@ -640,6 +669,78 @@ val RunHandle::config() const {
   c.input_dim = initscope::resolved_input_dim(c);
   c.classes = initscope::resolved_classes(c);
   return config_to_js(c);
+}
+
+// ---------------------------------------------------------------------------------------------
+// engine.meanField, engine.criticalWeightVar
+
+namespace {
+// The network fields of the theory (named as in createRun) and its own: depth, q0, c0.
+const std::vector<Field>& theory_fields(bool with_input) {
+  auto pick = [](std::vector<Field>& out, std::initializer_list<const char*> names) {
+    for (const char* name : names)
+      for (const auto& c : config_fields())
+        if (std::string(c.name) == name) out.push_back(c);
+  };
+  static const std::vector<Field> full = [&] {
+    std::vector<Field> f;
+    pick(f, {"activation", "leakySlope", "weightVar", "biasVar"});
+    f.push_back(int_field("depth", 1, initscope::kMaxTheoryDepth));
+    f.push_back(number_field("q0", "a number in (0, 1e6]"));
+    f.push_back(number_field("c0", "a number in [-1, 1]"));
+    return f;
+  }();
+  static const std::vector<Field> critical = [&] {
+    std::vector<Field> f;
+    pick(f, {"activation", "leakySlope", "biasVar"});
+    return f;
+  }();
+  return with_input ? full : critical;
+}
+
+val numbers_or_null(double v) { return std::isfinite(v) ? val(v) : val::null(); }
+}  // namespace
+
+val mean_field(val options) {
+  return guarded([&] {
+    initscope::MeanFieldQuery q;
+    const Config c =
+        read_fields(options, theory_fields(true), "meanField", [&](const Field& f, const val& v) {
+          const std::string n = f.name;
+          if (n == "depth")
+            q.depth = static_cast<int>(read_int(f, v));
+          else if (n == "q0")
+            q.q0 = read_number(f, v);
+          else
+            q.c0 = read_number(f, v);
+        });
+    q.params = {c.activation, c.leaky_slope, c.weight_var, c.bias_var};
+    const initscope::MeanFieldResult r = initscope::mean_field(q);
+    val o = val::object();
+    o.set("q", copy_out(r.q));
+    o.set("c", copy_out(r.c));
+    // Infinity is meaningful here (a diverging length, xi at criticality) and JS has it; NaN
+    // (xiQ when q* is infinite) becomes null so no chart draws it.
+    auto number = [](double v) { return std::isnan(v) ? val::null() : val(v); };
+    o.set("qStar", number(r.q_star));
+    o.set("cStar", number(r.c_star));
+    o.set("chi1", number(r.chi_1));
+    o.set("chiC", number(r.chi_c));
+    o.set("xiQ", number(r.xi_q));
+    o.set("xiC", number(r.xi_c));
+    o.set("phase", std::string(initscope::to_string(r.phase)));
+    return o;
+  });
+}
+
+val mean_field_field_table() { return fields_to_js(theory_fields(true)); }
+val critical_field_table() { return fields_to_js(theory_fields(false)); }
+
+val critical_weight_var(val options) {
+  return guarded([&] {
+    const Config c = read_fields(options, theory_fields(false), "criticalWeightVar");
+    return numbers_or_null(initscope::critical_weight_var(c.activation, c.leaky_slope, c.bias_var));
+  });
 }
 
 }  // namespace js

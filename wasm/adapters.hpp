@@ -63,12 +63,25 @@ class RunHandle {
   val biases(val layer);
   val dataset();
   val predict_grid(val resolution);
+  // { singularValues: [Float64Array per probe input], meanSquared, theoryMeanSquared,
+  //   firstLayer, lastLayer } (run.hpp's JacobianSpectrum), or an Error.
+  val jacobian_spectrum();
   double step_count() const;
   val config() const;
 
  private:
   std::unique_ptr<initscope::Run> run_;
 };
+
+// engine.meanField({ activation, leakySlope, weightVar, biasVar, depth, q0, c0 }) -> { q, c
+// (Float64Array, depth + 1), qStar, cStar, chi1, chiC, xiQ, xiC, phase }, and
+// engine.criticalWeightVar({ activation, leakySlope, biasVar }) -> a number or null (none in
+// (0, 100]); Errors for bad fields, in the core's wording.
+val mean_field(val options);
+val critical_weight_var(val options);
+// Their field tables, for web/js/validate.js (as config_field_table).
+val mean_field_field_table();
+val critical_field_table();
 
 // A RunHandle (owned by the caller, who must .delete() it) or an Error.
 val create_run(val config);

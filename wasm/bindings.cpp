@@ -22,6 +22,10 @@ EMSCRIPTEN_BINDINGS(initscope) {
   function("heapBytes", &js::heap_bytes);
   function("heapUsedBytes", &js::heap_used_bytes);
   function("createRun", &js::create_run);
+  function("meanField", &js::mean_field);
+  function("criticalWeightVar", &js::critical_weight_var);
+  function("meanFieldFields", &js::mean_field_field_table);
+  function("criticalWeightVarFields", &js::critical_field_table);
 
   class_<js::RunHandle>("RunHandle")
       .function("step", &js::RunHandle::step)
@@ -31,6 +35,7 @@ EMSCRIPTEN_BINDINGS(initscope) {
       .function("biases", &js::RunHandle::biases)
       .function("dataset", &js::RunHandle::dataset)
       .function("predictGrid", &js::RunHandle::predict_grid)
+      .function("jacobianSpectrum", &js::RunHandle::jacobian_spectrum)
       .function("stepCount", &js::RunHandle::step_count)
       .function("config", &js::RunHandle::config);
 }

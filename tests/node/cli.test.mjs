@@ -30,11 +30,11 @@ const LAYERS = 4;
 const configKeys = [
   'dataset', 'samples', 'noise', 'testFraction', 'inputDim', 'classes', 'seed', 'hidden',
   'activation', 'leakySlope', 'init', 'gain', 'fanMode', 'initValue', 'initStd', 'initBound',
-  'optimizer', 'learningRate', 'momentum', 'batchSize', 'loss', 'probeSize', 'histBins',
+  'weightVar', 'biasVar', 'optimizer', 'learningRate', 'momentum', 'batchSize', 'loss', 'probeSize', 'histBins',
 ];
 const statKeys = [
   'preMean', 'preVar', 'postMean', 'postVar', 'deadFraction', 'gradVar', 'weightGradVar',
-  'weightVar', 'theoryVar',
+  'weightVar', 'theoryVar', 'corr', 'theoryCorr', 'theoryGradVar',
 ];
 
 
@@ -130,7 +130,8 @@ test('run --format csv: header, then one row per run x record x layer', () => {
   assert.equal(r.code, 0, r.err);
   const lines = r.out.trimEnd().split('\n');
   const header = 'init,step,trainLoss,testLoss,trainAccuracy,testAccuracy,layer,preMean,preVar,' +
-    'postMean,postVar,deadFraction,gradVar,weightGradVar,weightVar,theoryVar,symmetric';
+    'postMean,postVar,deadFraction,gradVar,weightGradVar,weightVar,theoryVar,corr,theoryCorr,' +
+    'theoryGradVar,symmetric';
   assert.equal(lines[0], header);
   const runs = 3, records = 3;  // steps 0, 10, 20
   assert.equal(lines.length - 1, runs * records * LAYERS);

@@ -153,7 +153,9 @@ class Run {
   /**
    * Per-layer statistics on the probe batch, one entry per weight layer (hidden layers, then the
    * output layer): Float64Arrays preMean, preVar, postMean, postVar, deadFraction, gradVar,
-   * weightGradVar, weightVar, theoryVar; symmetric: boolean[]; theoryExact: boolean;
+   * weightGradVar, weightVar, theoryVar, corr (mean cosine of probe-pair pre-activations),
+   * theoryCorr (the mean-field correlation map on the same pairs, fixed at init), theoryGradVar
+   * (the backward variance recursion, fixed at init); symmetric: boolean[]; theoryExact: boolean;
    * histogram: { lo, hi, bins, counts: Uint32Array[] }.
    */
   layerStats() { return unwrap(this.#live().layerStats()); }
@@ -175,6 +177,13 @@ class Run {
     return unwrap(this.#live().predictGrid(resolution));
   }
 
+  /**
+   * Singular values of d h_last / d h_first (pre-activations of the first and last hidden layer)
+   * at a few probe inputs: { singularValues: Float64Array[] (descending), meanSquared,
+   * theoryMeanSquared, firstLayer, lastLayer }. Throws for a stack too large to differentiate.
+   */
+  jacobianSpectrum() { return unwrap(this.#live().jacobianSpectrum()); }
+
   /** Frees the C++ run. Safe to call twice; every other method throws afterwards. */
   dispose() {
     if (this.#handle === null) return;
@@ -189,6 +198,8 @@ class Engine {
   #m;
   #configFields;
   #sampleFields;
+  #meanFieldFields;
+  #criticalFields;
   #aborted;
   #live = 0;
   #loads = new Map();  // dataset id -> the promise of its default load (loadDataset is idempotent)
@@ -213,6 +224,8 @@ class Engine {
     this.#m = module;
     this.#configFields = module.configFields();
     this.#sampleFields = module.sampleFields();
+    this.#meanFieldFields = module.meanFieldFields();
+    this.#criticalFields = module.criticalWeightVarFields();
     this.#aborted = abortState;
   }
 
@@ -297,6 +310,26 @@ class Engine {
     this.#checkAlive();
     checkFields(options, this.#sampleFields, 'sampleInit');
     return unwrap(this.#m.sampleInit(options));
+  }
+
+  /**
+   * Mean-field signal propagation (Poole et al. 2016, Schoenholz et al. 2017) for W ~ N(0,
+   * weightVar/fan_in), b ~ N(0, biasVar). options: { activation, leakySlope, weightVar, biasVar,
+   * depth, q0, c0 } (missing: the defaults). Returns { q, c: Float64Array(depth + 1) (index 0 is
+   * the input), qStar, cStar, chi1, chiC, xiQ, xiC, phase: 'ordered' | 'critical' | 'chaotic' };
+   * qStar, xiQ, xiC may be Infinity, xiQ null when the length diverges.
+   */
+  meanField(options) {
+    this.#checkAlive();
+    checkFields(options, this.#meanFieldFields, 'meanField');
+    return unwrap(this.#m.meanField(options));
+  }
+
+  /** sigma_w^2 where chi_1 = 1, for { activation, leakySlope, biasVar }; null if none in (0, 100]. */
+  criticalWeightVar(options) {
+    this.#checkAlive();
+    checkFields(options, this.#criticalFields, 'criticalWeightVar');
+    return unwrap(this.#m.criticalWeightVar(options));
   }
 
   /** A new Run from a config object (missing fields take the defaults). */

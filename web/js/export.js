@@ -2,8 +2,9 @@
 // file from the page and `initscope run --format json|csv` the same way (see `initscope run
 // --help`). Pure functions (no DOM): Node tests them against the CLI's own output.
 //
-//   JSON { config: { ...the resolved run config, init: [ids], steps, logEvery },
-//          runs: [ { init, diverged: null | step, records: [ { step, trainLoss, testLoss,
+//   JSON { config: { ...the resolved run config, init: [ids], weightVar: [per run],
+//          biasVar: [per run], steps, logEvery },
+//          runs: [ { init, weightVar, biasVar, diverged: null | step, records: [ { step, trainLoss, testLoss,
 //          trainAccuracy, testAccuracy, layerStats: { preMean, ..., symmetric, theoryExact,
 //          histogram: { lo, hi, bins, counts } } } ] } ] }
 //   CSV  one row per (run, record, layer), histograms omitted.
@@ -16,11 +17,12 @@
 // long histories), and `steps` is the last logged step.
 
 export const CSV_HEADER = 'init,step,trainLoss,testLoss,trainAccuracy,testAccuracy,layer,preMean,preVar,' +
-  'postMean,postVar,deadFraction,gradVar,weightGradVar,weightVar,theoryVar,symmetric';
+  'postMean,postVar,deadFraction,gradVar,weightGradVar,weightVar,theoryVar,corr,theoryCorr,' +
+  'theoryGradVar,symmetric';
 
 /** The per-layer number arrays of layerStats, in the CLI's order. */
 export const LAYER_FIELDS = ['preMean', 'preVar', 'postMean', 'postVar', 'deadFraction', 'gradVar',
-  'weightGradVar', 'weightVar', 'theoryVar'];
+  'weightGradVar', 'weightVar', 'theoryVar', 'corr', 'theoryCorr', 'theoryGradVar'];
 
 const RECORD_FIELDS = ['trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy'];
 
@@ -72,16 +74,29 @@ function layerStatsDoc(s) {
 /**
  * The export as a plain object (JSON.stringify-able; non-finite numbers already null).
  *   config:   one run's resolved config (run.config: inputDim and classes filled in)
- *   runs:     [{ init, diverged: null | step, records: [{ step, trainLoss, ..., layerStats }] }]
+ *   runs:     [{ init, weightVar?, biasVar?, diverged: null | step, records: [{ step, ...,
+ *             layerStats }] }] (weightVar / biasVar: the run's own, else the config's)
  *   logEvery: updates between records, or null when they are not evenly spaced (the page)
  */
 export function exportDocument({ config, runs, logEvery = null }) {
   let steps = 0;
   for (const run of runs) for (const r of run.records) steps = Math.max(steps, r.step);
-  return {
-    config: { ...config, init: runs.map((r) => r.init), steps, logEvery },
+  // The run's own weightVar / biasVar, else the config's (undefined keys are left out).
+  const own = (run, key) => run[key] ?? config[key];
+  const perRun = (key) => (runs.some((r) => own(r, key) !== undefined) ? runs.map((r) => own(r, key)) : undefined);
+  const doc = {
+    config: {
+      ...config,
+      init: runs.map((r) => r.init),
+      weightVar: perRun('weightVar'),
+      biasVar: perRun('biasVar'),
+      steps,
+      logEvery,
+    },
     runs: runs.map((run) => ({
       init: run.init,
+      weightVar: own(run, 'weightVar'),
+      biasVar: own(run, 'biasVar'),
       diverged: run.diverged ?? null,
       records: run.records.map((r) => {
         const rec = { step: r.step };
@@ -91,6 +106,10 @@ export function exportDocument({ config, runs, logEvery = null }) {
       }),
     })),
   };
+  const drop = (o) => { for (const k of ['weightVar', 'biasVar']) if (o[k] === undefined) delete o[k]; };
+  drop(doc.config);
+  doc.runs.forEach(drop);
+  return doc;
 }
 
 /**
