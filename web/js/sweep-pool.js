@@ -24,6 +24,8 @@ export class SweepPool {
   #workers = [];        // [{ worker, ready: Promise, busy: null | taskId }]
   #job = null;
   #nextId = 1;
+  #theorySlot = null;   // the overlay's own worker (not one of the pool's `size`)
+  #theoryToken = 0;
 
   constructor({ size = defaultPoolSize() } = {}) {
     this.#size = size;
@@ -140,12 +142,44 @@ export class SweepPool {
     if (this.#job === job) this.#job = null;
   }
 
-  /** The mean-field overlay from the first worker's engine (see sweep-worker.js), or null. */
-  async theory(query) {
-    if (!this.#workers.length) this.#spawn();
-    const slot = this.#workers[0];
+  /**
+   * The mean-field overlay { critical, weightVars, xiC } for query { activation, leakySlope,
+   * biasVar, weightVars }, or null without a theory module. Computed in a worker of its own (a
+   * chaotic-phase xi_c takes about a second: the cells must not wait for it), point by point;
+   * onUpdate(partial) after the critical value and every few points. A newer call abandons an
+   * older one (its promise resolves null).
+   */
+  async theory(query, onUpdate = () => {}) {
+    const token = ++this.#theoryToken;
+    if (!this.#theorySlot) {
+      const worker = new Worker(WORKER_URL, { type: 'module' });
+      const slot = { worker, waiters: [], ready: null };
+      slot.ready = new Promise((resolve, reject) => {
+        worker.onmessage = (event) => {
+          const msg = event.data;
+          if (msg.type === 'ready') return resolve();
+          if (msg.type === 'fatal') return reject(new Error(msg.message));
+          const i = slot.waiters.findIndex((w) => w.type === msg.type);
+          if (i >= 0) slot.waiters.splice(i, 1)[0].resolve(msg[msg.type]);
+        };
+      });
+      this.#theorySlot = slot;
+    }
+    const slot = this.#theorySlot;
     await slot.ready;
-    return this.#ask(slot, { type: 'theory', query }, 'theory');
+    const ask = (q) => this.#ask(slot, { type: 'theory', query: { ...query, weightVars: undefined, ...q } }, 'theory');
+    const critical = await ask({ what: 'critical' });
+    if (critical === null || token !== this.#theoryToken) return null;
+    const out = { critical: critical.value, weightVars: query.weightVars, xiC: query.weightVars.map(() => null) };
+    onUpdate(out);
+    for (let i = 0; i < query.weightVars.length; i++) {
+      const r = await ask({ what: 'xiC', weightVar: query.weightVars[i] });
+      if (token !== this.#theoryToken) return null;
+      out.xiC[i] = r ? r.value : null;
+      if (i % 3 === 2) onUpdate(out);
+    }
+    onUpdate(out);
+    return out;
   }
 
   #ask(slot, message, replyType) {
@@ -174,6 +208,8 @@ export class SweepPool {
   dispose() {
     if (this.#job) this.#cancel(this.#job);
     for (const slot of this.#workers) slot.worker.terminate();
+    this.#theorySlot?.worker.terminate();
+    this.#theorySlot = null;
     SweepPool.live -= this.#workers.length;
     this.#workers = [];
   }

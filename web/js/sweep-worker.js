@@ -31,21 +31,21 @@ async function cell({ id, config, steps }) {
   }
 }
 
-// The mean-field overlay of a weightVar x depth sweep (Schoenholz et al. 2017): the critical
-// weightVar (chi_1 = 1) and the correlation depth scale xi_c at each asked weightVar. null while
-// the engine has no theory module (engine.meanField / criticalWeightVar), or if it refuses.
-function theory({ activation, leakySlope, biasVar, weightVars }) {
+// The mean-field overlay of a weightVar x depth sweep (Schoenholz et al. 2017), one number per
+// message so the page can draw it as it comes: `what: 'critical'` the weightVar where chi_1 = 1,
+// `what: 'xiC'` the correlation depth scale at `weightVar`. { value } (null when not finite or
+// refused), or null when the engine has no theory module (engine.meanField / criticalWeightVar).
+function theory({ what, activation, leakySlope, biasVar, weightVar }) {
   if (typeof engine.meanField !== 'function' || typeof engine.criticalWeightVar !== 'function') return null;
+  let value = null;
   try {
-    const critical = engine.criticalWeightVar({ activation, leakySlope, biasVar });
-    const xiC = weightVars.map((weightVar) => {
-      const m = engine.meanField({ activation, leakySlope, weightVar, biasVar, depth: 1, q0: 1, c0: 0.5 });
-      return Number.isFinite(m.xiC) ? m.xiC : null;
-    });
-    return { critical: Number.isFinite(critical) ? critical : null, weightVars, xiC };
+    value = what === 'critical'
+      ? engine.criticalWeightVar({ activation, leakySlope, biasVar })
+      : engine.meanField({ activation, leakySlope, weightVar, biasVar, depth: 1, q0: 1, c0: 0.5 }).xiC;
   } catch {
-    return null;
+    value = null;
   }
+  return { value: Number.isFinite(value) ? value : null };
 }
 
 self.onmessage = (event) => {

@@ -334,11 +334,21 @@ export class SweepView {
   async #requestOverlay(sweep) {
     const [x, y] = sweep.axes;
     if (!(x.field === 'weightVar' && y && y.field === 'depth' && sweep.base.init === 'mean_field')) return;
-    const lo = Math.min(...x.values);
-    const hi = Math.max(...x.values);
-    const weightVars = Array.from({ length: 121 }, (_, i) => lo + ((hi - lo) * i) / 120);
+    // the axis values and two points between each pair: the curve bends where the cells change
+    const weightVars = [];
+    x.values.forEach((w, i) => {
+      weightVars.push(w);
+      const next = x.values[i + 1];
+      if (next !== undefined) weightVars.push(w + (next - w) / 3, w + (2 * (next - w)) / 3);
+    });
     const query = { activation: sweep.base.activation, leakySlope: sweep.base.leakySlope ?? 0.01, biasVar: sweep.base.biasVar ?? 0, weightVars };
-    const source = this.options.theory ?? ((q) => this.pool.theory(q));
+    const partial = (o) => {
+      if (sweep !== this.sweep) return;
+      this.overlay = { ...o, xiC: o.xiC.slice() };
+      this.container.dataset.overlay = 'shown';
+      this.#scheduleDraw();
+    };
+    const source = this.options.theory ?? ((q) => this.pool.theory(q, partial));
     let overlay = null;
     try {
       overlay = await source(query);
