@@ -72,7 +72,7 @@ export const PRESETS = Object.freeze([
     // page opens the view with them and the reader presses Start.
     id: 'schoenholz2017',
     label: 'Schoenholz et al. 2017: trainable depth (sweep)',
-    state: { inits: ['mean_field'], activation: 'tanh', hidden: Array(10).fill(32), learningRate: 0.05, weightVar: 1.76, biasVar: 0.05 },
+    state: { inits: ['mean_field'], activation: 'tanh', hidden: Array(10).fill(32), learningRate: 0.01, weightVar: 1.76, biasVar: 0.05 },
     sweep: {
       xField: 'weightVar', xSpec: '1:4:13', yField: 'depth', ySpec: '10:100:10', steps: 300, seeds: 1,
       metric: 'trainAccuracy', fixed: { biasVar: 0.05 },
