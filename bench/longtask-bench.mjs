@@ -30,11 +30,13 @@ try {
   });
   await load(page, server.url, HASH);
   await page.evaluate(() => { window.longTasks.length = 0; });
-  const before = await page.evaluate(() => ({ draws: window.initscope.draws, step: Number(document.body.dataset.step) }));
+  const stepNow = () => page.evaluate(() => window.initscope.runs()[0]?.latest?.step ?? 0);
+  const before = { draws: await page.evaluate(() => window.initscope.draws), step: await stepNow() };
   await page.click('#b-play');
   await page.waitForTimeout(SECONDS * 1000);
   await page.click('#b-play');
-  const after = await page.evaluate(() => ({ draws: window.initscope.draws, step: Number(document.body.dataset.step), longTasks: window.longTasks.slice() }));
+  const after = await page.evaluate(() => ({ draws: window.initscope.draws, longTasks: window.longTasks.slice() }));
+  after.step = await stepNow();
   const longest = after.longTasks.length ? Math.max(...after.longTasks) : 0;
   const result = {
     config: HASH, seconds: SECONDS,
