@@ -6,13 +6,19 @@
 //   dist/data/       <- build/data/fashion-mnist.bin     (scripts/prepare-data.mjs, run by build-wasm.sh;
 //                       the engine fetches it only when a run uses that dataset)
 //   dist/vendor/     <- uPlot's ES module and stylesheet from node_modules
+//   dist/vendor/katex/ <- KaTeX's stylesheet and woff2 fonts (the article's math is typeset here,
+//                       at build time, with katex.renderToString: no KaTeX script at run time)
+//   dist/article.html  <- web/article.html with every <span|div class="math"> rendered
+//   dist/initscope.html <- the whole lab in one file (scripts/build-single.mjs), for file:// offline
 //
 // Every URL in the site is relative, so dist/ works from any static host and any subpath.
 // Fails with a clear message (and exit code 1) when an input is missing; nothing is fetched.
 
-import { cpSync, existsSync, mkdirSync, rmSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import katex from 'katex';
+import { buildSingle } from './build-single.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -23,6 +29,7 @@ const inputs = [
   { from: 'build/data/fashion-mnist.bin', to: 'data/fashion-mnist.bin', hint: 'run `bash scripts/build-wasm.sh` first (it runs scripts/prepare-data.mjs)' },
   { from: 'node_modules/uplot/dist/uPlot.esm.js', to: 'vendor/uPlot.esm.js', hint: 'run `npm ci` (package uplot)' },
   { from: 'node_modules/uplot/dist/uPlot.min.css', to: 'vendor/uPlot.min.css', hint: 'run `npm ci` (package uplot)' },
+  { from: 'node_modules/katex/dist/katex.min.css', to: 'vendor/katex/katex.min.css', hint: 'run `npm ci` (package katex)' },
   { from: 'web/index.html', to: null, hint: 'the page source is missing' },
   { from: 'web/js/engine.js', to: null, hint: 'the engine wrapper is missing' },
 ];
@@ -42,6 +49,28 @@ for (const { from, to } of inputs) {
   mkdirSync(dirname(join(dist, to)), { recursive: true });
   cpSync(join(root, from), join(dist, to));
 }
+
+// KaTeX: only the woff2 fonts (every browser that runs the lab reads woff2, so the css's
+// woff/ttf fallbacks are never requested).
+const fontDir = join(root, 'node_modules/katex/dist/fonts');
+mkdirSync(join(dist, 'vendor/katex/fonts'), { recursive: true });
+for (const name of readdirSync(fontDir).filter((n) => n.endsWith('.woff2'))) {
+  cpSync(join(fontDir, name), join(dist, 'vendor/katex/fonts', name));
+}
+
+// The article's math, typeset now. Source: <span class="math">TeX</span> (inline) and
+// <div class="math display">TeX</div>; TeX may use &lt; &gt; &amp; for < > &.
+const MATH = /<(span|div) class="math( display)?">([\s\S]*?)<\/\1>/g;
+const unescape = (t) => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const article = readFileSync(join(root, 'web/article.html'), 'utf8').replace(MATH, (all, tag, display, tex) => {
+  const html = katex.renderToString(unescape(tex.trim()), { displayMode: !!display, throwOnError: true, output: 'htmlAndMathml' });
+  return `<${tag} class="math${display || ''}">${html}</${tag}>`;
+});
+writeFileSync(join(dist, 'article.html'), article);
+
+// dist/initscope.html: everything in one file, for file:// and offline (scripts/build-single.mjs).
+const single = buildSingle(dist);
+console.log(`build-web: ${single.path} (${(single.bytes / 1024).toFixed(0)} KiB, one file)`);
 
 let files = 0;
 let bytes = 0;

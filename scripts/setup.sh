@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what initscope needs on a fresh Debian machine, skipping what is already there.
-# Usage: scripts/setup.sh [native|wasm|browser|all]   (default: all)
+# Usage: scripts/setup.sh [native|wasm|browser|fuzz|all]   (default: all)
 set -euo pipefail
 want="${1:-all}"
 # dataset-fashion-mnist: the idx files scripts/prepare-data.mjs subsets (tests and the page use it).
@@ -10,7 +10,9 @@ case "$want" in
   native) ;;
   wasm) pkgs+=(emscripten) ;;
   browser|all) pkgs+=(emscripten chromium) ;;
-  *) echo "setup.sh: unknown target '$want' (expected native, wasm, browser or all)" >&2; exit 2 ;;
+  # clang and its libFuzzer runtime, for scripts/fuzz.sh (npm test runs it after setup.sh all).
+  fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
+  *) echo "setup.sh: unknown target '$want' (expected native, wasm, browser, fuzz or all)" >&2; exit 2 ;;
 esac
 missing=()
 for p in "${pkgs[@]}"; do

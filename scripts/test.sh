@@ -8,6 +8,8 @@ echo "== format (clang-format)"; bash scripts/check-format.sh
 echo "== native build"; bash scripts/build-native.sh
 echo "== native tests (Catch2 via ctest)"
 ctest --test-dir build/native --output-on-failure -j2
+echo "== native tests under ASan + UBSan (build/asan)"; bash scripts/sanitize.sh
+echo "== fuzzing (libFuzzer, ${FUZZ_SECONDS:-20} s per target)"; bash scripts/fuzz.sh
 echo "== wasm build"; bash scripts/build-wasm.sh
 echo "== web build"; node scripts/build-web.mjs
 echo "== node tests (wasm engine, CLI, native parity)"

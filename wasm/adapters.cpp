@@ -698,6 +698,23 @@ const std::vector<Field>& theory_fields(bool with_input) {
   return with_input ? full : critical;
 }
 
+// engine.phaseDiagram: the activation and the grid.
+const std::vector<Field>& phase_fields() {
+  static const std::vector<Field> f = [] {
+    std::vector<Field> out;
+    for (const auto& c : config_fields())
+      if (std::string(c.name) == "activation" || std::string(c.name) == "leakySlope")
+        out.push_back(c);
+    const std::string cap = initscope::format_number(initscope::limits::kMaxWeightVar);
+    out.push_back(number_field("wMax", "a number in (0, " + cap + "]"));
+    out.push_back(number_field("bMax", "a number in (0, " + cap + "]"));
+    out.push_back(int_field("nx", 2, initscope::kMaxPhaseCells));
+    out.push_back(int_field("ny", 2, initscope::kMaxPhaseCells));
+    return out;
+  }();
+  return f;
+}
+
 val numbers_or_null(double v) { return std::isfinite(v) ? val(v) : val::null(); }
 }  // namespace
 
@@ -732,6 +749,33 @@ val mean_field(val options) {
     return o;
   });
 }
+
+val phase_diagram(val options) {
+  return guarded([&] {
+    initscope::PhaseGridQuery q;
+    const Config c =
+        read_fields(options, phase_fields(), "phaseDiagram", [&](const Field& f, const val& v) {
+          const std::string n = f.name;
+          if (n == "wMax")
+            q.w_max = read_number(f, v);
+          else if (n == "bMax")
+            q.b_max = read_number(f, v);
+          else if (n == "nx")
+            q.nx = static_cast<int>(read_int(f, v));
+          else
+            q.ny = static_cast<int>(read_int(f, v));
+        });
+    q.activation = c.activation;
+    q.leaky_slope = c.leaky_slope;
+    const initscope::PhaseGrid g = initscope::phase_grid(q);
+    val o = val::object();
+    o.set("chi1", copy_out(g.chi_1));
+    o.set("xiC", copy_out(g.xi_c));  // Infinity at criticality, as meanField's
+    return o;
+  });
+}
+
+val phase_field_table() { return fields_to_js(phase_fields()); }
 
 val mean_field_field_table() { return fields_to_js(theory_fields(true)); }
 val critical_field_table() { return fields_to_js(theory_fields(false)); }

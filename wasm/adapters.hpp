@@ -79,9 +79,13 @@ class RunHandle {
 // (0, 100]); Errors for bad fields, in the core's wording.
 val mean_field(val options);
 val critical_weight_var(val options);
+// engine.phaseDiagram({ activation, leakySlope, wMax, bMax, nx, ny }) -> { chi1, xiC:
+// Float64Array [ny][nx] } at the cell centres (meanfield.hpp's phase_grid), or an Error.
+val phase_diagram(val options);
 // Their field tables, for web/js/validate.js (as config_field_table).
 val mean_field_field_table();
 val critical_field_table();
+val phase_field_table();
 
 // A RunHandle (owned by the caller, who must .delete() it) or an Error.
 val create_run(val config);

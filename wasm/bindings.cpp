@@ -26,6 +26,8 @@ EMSCRIPTEN_BINDINGS(initscope) {
   function("criticalWeightVar", &js::critical_weight_var);
   function("meanFieldFields", &js::mean_field_field_table);
   function("criticalWeightVarFields", &js::critical_field_table);
+  function("phaseDiagram", &js::phase_diagram);
+  function("phaseDiagramFields", &js::phase_field_table);
 
   class_<js::RunHandle>("RunHandle")
       .function("step", &js::RunHandle::step)

@@ -289,9 +289,13 @@ void load_data_file(const Config& c, const std::string& data_dir) {
                                     : env && *env != '\0' ? std::filesystem::path(env)
                                                           : default_data_dir();
   const std::string path = (dir / info.data_file).string();
+  // A folder opens as a stream on Linux and then fails deep inside the read, without the path.
+  std::error_code ec;
+  const bool folder = std::filesystem::is_directory(path, ec);
   std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw std::runtime_error("cannot read " + path + " (" + std::strerror(errno) +
+  if (!in || folder)
+    throw std::runtime_error("cannot read " + path + " (" +
+                             (folder ? "a folder, not a file" : std::strerror(errno)) +
                              "), the data of " + info.name +
                              ": make it with 'node scripts/prepare-data.mjs' (npm test and npm "
                              "start do), or point --data-dir or INITSCOPE_DATA_DIR at its folder");

@@ -172,31 +172,70 @@ FanMode parse_fan_mode(const std::string& id, const std::string& f) {
 // ---------------------------------------------------------------------------------------------
 // Message helpers
 
+namespace {
+// The length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no overlong forms, no
+// surrogates, at most U+10FFFF), or 0 if there is none.
+std::size_t utf8_length(const std::string& s, std::size_t i) {
+  const auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b = at(i);
+  std::size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+  if (b >= 0xC2 && b <= 0xDF) {
+    n = 2;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    n = 3;
+    if (b == 0xE0) lo = 0xA0;
+    if (b == 0xED) hi = 0x9F;
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    n = 4;
+    if (b == 0xF0) lo = 0x90;
+    if (b == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size() || at(i + 1) < lo || at(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if (at(i + k) < 0x80 || at(i + k) > 0xBF) return 0;
+  return n;
+}
+
+void append_escape(std::string& out, unsigned code) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "\\u%04x", code);
+  out += buf;
+}
+}  // namespace
+
+// Messages echo whatever was typed or read (a CLI argument, a file's first bytes) to terminals
+// and pages, so everything a terminal could act on is escaped: C0 and C1 control characters and
+// DEL, and bytes that are not well-formed UTF-8 (as \u00XX of the byte, its Latin-1 reading).
 std::string quote(const std::string& s) {
   std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7F) {
+      append_escape(out, c);
+    } else if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (const std::size_t n = utf8_length(s, i)) {
+      const unsigned second = static_cast<unsigned char>(s[i + 1]);
+      if (c == 0xC2 && second < 0xA0)  // U+0080..U+009F: the C1 controls
+        append_escape(out, second);
+      else
+        out.append(s, i, n);
+      i += n;
+      continue;
+    } else {
+      append_escape(out, c);
     }
+    ++i;
   }
   return out + "\"";
 }

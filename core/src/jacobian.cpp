@@ -22,10 +22,13 @@ JacobianSpectrum Run::jacobian_spectrum() {
   out.last_layer = static_cast<int>(hidden) - 1;
   const std::size_t n_first = net_.layers.front().fan_out();
 
+  const std::size_t n_last = net_.layers[hidden - 1].fan_out();
   double work = 0;
   for (std::size_t l = 1; l < hidden; ++l)
     work += static_cast<double>(net_.layers[l].fan_out()) * net_.layers[l].fan_in();
   work *= static_cast<double>(n_first);
+  // The SVD of an m x n matrix: about 10 m n min(m, n) (none for one hidden layer: J = I).
+  if (hidden > 1) work += 10.0 * static_cast<double>(n_first) * n_last * std::min(n_first, n_last);
   if (work > kMaxJacobianWork)
     throw ConfigError("hidden", "a stack needing " + format_number(work) + " multiply-adds",
                       "at most " + format_number(kMaxJacobianWork) +
@@ -57,9 +60,12 @@ JacobianSpectrum Run::jacobian_spectrum() {
           W(next.W.data(), static_cast<Eigen::Index>(O), static_cast<Eigen::Index>(I));
       J = W.cast<double>() * J;
     }
-    Eigen::BDCSVD<Mat> svd(J);
-    const Eigen::VectorXd s = svd.singularValues();  // descending
-    std::vector<double> values(s.data(), s.data() + s.size());
+    std::vector<double> values(n_first, 1.0);  // one hidden layer: J = I
+    if (hidden > 1) {
+      Eigen::BDCSVD<Mat> svd(J);
+      const Eigen::VectorXd s = svd.singularValues();  // descending
+      values.assign(s.data(), s.data() + s.size());
+    }
     double sum = 0;
     for (double v : values) sum += v * v;
     total += sum / static_cast<double>(n_first);

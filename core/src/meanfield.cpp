@@ -46,73 +46,69 @@ struct Legendre {
   }
 };
 
-// Panel boundaries on [0, kZMax]: geometrically graded towards 0 (widths 2^-12 .. 1/2), where
-// phi(sqrt(q) z) turns fastest for a large q and where kinked activations kink, then equal panels
-// of 1/2 up to kZMax. kFast: 6 equal panels. Each panel gets an `order`-point Gauss-Legendre rule.
-struct RuleSize {
-  std::vector<double> edges;  // on [0, 1] of the half-interval (scaled by its length)
-  int order;
-};
-const RuleSize& rule_size(Quadrature q) {
-  static const RuleSize precise = [] {
-    RuleSize s{{0.0}, 12};
-    for (int k = 12; k >= 1; --k) s.edges.push_back(std::ldexp(1.0, -k) / kZMax);
-    for (double e = 1.0; e <= kZMax + 1e-9; e += 0.5) s.edges.push_back(e / kZMax);
-    return s;
-  }();
-  static const RuleSize fast = [] {
-    RuleSize s{{}, 8};
-    for (int k = 0; k <= 6; ++k) s.edges.push_back(k / 6.0);
-    return s;
-  }();
-  return q == Quadrature::kPrecise ? precise : fast;
-}
+// The composite rule. From the point where the integrand turns fastest (z = 0 for phi(s z), the
+// kink of the inner integral in two dimensions) panels grow geometrically from `first` (half the
+// width over which phi(s z) turns, 1/s) until they are 1 wide, then stay 1 wide out to kZMax; each
+// gets an `order`-point Gauss-Legendre rule. A panel [a, 2a] never contains the turning point,
+// so a function analytic off the real axis near it (tanh, sigmoid, gelu) converges fast, and a
+// kink at a panel edge costs nothing. Measured against closed forms and an independent Simpson
+// rule: below 1e-10 relative for kPrecise (12 points), about 1e-6 for kFast (6 points).
+int order_of(Quadrature q) { return q == Quadrature::kPrecise ? 12 : 6; }
+// kFast stops at 6 standard deviations (the mass beyond is 2e-9) with panels up to 2 wide.
+double zmax_of(Quadrature q) { return q == Quadrature::kPrecise ? kZMax : 6.0; }
+double widest_of(Quadrature q) { return q == Quadrature::kPrecise ? 1.0 : 2.0; }
 
 const Legendre& legendre(int order) {
-  static const Legendre l8(8), l12(12);
-  return order == 8 ? l8 : l12;
+  static const Legendre l6(6), l12(12);
+  return order == 6 ? l6 : l12;
 }
 
-// Appends nodes and Gaussian-weighted weights for the interval from `at` (where the panels are
-// finest) to `to` (either side of it), with the rule's panels scaled to that length.
-void add_interval(double at, double to, const RuleSize& s, std::vector<double>& z,
+constexpr double kInvSqrt2Pi = 0.39894228040143267794;
+
+// Appends nodes and Gaussian-weighted weights on the interval from `at` to `to` (either side).
+void add_interval(double at, double to, double first, Quadrature q, std::vector<double>& z,
                   std::vector<double>& w) {
-  const double len = to - at;
+  const double len = std::fabs(to - at), dir = to > at ? 1.0 : -1.0;
   if (len == 0) return;
-  const Legendre& g = legendre(s.order);
-  for (std::size_t p = 0; p + 1 < s.edges.size(); ++p) {
-    const double a = at + len * s.edges[p], b = at + len * s.edges[p + 1];
-    const double mid = 0.5 * (a + b), half = 0.5 * std::fabs(b - a);
-    for (int i = 0; i < s.order; ++i) {
-      const double t = mid + half * g.x[i];
-      z.push_back(t);
-      w.push_back(half * g.w[i] * std::exp(-0.5 * t * t) / std::sqrt(2 * kPi));
+  const int order = order_of(q);
+  const double widest = widest_of(q);
+  const Legendre& g = legendre(order);
+  double lo = 0, width = std::min(first, widest);
+  while (lo < len) {
+    const double hi = std::min(len, lo + width);
+    const double mid = at + dir * 0.5 * (lo + hi), half = 0.5 * (hi - lo);
+    for (int i = 0; i < order; ++i) {
+      const double x = mid + half * g.x[i];
+      z.push_back(x);
+      w.push_back(half * g.w[i] * std::exp(-0.5 * x * x) * kInvSqrt2Pi);
     }
+    lo = hi;
+    width = std::min(2 * width, widest);
   }
 }
 
-// The one-dimensional rule over z, split at z = 0 (where every kinked activation kinks, for
-// any scale sqrt(q)).
-struct Rule1 {
-  std::vector<double> z, w;
-  explicit Rule1(const RuleSize& s) {
-    add_interval(0.0, -kZMax, s, z, w);
-    add_interval(0.0, kZMax, s, z, w);
-  }
-};
-const Rule1& rule1(Quadrature q) {
-  static const Rule1 precise(rule_size(Quadrature::kPrecise)), fast(rule_size(Quadrature::kFast));
-  return q == Quadrature::kPrecise ? precise : fast;
+// Nodes and weights over z in [-kZMax, kZMax] for a function that turns at z = at over a width of
+// about 1 / scale.
+void gauss_rule(double at, double scale, Quadrature q, std::vector<double>& z,
+                std::vector<double>& w) {
+  z.clear();
+  w.clear();
+  const double first = 0.5 / std::max(scale, 1e-300);
+  const double zmax = zmax_of(q);
+  add_interval(std::clamp(at, -zmax, zmax), -zmax, first, q, z, w);
+  add_interval(std::clamp(at, -zmax, zmax), zmax, first, q, z, w);
 }
 
 double phi(Activation a, double s, double x) { return activate_scalar(a, s, x); }
 double dphi(Activation a, double s, double x) { return derivative_scalar(a, s, x); }
 
+// E[f(z)] for f turning at z = 0 over about 1 / scale.
 template <typename F>
-double expect1(Quadrature q, F f) {
-  const Rule1& r = rule1(q);
+double expect1(Quadrature q, double scale, F f) {
+  thread_local std::vector<double> z, w;
+  gauss_rule(0.0, scale, q, z, w);
   double sum = 0;
-  for (std::size_t i = 0; i < r.z.size(); ++i) sum += r.w[i] * f(r.z[i]);
+  for (std::size_t i = 0; i < z.size(); ++i) sum += w[i] * f(z[i]);
   return sum;
 }
 
@@ -124,7 +120,7 @@ double q_map_slope(const MeanFieldParams& p, double q) {
     return p.weight_var * d * d;  // the limit for phi(0) = 0; only used when q* = 0
   }
   const double s = std::sqrt(q);
-  const double e = expect1(Quadrature::kPrecise, [&](double z) {
+  const double e = expect1(Quadrature::kPrecise, s, [&](double z) {
     return phi(p.activation, p.leaky_slope, s * z) * dphi(p.activation, p.leaky_slope, s * z) * z;
   });
   return p.weight_var * e / s;
@@ -144,7 +140,7 @@ double scale_of(double q) { return std::sqrt(std::max(q, 1e-300)); }
 
 double gauss_phi_sq(Activation act, double slope, double q, Quadrature rule) {
   const double s = scale_of(q);
-  return expect1(rule, [&](double z) {
+  return expect1(rule, s, [&](double z) {
     const double f = phi(act, slope, s * z);
     return f * f;
   });
@@ -152,7 +148,7 @@ double gauss_phi_sq(Activation act, double slope, double q, Quadrature rule) {
 
 double gauss_dphi_sq(Activation act, double slope, double q, Quadrature rule) {
   const double s = scale_of(q);
-  return expect1(rule, [&](double z) {
+  return expect1(rule, s, [&](double z) {
     const double f = dphi(act, slope, s * z);
     return f * f;
   });
@@ -164,30 +160,25 @@ double gauss_pair(Activation act, double slope, double qa, double qb, double c, 
   const double sa = scale_of(qa), sb = scale_of(qb);
   const double sc = std::sqrt(std::max(0.0, 1.0 - c * c));
   auto f = [&](double x) { return derivative ? dphi(act, slope, x) : phi(act, slope, x); };
-  const Rule1& outer = rule1(rule);
-  const RuleSize& size = rule_size(rule);
-  std::vector<double> z2, w2;
-  z2.reserve(outer.z.size());
-  w2.reserve(outer.z.size());
+  thread_local std::vector<double> z1s, w1s, z2, w2;
+  // The outer integrand f(sa z1) E_z2[f(u_b)] turns at z1 = 0 over 1/sa (f) and over about
+  // sqrt(1 - c^2)/|c| (the inner expectation, which sharpens as the inputs align).
+  gauss_rule(0.0, std::max(sa, std::fabs(c) / std::max(sc, 1e-300)), rule, z1s, w1s);
   double sum = 0;
-  for (std::size_t i = 0; i < outer.z.size(); ++i) {
-    const double z1 = outer.z[i];
+  for (std::size_t i = 0; i < z1s.size(); ++i) {
+    const double z1 = z1s[i];
     const double fa = f(sa * z1);
     if (fa == 0) continue;
     double inner;
     if (sc == 0) {
       inner = f(sb * c * z1);
     } else {
-      // u_b = sb (c z1 + sc z2) kinks where c z1 + sc z2 = 0: split the inner rule there.
-      const double kink = std::clamp(-c * z1 / sc, -kZMax, kZMax);
-      z2.clear();
-      w2.clear();
-      add_interval(kink, -kZMax, size, z2, w2);
-      add_interval(kink, kZMax, size, z2, w2);
+      // u_b = sb (c z1 + sc z2) turns (or kinks) where c z1 + sc z2 = 0, over about 1/(sb sc).
+      gauss_rule(std::clamp(-c * z1 / sc, -kZMax, kZMax), sb * sc, rule, z2, w2);
       inner = 0;
       for (std::size_t k = 0; k < z2.size(); ++k) inner += w2[k] * f(sb * (c * z1 + sc * z2[k]));
     }
-    sum += outer.w[i] * fa * inner;
+    sum += w1s[i] * fa * inner;
   }
   return sum;
 }
@@ -195,8 +186,8 @@ double gauss_pair(Activation act, double slope, double qa, double qb, double c, 
 // ---------------------------------------------------------------------------------------------
 // Maps
 
-double q_map(const MeanFieldParams& p, double q) {
-  return p.weight_var * gauss_phi_sq(p.activation, p.leaky_slope, q) + p.bias_var;
+double q_map(const MeanFieldParams& p, double q, Quadrature rule) {
+  return p.weight_var * gauss_phi_sq(p.activation, p.leaky_slope, q, rule) + p.bias_var;
 }
 
 double cov_map(const MeanFieldParams& p, double qa, double qb, double c, Quadrature rule) {
@@ -204,21 +195,22 @@ double cov_map(const MeanFieldParams& p, double qa, double qb, double c, Quadrat
          p.bias_var;
 }
 
-double c_map(const MeanFieldParams& p, double q, double c) {
-  const double next = q_map(p, q);
+double c_map(const MeanFieldParams& p, double q, double c, Quadrature rule) {
+  const double next = q_map(p, q, rule);
   if (next <= 0) return 1.0;  // both inputs collapse to the zero vector: identical
-  return std::clamp(cov_map(p, q, q, c) / next, -1.0, 1.0);
+  return std::clamp(cov_map(p, q, q, c, rule) / next, -1.0, 1.0);
 }
 
-double chi_1(const MeanFieldParams& p, double q) {
-  return p.weight_var * gauss_dphi_sq(p.activation, p.leaky_slope, std::isinf(q) ? kHugeQ : q);
+double chi_1(const MeanFieldParams& p, double q, Quadrature rule) {
+  return p.weight_var *
+         gauss_dphi_sq(p.activation, p.leaky_slope, std::isinf(q) ? kHugeQ : q, rule);
 }
 
-double q_star(const MeanFieldParams& p) {
+double q_star(const MeanFieldParams& p, Quadrature rule) {
   // h(q) = q_map(q) - q: h(0) = sigma_w^2 phi(0)^2 + sigma_b^2 >= 0. The stable fixed point is
   // the first place h turns from positive to non-positive; scan q over a geometric grid, then
   // bisect. If h(0) = 0 and h < 0 just above 0, q* = 0 (ordered, no bias).
-  auto h = [&](double q) { return q_map(p, q) - q; };
+  auto h = [&](double q) { return q_map(p, q, rule) - q; };
   const double h0 = h(0.0);
   double prev = 0.0;
   bool prev_positive = h0 > 0;
@@ -284,8 +276,13 @@ MeanFieldResult mean_field(const MeanFieldQuery& m) {
     r.c[l] = std::isfinite(r.q[l]) ? c_map(p, r.q[l - 1], r.c[l - 1]) : r.c[l - 1];
   }
 
-  r.q_star = q_star(p);
-  r.chi_1 = chi_1(p, r.q_star);
+  fixed_points(p, Quadrature::kPrecise, r);
+  return r;
+}
+
+void fixed_points(const MeanFieldParams& p, Quadrature rule, MeanFieldResult& r) {
+  r.q_star = q_star(p, rule);
+  r.chi_1 = chi_1(p, r.q_star, rule);
   const bool critical = std::fabs(r.chi_1 - 1.0) <= 1e-8;
   r.phase = critical ? Phase::critical : r.chi_1 < 1 ? Phase::ordered : Phase::chaotic;
   r.xi_q = std::isinf(r.q_star) ? kNaN : -1.0 / std::log(q_map_slope(p, r.q_star));
@@ -296,8 +293,9 @@ MeanFieldResult mean_field(const MeanFieldQuery& m) {
   r.chi_c = r.chi_1;
   if (r.phase == Phase::chaotic && std::isfinite(r.q_star) && r.q_star > 0) {
     const double q = r.q_star;
-    auto g = [&](double c) { return c_map(p, q, c) - c; };
-    double lo = 0.0, hi = 1.0 - 1e-9;
+    auto g = [&](double c) { return c_map(p, q, c, rule) - c; };
+    // The bracket's top must lie where c_map(c) < c beats the rule's error (1e-6 for kFast).
+    double lo = 0.0, hi = 1.0 - (rule == Quadrature::kPrecise ? 1e-9 : 1e-4);
     double glo = g(lo), ghi = g(hi);
     if (ghi < 0) {
       // Illinois false position: a bracketing method that converges superlinearly, so c* costs
@@ -321,13 +319,39 @@ MeanFieldResult mean_field(const MeanFieldQuery& m) {
         }
       }
       r.c_star = 0.5 * (lo + hi);
-      r.chi_c = p.weight_var *
-                gauss_pair(p.activation, p.leaky_slope, q, q, r.c_star, true, Quadrature::kPrecise);
+      r.chi_c = p.weight_var * gauss_pair(p.activation, p.leaky_slope, q, q, r.c_star, true, rule);
     }
   }
   r.xi_c = critical ? kInf : -1.0 / std::log(r.chi_c);
   if (!std::isfinite(r.xi_c) || r.xi_c < 0) r.xi_c = kInf;  // chi_c = 1 to rounding
-  return r;
+}
+
+PhaseGrid phase_grid(const PhaseGridQuery& g) {
+  auto num = [](double v) { return format_number(v); };
+  if (!(g.leaky_slope >= 0 && g.leaky_slope <= 1))
+    throw ConfigError("leakySlope", num(g.leaky_slope), "a number in [0, 1]");
+  const std::string cap = num(limits::kMaxWeightVar);
+  if (!(g.w_max > 0 && g.w_max <= limits::kMaxWeightVar))
+    throw ConfigError("wMax", num(g.w_max), "a number in (0, " + cap + "]");
+  if (!(g.b_max > 0 && g.b_max <= limits::kMaxWeightVar))
+    throw ConfigError("bMax", num(g.b_max), "a number in (0, " + cap + "]");
+  if (g.nx < 2 || g.nx > kMaxPhaseCells)
+    throw ConfigError("nx", std::to_string(g.nx), int_range(2, kMaxPhaseCells));
+  if (g.ny < 2 || g.ny > kMaxPhaseCells)
+    throw ConfigError("ny", std::to_string(g.ny), int_range(2, kMaxPhaseCells));
+  PhaseGrid out;
+  out.chi_1.resize(static_cast<std::size_t>(g.nx) * g.ny);
+  out.xi_c.resize(out.chi_1.size());
+  MeanFieldResult r;
+  for (int j = 0; j < g.ny; ++j)
+    for (int i = 0; i < g.nx; ++i) {
+      const MeanFieldParams p{g.activation, g.leaky_slope, g.w_max * (i + 0.5) / g.nx,
+                              g.b_max * (j + 0.5) / g.ny};
+      fixed_points(p, Quadrature::kFast, r);
+      out.chi_1[static_cast<std::size_t>(j) * g.nx + i] = r.chi_1;
+      out.xi_c[static_cast<std::size_t>(j) * g.nx + i] = r.xi_c;
+    }
+  return out;
 }
 
 double critical_weight_var(Activation act, double slope, double bias_var) {

@@ -189,19 +189,37 @@ Evaluation Run::evaluate() {
   e.step = step_;
   split(data_.x_train, data_.y_train, e.train_loss, e.train_accuracy);
   split(data_.x_test, data_.y_test, e.test_loss, e.test_accuracy);
+  mark_if_not_finite(std::isfinite(e.train_loss) &&
+                     (data_.y_test.empty() || std::isfinite(e.test_loss)));
   e.diverged_at = diverged_at_;
   return e;
+}
+
+// Finite parameters can still overflow float in a forward pass (constant 38 at depth 141
+// overflows at initialization: found by tests/fuzz/fuzz_train). A non-finite number measured from
+// the current weights marks the run diverged at the current step, as a non-finite training loss
+// does, so no NaN or Infinity leaves a run that claims to be healthy.
+void Run::mark_if_not_finite(bool finite) {
+  if (!finite && !diverged_at_) diverged_at_ = step_;
 }
 
 std::vector<LayerStats> Run::layer_stats() {
   const std::size_t probe = eval_ws_.capacity;
   auto stats = measure_layers(net_, config_.loss, data_.x_train.data(), data_.y_train.data(), probe,
                               hist_, eval_ws_);
+  // Predictions are not measurements: they may overflow honestly (theory_var at depth), and corr
+  // is NaN by definition with fewer than 2 probe rows; neither marks the run.
+  bool finite = true;
   for (std::size_t l = 0; l < stats.size(); ++l) {
+    const LayerStats& s = stats[l];
+    for (double v : {s.pre_mean, s.pre_var, s.post_mean, s.post_var, s.grad_var, s.weight_grad_var,
+                     s.weight_var})
+      finite = finite && std::isfinite(v);
     stats[l].theory_var = theory_[l];
     stats[l].theory_corr = theory_corr_[l];
     stats[l].theory_grad_var = theory_grad_var_[l];
   }
+  mark_if_not_finite(finite);
   return stats;
 }
 
@@ -235,6 +253,9 @@ std::vector<float> Run::predict_grid(int resolution) {
       for (std::size_t c = 0; c < C; ++c) p[c] = static_cast<float>(std::exp(zr[c] - zmax) / sum);
     }
   }
+  bool finite = true;
+  for (float p : out) finite = finite && std::isfinite(p);
+  mark_if_not_finite(finite);
   return out;
 }
 

@@ -6,7 +6,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadEngine } from '../../web/js/engine.js';
 import {
-  DEFAULTS, StateError, parseHash, toHash, validateState, runConfig, engineCatalog,
+  DEFAULTS, StateError, VIEW_PARTS, parseHash, toHash, validateState, runConfig, engineCatalog,
 } from '../../web/js/state.js';
 import { PRESETS } from '../../web/js/presets.js';
 
@@ -92,5 +92,7 @@ test('hostile hash text gives notices and a valid state, never a throw', () => {
     assert.deepEqual(validateState(state, catalog), state, `${h.slice(0, 40)} gives a valid state`);
     for (const n of notices) assert.equal(typeof n, 'string');
   }
-  assert.equal(parseHash('#embed=all', catalog).state.embed.length, 6);
+  // every view part: the six of the Training tab and the three of the Theory tab
+  assert.deepEqual(parseHash('#embed=all', catalog).state.embed, VIEW_PARTS.slice());
+  assert.equal(VIEW_PARTS.length, 9);
 });

@@ -37,7 +37,8 @@ test('desktop 1280x800: controls and every view on one screen, no scrolling', as
     scrollW: document.documentElement.scrollWidth,
     scrollH: document.documentElement.scrollHeight,
     controls: (() => { const c = document.getElementById('controls'); return [c.scrollHeight, c.clientHeight]; })(),
-    panels: [...document.querySelectorAll('.panel, #badges')].map((p) => {
+    // the panels on screen (the Theory tab's are on the other tab: tests/browser/theory.test.mjs)
+    panels: [...document.querySelectorAll('.panel, #badges')].filter((p) => !p.closest('[hidden]')).map((p) => {
       const r = p.getBoundingClientRect();
       return { part: p.dataset.part, bottom: r.bottom, right: r.right, height: r.height };
     }),

@@ -82,8 +82,10 @@ TEST_CASE("meanfield: tanh's critical weightVar at biasVar 0.05 is the published
   CHECK(std::fabs(wc - 1.7609546396067) <= 1e-9);
   MeanFieldParams p{Activation::tanh, 0.0, wc, 0.05};
   CHECK(std::fabs(chi_1(p, q_star(p)) - 1.0) <= 1e-8);
-  // Without bias the critical point is sigma_w^2 = 1 (q* = 0, chi_1 = sigma_w^2 tanh'(0)^2).
-  CHECK(std::fabs(critical_weight_var(Activation::tanh, 0.0, 0.0) - 1.0) <= 1e-9);
+  // Without bias the critical point is sigma_w^2 = 1 (q* = 0, chi_1 = sigma_w^2 tanh'(0)^2). It
+  // is ill-conditioned: above 1, q* ~ (sigma_w^2 - 1)/2 and chi_1 - 1 is only second order in
+  // sigma_w^2 - 1, so double precision locates it to about sqrt(1e-16) = 1e-8.
+  CHECK(std::fabs(critical_weight_var(Activation::tanh, 0.0, 0.0) - 1.0) <= 1e-8);
   // relu: chi_1 = sigma_w^2 / 2, so 2 for any bias; leaky: 2 / (1 + a^2).
   CHECK(std::fabs(critical_weight_var(Activation::relu, 0.0, 0.1) - 2.0) <= 1e-9);
   CHECK(std::fabs(critical_weight_var(Activation::leaky_relu, 0.2, 0.0) - 2.0 / 1.04) <= 1e-9);
@@ -371,4 +373,37 @@ TEST_CASE("mean_field init: W ~ N(0, weightVar/fan_in), b ~ N(0, biasVar)", "[me
   Rng r2(9, stream::kSample);
   const Vector zero = init_bias(Init::orthogonal, 64, 64, Config{}, r2);
   for (float v : zero) CHECK(v == 0.0f);
+}
+
+TEST_CASE("phase_grid: chi_1 and xi_c of the picture agree with the precise theory",
+          "[meanfield]") {
+  // The grid uses Quadrature::kFast (about 1e-6 relative on the integrals). chi_1 is one
+  // integral: 1e-5 relative. xi_c = -1/ln(chi_c) amplifies chi_c's error by xi_c / |ln chi_c|,
+  // and c* in the chaotic phase is a root of a difference of such integrals: 1e-3 relative away
+  // from the critical line (within 5% of it xi_c is large and the picture only needs "large").
+  PhaseGridQuery q;
+  q.activation = Activation::tanh;
+  q.w_max = 4.0;
+  q.b_max = 0.5;
+  q.nx = 8;
+  q.ny = 4;
+  const PhaseGrid g = phase_grid(q);
+  REQUIRE(g.chi_1.size() == 32);
+  for (int j = 0; j < q.ny; ++j)
+    for (int i = 0; i < q.nx; ++i) {
+      const double wv = q.w_max * (i + 0.5) / q.nx, bv = q.b_max * (j + 0.5) / q.ny;
+      MeanFieldQuery m;
+      m.params = {Activation::tanh, 0.0, wv, bv};
+      m.depth = 1;
+      const MeanFieldResult r = mean_field(m);
+      const std::size_t k = static_cast<std::size_t>(j) * q.nx + i;
+      INFO("weightVar " << wv << " biasVar " << bv << " chi1 " << g.chi_1[k] << " vs " << r.chi_1
+                        << " xi_c " << g.xi_c[k] << " vs " << r.xi_c);
+      CHECK(rel(g.chi_1[k], r.chi_1) <= 1e-5);
+      if (std::fabs(wv / critical_weight_var(Activation::tanh, 0.0, bv) - 1) > 0.05)
+        CHECK(rel(g.xi_c[k], r.xi_c) <= 1e-3);
+    }
+  PhaseGridQuery bad = q;
+  bad.nx = 1;
+  CHECK_THROWS_WITH(phase_grid(bad), "invalid nx = 1: expected an integer in 2..200");
 }

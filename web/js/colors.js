@@ -36,6 +36,7 @@ export const INIT_COLORS = Object.freeze({
   uniform: '#E69F00',
   zeros: '#000000',
   constant: '#000000',
+  mean_field: '#009E73',
 });
 
 /** Short display names. LeCun is the "1/fan_in Xavier" that He et al. 2015 compare against. */
@@ -55,6 +56,7 @@ export const LABELS = Object.freeze({
   uniform: 'Uniform',
   zeros: 'Zeros',
   constant: 'Constant',
+  mean_field: 'Mean field',
 });
 
 /** Class colours of the decision boundary (Paul Tol's "vibrant"); class 0 orange, 1 blue as in

@@ -5,13 +5,15 @@
 // invalid one stays in its input, marked aria-invalid with the message under it, and nothing is
 // passed on. Every text set here goes through textContent / option.text, never innerHTML.
 
-import { DEFAULTS, MAX_RUNS, SPEEDS, StateError, validateState, formatHidden, parseInteger } from './state.js';
+import { DEFAULTS, MAX_RUNS, SPEEDS, StateError, validateState, formatHidden, parseInteger, perRun, usesField } from './state.js';
 import { PRESETS, INIT_NOTES, matchPreset } from './presets.js';
 import { labelFor } from './colors.js';
 
 // Inputs whose text maps one-to-one onto a state field.
 const TEXT_FIELDS = ['leakySlope', 'noise', 'learningRate', 'batchSize', 'seed', 'samples',
-  'testFraction', 'momentum', 'gain', 'inputDim', 'classes'];
+  'testFraction', 'momentum', 'gain', 'inputDim', 'classes', 'weightVar', 'biasVar'];
+// Fields with one value per run: when runs come and go, each run keeps its own value.
+const PER_RUN_FIELDS = ['weightVar', 'biasVar'];
 const SELECT_FIELDS = ['activation', 'dataset', 'optimizer', 'loss'];
 
 const $ = (id) => document.getElementById(id);
@@ -64,12 +66,18 @@ export class Controls {
 
     for (let slot = 0; slot < MAX_RUNS; slot++) {
       $(`c-init-${slot}`).addEventListener('change', () => {
+        // The runs fill slots 0..n-1 in order, so slot i's per-run values are run i's.
         const inits = [];
+        const perRunValues = Object.fromEntries(PER_RUN_FIELDS.map((f) => [f, []]));
         for (let i = 0; i < MAX_RUNS; i++) {
           const v = $(`c-init-${i}`).value;
-          if (v) inits.push(v);
+          if (!v) continue;
+          inits.push(v);
+          for (const f of PER_RUN_FIELDS) {
+            perRunValues[f].push(i < this.state.inits.length ? perRun(this.state[f], i) : DEFAULTS[f]);
+          }
         }
-        this.propose('inits', { inits });
+        this.propose('inits', { inits, ...perRunValues });
       });
     }
     for (const field of SELECT_FIELDS) {
@@ -176,6 +184,8 @@ export class Controls {
     }
     for (const field of SELECT_FIELDS) $(`c-${field}`).value = state[field];
     for (const field of TEXT_FIELDS) $(`c-${field}`).value = String(state[field]);
+    // sigma_w^2 / sigma_b^2 only where an initializer reads them (mean_field; biasVar also orthogonal)
+    for (const field of PER_RUN_FIELDS) $(`f-${field}`).hidden = !usesField(state, field);
     const leaky = state.activation === 'leaky_relu';
     $('f-leakySlope').hidden = !leaky;
     $('f-activation').classList.toggle('wide', !leaky);   // keeps depth and width on one row

@@ -18,7 +18,7 @@
 // Errors: the wasm functions RETURN a JS Error instead of throwing through C++ frames (see
 // wasm/adapters.hpp); unwrap() throws it here. After an error the engine keeps working.
 
-import { checkFields, checkInt, configError } from './validate.js';
+import { checkFields, checkInt, configError, snapshotFields } from './validate.js';
 
 const INT_MAX = 2147483647;
 
@@ -200,6 +200,7 @@ class Engine {
   #sampleFields;
   #meanFieldFields;
   #criticalFields;
+  #phaseFields;
   #aborted;
   #live = 0;
   #loads = new Map();  // dataset id -> the promise of its default load (loadDataset is idempotent)
@@ -226,6 +227,7 @@ class Engine {
     this.#sampleFields = module.sampleFields();
     this.#meanFieldFields = module.meanFieldFields();
     this.#criticalFields = module.criticalWeightVarFields();
+    this.#phaseFields = module.phaseDiagramFields();
     this.#aborted = abortState;
   }
 
@@ -308,8 +310,9 @@ class Engine {
    */
   sampleInit(options) {
     this.#checkAlive();
-    checkFields(options, this.#sampleFields, 'sampleInit');
-    return unwrap(this.#m.sampleInit(options));
+    const plain = snapshotFields(options, this.#sampleFields, 'sampleInit');
+    checkFields(plain, this.#sampleFields, 'sampleInit');
+    return unwrap(this.#m.sampleInit(plain));
   }
 
   /**
@@ -321,22 +324,38 @@ class Engine {
    */
   meanField(options) {
     this.#checkAlive();
-    checkFields(options, this.#meanFieldFields, 'meanField');
-    return unwrap(this.#m.meanField(options));
+    const plain = snapshotFields(options, this.#meanFieldFields, 'meanField');
+    checkFields(plain, this.#meanFieldFields, 'meanField');
+    return unwrap(this.#m.meanField(plain));
   }
 
   /** sigma_w^2 where chi_1 = 1, for { activation, leakySlope, biasVar }; null if none in (0, 100]. */
   criticalWeightVar(options) {
     this.#checkAlive();
-    checkFields(options, this.#criticalFields, 'criticalWeightVar');
-    return unwrap(this.#m.criticalWeightVar(options));
+    const plain = snapshotFields(options, this.#criticalFields, 'criticalWeightVar');
+    checkFields(plain, this.#criticalFields, 'criticalWeightVar');
+    return unwrap(this.#m.criticalWeightVar(plain));
+  }
+
+  /**
+   * chi_1 and xi_c over the (sigma_w^2, sigma_b^2) plane for a phase diagram's shading and
+   * contours: { activation, leakySlope, wMax, bMax, nx, ny } -> { chi1, xiC: Float64Array [ny][nx] }
+   * at the cell centres (weightVar = wMax (i + 0.5) / nx, biasVar = bMax (j + 0.5) / ny), with a
+   * coarser quadrature than meanField's (about 1e-6 relative): a picture, not a number to read.
+   */
+  phaseDiagram(options) {
+    this.#checkAlive();
+    checkFields(options, this.#phaseFields, 'phaseDiagram');
+    return unwrap(this.#m.phaseDiagram(options));
   }
 
   /** A new Run from a config object (missing fields take the defaults). */
   createRun(config) {
     this.#checkAlive();
-    checkFields(config, this.#configFields, 'config');
-    const handle = unwrap(this.#m.createRun(config));
+    // Read once (snapshotFields): the checks and the core see the same values.
+    const plain = snapshotFields(config, this.#configFields, 'config');
+    checkFields(plain, this.#configFields, 'config');
+    const handle = unwrap(this.#m.createRun(plain));
     const run = new Run(this.#owner, handle);
     if (this.#leaked) this.#leaked.register(run, handle, run);
     this.#live++;

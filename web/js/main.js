@@ -3,7 +3,7 @@
 // and buttons. It draws at most once per animation frame and acks each snapshot after drawing
 // it, which is what paces the worker (see worker.js).
 
-import { DEFAULTS, parseHash, toHash, runConfig, sameRuns, validateState, formatHidden } from './state.js';
+import { DEFAULTS, THEORY_PARTS, VIEW_PARTS, USES, parseHash, toHash, runConfig, sameRuns, validateState, formatHidden, perRun } from './state.js';
 import { Controls } from './controls.js';
 import { presetById } from './presets.js';
 import { applyEmbedMode, setupEmbedDialog } from './embed.js';
@@ -14,9 +14,14 @@ import { GradientView } from './views/gradient.js';
 import { HistogramView } from './views/histograms.js';
 import { BoundaryView } from './views/boundary.js';
 import { BadgesView } from './views/badges.js';
+import { CorrelationView } from './views/correlation.js';
+import { PhaseView } from './views/phase.js';
+import { JacobianView } from './views/jacobian.js';
 import { toJSON, toCSV, exportFileName } from './export.js';
 import { panelPNG } from './picture.js';
 import { SweepView } from './views/sweep.js';
+import { applyTheme, themedRunColor } from './theme.js';
+import { connectFrame } from './frame.js';
 
 const MAX_RECORDS = 1000;     // per run; beyond this every other record is dropped (step 0 stays)
 const GRID_RES = 32;
@@ -39,10 +44,24 @@ let lastDraw = 0;
 
 const model = {
   config: null, runs: [], cursor: -1, activeRun: 0, dataset: null, logY: true, activation: 'relu', hidden: [],
+  // The Theory tab's numbers (theory-worker.js): phase = the phase diagram of model.activation
+  // (or { pending } / { error }), jacobian = per run the spectrum at initialization, or null.
+  theory: { phase: null, jacobian: null },
 };
 
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 let sweepView = null;         // views/sweep.js, created at start (its workers only when a sweep starts)
+
+// Embedded in another page: its parent may play, pause and reset, and hears how we are doing.
+let linkNotices = 0;          // notices the last parsed link produced (an embed with any runs nothing by itself)
+const frame = connectFrame({
+  play: () => worker.postMessage({ type: 'play' }),
+  pause: () => worker.postMessage({ type: 'pause' }),
+  reset: () => reset(),
+  isPlaying: () => playing,
+});
+
+const colorsFor = (inits) => runColors(inits).map(themedRunColor);
 
 // ---------------------------------------------------------------------------------------------
 // Notices: plain text only (they can quote the hash).
@@ -74,12 +93,15 @@ const VIEWS = {
   histograms: [HistogramView, 'v-histograms'],
   boundary: [BoundaryView, 'v-boundary'],
   badges: [BadgesView, 'badges'],
+  correlation: [CorrelationView, 'v-correlation'],
+  phase: [PhaseView, 'v-phase'],
+  jacobian: [JacobianView, 'v-jacobian'],
 };
 
 function createViews() {
   for (const [part, [View, id]] of Object.entries(VIEWS)) {
     const container = $(id);
-    const view = new View(container, { onSelectRun: selectHistRun });
+    const view = new View(container, { onSelectRun: selectHistRun, onPickTheory: pickTheory });
     new ResizeObserver(() => view.resize()).observe(container);
     views[part] = view;
   }
@@ -115,7 +137,8 @@ function draw() {
   model.logY = state.logY;
   model.activeRun = Math.min(state.hist, model.runs.length - 1);
   for (const [part, view] of Object.entries(views)) {
-    if (document.querySelector(`[data-part="${part}"]`)?.hidden) continue;
+    // hidden by embed mode, or on the tab not shown
+    if (document.querySelector(`[data-part="${part}"]`)?.closest('[hidden]')) continue;
     try {
       view.update(model);
     } catch (e) {
@@ -183,14 +206,19 @@ const handlers = {
     model.dataset = msg.dataset;
     model.config = msg.configs[0];
     model.activation = state.activation;
+    model.leakySlope = state.leakySlope;
     model.hidden = state.hidden.slice();
     model.cursor = -1;
-    const colors = runColors(state.inits);
+    model.theory.jacobian = null;
+    const colors = colorsFor(state.inits);
     model.runs = state.inits.map((init, i) => ({
       key: `${gen}:${i}:${init}`,
       init,
-      label: labelFor(init),
+      label: runLabel(init, i),
       color: colors[i],
+      // sigma_w^2 / sigma_b^2 of the initializers that take them (the phase diagram's dots)
+      weightVar: USES.weightVar.includes(init) ? perRun(state.weightVar, i) : null,
+      biasVar: USES.biasVar.includes(init) ? perRun(state.biasVar, i) : null,
       diverged: null,
       records: [],
       grid: null,
@@ -199,6 +227,8 @@ const handlers = {
     addRecords(msg.snapshot, true);
     ready = true;
     document.body.dataset.ready = String(gen);
+    frame.ready(linkNotices > 0);
+    requestTheory();
     scheduleDraw();
   },
   loading(msg) {
@@ -208,6 +238,7 @@ const handlers = {
     unacked++;
     if (msg.gen !== gen || !ready) return ack();
     addRecords(msg.snapshot, false);
+    frame.progress(model.runs);
     // Reduced motion: keep training at full pace, only the drawing slows. A hidden tab draws
     // nothing at all (no animation frames): training goes on and the charts catch up on return.
     if (REDUCED_MOTION.matches || document.hidden) ack();
@@ -219,6 +250,7 @@ const handlers = {
     b.textContent = playing ? 'Pause' : 'Play';
     b.setAttribute('aria-pressed', String(playing));
     document.body.dataset.playing = String(playing);
+    frame.playing(playing);
     if (msg.allDiverged && msg.gen === gen) notify('every run diverged: lower the learning rate, or reset');
   },
   error(msg) {
@@ -230,11 +262,11 @@ const handlers = {
       gen = good.gen;
       ready = true;
       writeHash();
-      controls.render(state, runColors(state.inits));
+      controls.render(state, colorsFor(state.inits));
     } else if (msg.gen === gen && !good && !sameRuns(state, DEFAULTS)) {
       // Refused on the very first load (a link): start from the defaults instead.
       notify('using the default experiment instead');
-      apply(validateState({ ...DEFAULTS, embed: state.embed }, catalog));
+      apply(validateState({ ...DEFAULTS, embed: state.embed, tab: state.tab }, catalog));
       return;
     }
     if (/^invalid /.test(msg.message)) controls?.showFieldError(msg.message);
@@ -267,7 +299,7 @@ function configure() {
     type: 'configure',
     gen,
     gridRes: GRID_RES,
-    configs: state.inits.map((init) => runConfig(state, init)),
+    configs: state.inits.map((init, i) => runConfig(state, init, i)),
   });
   worker.postMessage({ type: 'speed', stepsPerTick: state.speed });
 }
@@ -275,16 +307,30 @@ function configure() {
 function apply(next) {
   const runsChanged = !state || !sameRuns(state, next);
   const embedChanged = !state || JSON.stringify(state.embed) !== JSON.stringify(next.embed);
+  const tabChanged = !state || state.tab !== next.tab;
   state = next;
   writeHash();
-  controls.render(state, runColors(state.inits));
+  controls.render(state, colorsFor(state.inits));
   if (embedChanged) {
     applyEmbedMode(state.embed);
     if (state.embed) setSweepMode(state.embed.includes('sweep'));
   }
+  applyTheme(state.theme, onThemeChange);
+  $('c-theme').value = state.theme;
+  if (embedChanged || tabChanged) applyTab();
   worker.postMessage({ type: 'speed', stepsPerTick: state.speed });
   if (runsChanged) configure();
   else scheduleDraw();
+}
+
+// Canvases and uPlot read the theme's colours when they are built: rebuild them.
+function onThemeChange() {
+  if (!state) return;
+  const colors = colorsFor(state.inits);
+  model.runs.forEach((run, i) => { run.color = colors[i]; });
+  controls?.render(state, colors);
+  for (const view of Object.values(views)) view.reset?.();
+  scheduleDraw();
 }
 
 function reset() {
@@ -298,6 +344,136 @@ function newSeed() {
 
 function selectHistRun(index) {
   if (index >= 0 && index < state.inits.length) apply({ ...state, hist: index });
+}
+
+// A run's name in legends: mean-field runs differ only in sigma_w^2 / sigma_b^2, so those say them.
+function runLabel(init, i) {
+  const w = perRun(state.weightVar, i);
+  const b = perRun(state.biasVar, i);
+  if (init === 'mean_field') return `${labelFor(init)} σw²=${w}${b ? `, σb²=${b}` : ''}`;
+  if (USES.biasVar.includes(init) && b) return `${labelFor(init)} σb²=${b}`;
+  return labelFor(init);
+}
+
+// The phase diagram's click / Enter: the selected run (the histogram's run) becomes a mean-field
+// run at that (sigma_w^2, sigma_b^2); the other runs keep their values.
+function pickTheory({ weightVar, biasVar }) {
+  const i = Math.min(state.hist, state.inits.length - 1);
+  const inits = state.inits.slice();
+  inits[i] = 'mean_field';
+  const list = (field, v) => state.inits.map((_, k) => (k === i ? v : perRun(state[field], k)));
+  try {
+    apply(validateState({ ...state, inits, weightVar: list('weightVar', weightVar), biasVar: list('biasVar', biasVar) }, catalog));
+  } catch (e) {
+    notify(e.message);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tabs: Training (the charts of the runs) and Theory (mean-field theory beside the measurement).
+// state.tab is in the link; an embed shows whichever tab has parts it keeps, the tabs only if both.
+
+const TRAINING_PARTS = VIEW_PARTS.filter((p) => p !== 'badges' && !THEORY_PARTS.includes(p));
+
+function shownTab() {
+  const parts = state.embed;
+  const training = TRAINING_PARTS.filter((p) => !parts || parts.includes(p));
+  const theoryParts = THEORY_PARTS.filter((p) => !parts || parts.includes(p));
+  const tab = !training.length && theoryParts.length ? 'theory' : !theoryParts.length ? 'training' : state.tab;
+  return { tab, both: training.length > 0 && theoryParts.length > 0, training, theoryParts };
+}
+
+function applyTab() {
+  const { tab, both, training, theoryParts } = shownTab();
+  $('view-tabs').hidden = !both;
+  for (const b of document.querySelectorAll('#view-tabs [role="tab"]')) {
+    const on = b.dataset.tab === tab;
+    b.setAttribute('aria-selected', String(on));
+    b.tabIndex = on ? 0 : -1;
+  }
+  $('views').hidden = tab !== 'training';
+  $('theory').hidden = tab !== 'theory';
+  // embed layouts count the panels each tab shows (embed.js counts every view part)
+  $('views').dataset.count = String(training.length);
+  $('theory').classList.toggle('single', theoryParts.length < 2 || !theoryParts.includes('phase'));
+  for (const [part, view] of Object.entries(views)) {
+    if (!document.querySelector(`[data-part="${part}"]`)?.closest('[hidden]')) view.resize?.();
+  }
+  requestTheory();
+  scheduleDraw();
+}
+
+function setupTabs() {
+  const tabs = [...document.querySelectorAll('#view-tabs [role="tab"]')];
+  const choose = (b) => {
+    if (state.tab !== b.dataset.tab) apply({ ...state, tab: b.dataset.tab });
+  };
+  for (const b of tabs) {
+    b.addEventListener('click', () => choose(b));
+    // WAI-ARIA tabs: arrows move between tabs (and select them), Home / End jump
+    b.addEventListener('keydown', (e) => {
+      const i = tabs.indexOf(b);
+      const j = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+      if (j === undefined) return;
+      e.preventDefault();
+      const next = tabs[(j + tabs.length) % tabs.length];
+      next.focus();
+      choose(next);
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Theory tab's numbers come from theory-worker.js (its own engine, started on first use).
+
+const PHASE_GRID = { nx: 36, ny: 24 };   // smoothed when drawn; ~1-4 s per activation in the worker
+// The plane shown: sigma_w^2 in (0, wMax], sigma_b^2 in [0, bMax], where every activation's
+// critical line (if any: sigmoid has none, it is ordered everywhere) starts. Runs beyond it sit
+// on the edge as a triangle.
+const PHASE_RANGE = { default: { wMax: 4, bMax: 0.5 } };
+let theoryWorker = null;
+const phaseCache = new Map();   // activation|leakySlope -> phase grid, { pending } or { error }
+let jacobianAsked = -1;         // the gen whose spectra were asked for
+
+function requestTheory() {
+  if (!state || !ready || $('theory').hidden) return;
+  if (!theoryWorker) {
+    theoryWorker = new Worker(new URL('./theory-worker.js', import.meta.url), { type: 'module' });
+    theoryWorker.onmessage = onTheory;
+    theoryWorker.onerror = (e) => {
+      const error = `the theory worker failed: ${e.message || 'unknown error'}`;
+      for (const [k, v] of phaseCache) if (v.pending) phaseCache.set(k, { error });
+      model.theory.phase = { error };
+      scheduleDraw();
+    };
+  }
+  const key = `${state.activation}|${state.leakySlope}`;
+  if (!phaseCache.has(key)) {
+    phaseCache.set(key, { pending: true, key });
+    const range = PHASE_RANGE[state.activation] ?? PHASE_RANGE.default;
+    theoryWorker.postMessage({ type: 'phase', id: key, activation: state.activation, leakySlope: state.leakySlope, ...range, ...PHASE_GRID });
+  }
+  model.theory.phase = { key, ...phaseCache.get(key) };
+  if (jacobianAsked !== gen) {
+    jacobianAsked = gen;
+    model.theory.jacobian = null;
+    theoryWorker.postMessage({ type: 'jacobian', id: gen, configs: state.inits.map((init, i) => runConfig(state, init, i)) });
+  }
+}
+
+function onTheory(event) {
+  const msg = event.data;
+  if (msg.type === 'phase') {
+    phaseCache.set(msg.id, { key: msg.id, ...msg });
+  } else if (msg.type === 'jacobian') {
+    if (msg.id === gen) model.theory.jacobian = msg.spectra;
+  } else if (msg.type === 'error') {
+    if (msg.kind === 'phase') phaseCache.set(msg.id, { key: msg.id, error: msg.message });
+    else if (msg.id === gen) model.theory.jacobian = state.inits.map(() => ({ error: msg.message }));
+  }
+  const key = `${state.activation}|${state.leakySlope}`;
+  if (phaseCache.has(key)) model.theory.phase = { key, ...phaseCache.get(key) };
+  scheduleDraw();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -320,6 +496,7 @@ async function start() {
     onNewSeed: newSeed,
   });
   const parsed = parseHash(location.hash, catalog);
+  linkNotices = parsed.notices.length;
   for (const n of parsed.notices) notify(`Link: ${n}`);
   apply(parsed.state);
 
@@ -328,6 +505,7 @@ async function start() {
   $('b-reset').addEventListener('click', reset);
   $('c-speed').addEventListener('change', (e) => apply({ ...state, speed: Number(e.target.value) }));
   $('c-logY').addEventListener('change', (e) => apply({ ...state, logY: e.target.checked }));
+  $('c-theme').addEventListener('change', (e) => apply({ ...state, theme: e.target.value }));
   $('c-scrub').addEventListener('input', (e) => {
     const i = Number(e.target.value);
     model.cursor = i >= latestIndex() ? -1 : i;
@@ -341,12 +519,14 @@ async function start() {
       notify(`copy this link: ${location.href}`);
     }
   });
+  setupTabs();
   setupEmbedDialog({ getHash: () => toHash(state), notify });
   setupDownloads();
   setupSweep();
 
   window.addEventListener('hashchange', () => {
     const { state: next, notices: ns } = parseHash(location.hash, catalog);
+    linkNotices = ns.length;
     for (const n of ns) notify(`Link: ${n}`);
     apply(next);
   });
@@ -408,7 +588,7 @@ function setupDownloads() {
   menu.addEventListener('keydown', (e) => { if (e.key === 'Escape' && menu.open) { e.preventDefault(); close(true); } });
   document.addEventListener('click', (e) => { if (menu.open && !menu.contains(e.target)) close(false); });
   // A PNG button beside each chart panel's "?".
-  for (const panel of document.querySelectorAll('#views .panel[data-part]')) {
+  for (const panel of document.querySelectorAll('#views .panel[data-part], #theory .panel[data-part]')) {
     const b = document.createElement('button');
     b.type = 'button';
     b.className = 'png';
@@ -498,7 +678,17 @@ function copyRecords(i) {
 Object.defineProperty(window, 'initscope', {
   value: Object.freeze({
     get state() { return state && structuredClone(state); },
-    get configs() { return state ? state.inits.map((init) => runConfig(state, init)) : []; },
+    get configs() { return state ? state.inits.map((init, i) => runConfig(state, init, i)) : []; },
+    // what the Theory tab has: the phase grid's status, and the number of runs with a spectrum
+    get theory() {
+      const p = model.theory.phase;
+      const j = model.theory.jacobian;
+      return {
+        phase: p ? (p.error ? `error: ${p.error}` : p.pending ? 'pending' : 'ready') : null,
+        jacobian: j ? j.filter((s) => s && !s.error).length : null,
+        jacobianErrors: j ? j.filter((s) => s?.error).map((s) => s.error) : [],
+      };
+    },
     get playing() { return playing; },
     get ready() { return ready; },
     get gen() { return gen; },

@@ -10,6 +10,8 @@
 // produced it instead of by the engine. Ids and limits come from the catalog the engine reports
 // (engineCatalog below), never from a copy kept here.
 
+import { escapeInvisible } from './validate.js';
+
 export const MAX_RUNS = 4;
 
 // The catalog of an engine (engine.js): what the worker sends the page, and what validation
@@ -29,8 +31,19 @@ export function engineCatalog(engine) {
 const MAX_SEED = 4294967295;   // seeds are uint32
 const MAX_PARSED_DEPTH = 100000; // "64x1e9" must not allocate a billion layers before it is refused
 
+export const THEMES = Object.freeze(['auto', 'light', 'dark']);
 export const SPEEDS = Object.freeze([1, 2, 5, 10, 20, 50, 100, 200]);
-export const VIEW_PARTS = Object.freeze(['loss', 'variance', 'gradient', 'histograms', 'boundary', 'badges']);
+// The theory views (correlation, phase, jacobian) live in the page's second tab, "Theory".
+export const THEORY_PARTS = Object.freeze(['correlation', 'phase', 'jacobian']);
+export const VIEW_PARTS = Object.freeze(['loss', 'variance', 'gradient', 'histograms', 'boundary', 'badges', ...THEORY_PARTS]);
+export const TABS = Object.freeze(['training', 'theory']);
+// Initializers that read weightVar / biasVar (mean-field theory's sigma_w^2, sigma_b^2). Only these
+// may repeat in `inits`: three mean_field runs with weightVar=1,1.76,4 are three experiments.
+export const USES = Object.freeze({
+  weightVar: Object.freeze(['mean_field']),
+  biasVar: Object.freeze(['mean_field', 'orthogonal']),
+});
+const REPEATABLE = Object.freeze(['mean_field', 'orthogonal']);
 // Parts an embed may keep besides the views.
 export const EMBED_PARTS = Object.freeze([...VIEW_PARTS, 'controls', 'intro', 'sweep']);
 
@@ -47,6 +60,8 @@ export const DEFAULTS = Object.freeze({
   activation: 'relu',
   leakySlope: 0.01,
   gain: 'default',      // 'default' | 'auto' | number
+  weightVar: 1,         // sigma_w^2 of mean_field: one number for every run, or an array, one per run
+  biasVar: 0,           // sigma_b^2 of mean_field and orthogonal: the same
   optimizer: 'sgd',
   learningRate: 0.05,
   momentum: 0.9,
@@ -56,13 +71,15 @@ export const DEFAULTS = Object.freeze({
   speed: 10,
   hist: 0,              // index of the run whose histograms are shown
   logY: false,
+  tab: 'training',      // which tab of views is shown: 'training' | 'theory'
   embed: null,          // null = the full page; an array of EMBED_PARTS = embed mode
+  theme: 'auto',        // 'auto' (follow the system) | 'light' | 'dark'
 });
 
 // Fields that define the runs: changing one re-creates them (step 0).
 export const RUN_FIELDS = Object.freeze(['inits', 'dataset', 'samples', 'noise', 'testFraction',
-  'inputDim', 'classes', 'seed', 'hidden', 'activation', 'leakySlope', 'gain', 'optimizer',
-  'learningRate', 'momentum', 'batchSize', 'loss']);
+  'inputDim', 'classes', 'seed', 'hidden', 'activation', 'leakySlope', 'gain', 'weightVar', 'biasVar',
+  'optimizer', 'learningRate', 'momentum', 'batchSize', 'loss']);
 
 export class StateError extends Error {
   constructor(field, value, allowed) {
@@ -108,7 +125,7 @@ export function formatHidden(hidden) {
 // Quoted like the core's messages, and cut short: hostile input is echoed, never trusted.
 function show(text) {
   const s = String(text);
-  return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
+  return escapeInvisible(JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -119,14 +136,14 @@ function num(field, raw, lo, hi, allowed, { openLo = false, openHi = false } = {
   const v = typeof raw === 'number' ? raw : parseNumber(raw);
   const ok = v !== undefined && Number.isFinite(v) && (openLo ? v > lo : v >= lo) && (openHi ? v < hi : v <= hi);
   if (!ok) throw new StateError(field, typeof raw === 'number' ? String(raw) : show(raw), allowed);
-  return v;
+  return v + 0;  // "-0" is 0 (a link would otherwise keep a negative zero around)
 }
 function int(field, raw, lo, hi, allowed = `an integer in ${lo}..${hi}`) {
   const v = typeof raw === 'number' ? raw : parseInteger(raw);
   if (v === undefined || !Number.isInteger(v) || v < lo || v > hi) {
     throw new StateError(field, typeof raw === 'number' ? String(raw) : show(raw), allowed);
   }
-  return v;
+  return v + 0;
 }
 function oneOf(field, raw, ids) {
   const v = String(raw);
@@ -135,6 +152,37 @@ function oneOf(field, raw, ids) {
 }
 function list(raw) {
   return Array.isArray(raw) ? raw.map(String) : String(raw).split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+// One number for every run, or a comma list / array with one number per run (s.inits validated
+// before). A list whose values are all equal is that one number: both links mean the same runs.
+function perRunNumbers(field, raw, s, lo, hi, { openLo = false } = {}) {
+  const n = s.inits.length;
+  const range = `${openLo ? '(' : '['}${lo}, ${hi}]`;
+  const allowed = n > 1
+    ? `a number in ${range}, or a list of ${n} such numbers (one per run)`
+    : `a number in ${range}`;
+  const items = typeof raw === 'number' ? [raw] : Array.isArray(raw) ? raw : String(raw).split(',');
+  const shown = typeof raw === 'number' ? String(raw) : show(Array.isArray(raw) ? raw.join(',') : raw);
+  if (items.length !== 1 && items.length !== n) throw new StateError(field, shown, allowed);
+  const v = items.map((x) => {
+    const y = typeof x === 'number' ? x : parseNumber(x);
+    if (y === undefined || !Number.isFinite(y) || (openLo ? y <= lo : y < lo) || y > hi) {
+      throw new StateError(field, shown, allowed);
+    }
+    return y;
+  });
+  return v.every((y) => y === v[0]) ? v[0] : v;
+}
+
+/** Run i's value of a per-run field (weightVar, biasVar): one number for all, or the i-th. */
+export function perRun(value, i) {
+  return Array.isArray(value) ? value[i] : value;
+}
+
+/** Whether any run of the state reads `field` (weightVar / biasVar). */
+export function usesField(state, field) {
+  return state.inits.some((id) => USES[field].includes(id));
 }
 
 function datasetInfo(catalog, id) {
@@ -168,8 +216,10 @@ const VALIDATORS = {
       throw new StateError('inits', show(v.join(',')), `1 to ${MAX_RUNS} initializers`);
     }
     for (const id of v) oneOf('inits', id, ids);
-    if (new Set(v).size !== v.length) {
-      throw new StateError('inits', show(v.join(',')), 'each initializer at most once');
+    const once = v.filter((id) => !REPEATABLE.includes(id));
+    if (new Set(once).size !== once.length) {
+      throw new StateError('inits', show(v.join(',')),
+        `each initializer at most once (${REPEATABLE.join(' and ')} may repeat with their own weightVar / biasVar)`);
     }
     return v;
   },
@@ -221,6 +271,8 @@ const VALIDATORS = {
     }
     return num('gain', raw, 0, L.maxGain, `"default", "auto" or a number in [0, ${L.maxGain}]`);
   },
+  weightVar: (raw, s, { limits: L }) => perRunNumbers('weightVar', raw, s, 0, L.maxWeightVar ?? 100, { openLo: true }),
+  biasVar: (raw, s, { limits: L }) => perRunNumbers('biasVar', raw, s, 0, L.maxBiasVar ?? 100),
   optimizer: (raw, s, catalog) => oneOf('optimizer', raw, catalog.optimizers),
   learningRate: (raw, s, { limits: L }) => num('learningRate', raw, 0, L.maxLearningRate,
     `a number in (0, ${L.maxLearningRate}]`, { openLo: true }),
@@ -265,6 +317,7 @@ const VALIDATORS = {
     if (raw === true || raw === false) return raw;
     return oneOf('logY', raw, ['0', '1']) === '1';
   },
+  tab: (raw) => oneOf('tab', raw, TABS),
   embed(raw) {
     if (raw === null) return null;
     const v = list(raw);
@@ -272,6 +325,7 @@ const VALIDATORS = {
     for (const p of v) oneOf('embed', p, EMBED_PARTS);
     return v;
   },
+  theme: (raw) => oneOf('theme', raw, THEMES),
 };
 export const FIELDS = Object.freeze(Object.keys(VALIDATORS));
 
@@ -335,6 +389,10 @@ export function toHash(state) {
     const v = state[field];
     if (field === 'embed') {
       if (v) p.set('embed', v.join(','));
+    } else if ((field === 'weightVar' || field === 'biasVar') && !usesField(state, field) && v === DEFAULTS[field]) {
+      // Unused and default: left out, so every link from before these fields reads the same.
+    } else if (field === 'tab') {
+      if (v !== DEFAULTS.tab) p.set('tab', v);
     } else if (field === 'hidden') {
       p.set('hidden', formatHidden(v));
     } else if (field === 'logY') {
@@ -375,8 +433,10 @@ export function parseHash(hash, catalog) {
   return { state, notices: notices.concat(invalid) };
 }
 
-// The engine config of one run (camelCase fields of DESIGN.md's createRun).
-export function runConfig(state, init) {
+// The engine config of run `index` (camelCase fields of DESIGN.md's createRun). weightVar and
+// biasVar go only to the initializers that read them, and biasVar 0 not even there for
+// orthogonal: every config from before these fields stays exactly the same.
+export function runConfig(state, init, index = 0) {
   const config = {
     dataset: state.dataset, samples: state.samples, noise: state.noise,
     testFraction: state.testFraction, inputDim: state.inputDim, classes: state.classes,
@@ -386,6 +446,9 @@ export function runConfig(state, init) {
     loss: state.loss,
   };
   if (state.gain !== 'default') config.gain = state.gain;
+  if (USES.weightVar.includes(init)) config.weightVar = perRun(state.weightVar ?? DEFAULTS.weightVar, index);
+  const biasVar = perRun(state.biasVar ?? DEFAULTS.biasVar, index);
+  if (init === 'mean_field' || (USES.biasVar.includes(init) && biasVar !== 0)) config.biasVar = biasVar;
   return config;
 }
 

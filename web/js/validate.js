@@ -10,10 +10,18 @@
 
 const MAX_SHOWN = 80;  // characters of a formatted array or object before it is cut
 
+// JSON.stringify escapes the C0 controls; DEL, the C1 controls and the bidi formatting characters
+// would still act on the message they are shown in (U+202E reverses the text after it), so they
+// are escaped as well, like the core's quote().
+const INVISIBLE = /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+export function escapeInvisible(text) {
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 // The value as error messages show it: JSON-ish, strings quoted, numbers as JS prints them.
 export function formatValue(value) {
   switch (typeof value) {
-    case 'string': return JSON.stringify(value);
+    case 'string': return escapeInvisible(JSON.stringify(value));
     case 'number':
     case 'boolean': return String(value);
     case 'bigint': return `${value}n`;
@@ -36,7 +44,7 @@ export function formatValue(value) {
     const size = Array.isArray(value) || ArrayBuffer.isView(value) ? ` (${value.length} items)` : '';
     text = `${text.slice(0, MAX_SHOWN)}...${size}`;
   }
-  return text;
+  return escapeInvisible(text);
 }
 
 export function configError(field, value, allowed) {
@@ -90,6 +98,63 @@ function suggestion(key, names) {
   const squash = (s) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
   const match = names.find((n) => squash(n) === squash(key));
   return match ? ` (did you mean ${match}?)` : '';
+}
+
+// The caller's object read exactly once, own enumerable keys only, into a null-prototype copy
+// that both the checks below and the wasm module then read. Why: a getter could show the checks
+// one value and C++ another (NaN after 0.1), a getter or Proxy trap that throws inside C++ would
+// unwind through C++ frames (skipping their destructors), and a polluted Object.prototype must
+// not reach the core as a field. A `hidden` list is copied element by element (each read once),
+// stopping at the first bad width, so a sparse array of 2^31 slots is refused at slot 0.
+export function snapshotFields(object, fields, what) {
+  if (object === undefined) return undefined;
+  if (object === null || typeof object !== 'object' || Array.isArray(object)) {
+    throw configError(what, object, 'an object');
+  }
+  let keys;
+  try {
+    keys = Object.keys(object);
+  } catch (e) {
+    throw new Error(`invalid ${what} = an object whose keys cannot be read (${reason(e)}): ` +
+      'expected a plain object');
+  }
+  const out = Object.create(null);
+  for (const key of keys) {
+    const field = fields.find((f) => f.name === key);
+    let value;
+    try {
+      value = object[key];
+    } catch (e) {
+      const allowed = field ? field.allowed : `a known ${what} field`;
+      throw new Error(`invalid ${key} = a getter that threw (${reason(e)}): expected ${allowed}`);
+    }
+    if (field && field.kind === 'hidden' && isList(value)) value = copyWidths(field, value);
+    out[key] = value;
+  }
+  return out;
+}
+
+function reason(e) {
+  try {
+    return String(e && e.message !== undefined ? e.message : e).slice(0, MAX_SHOWN);
+  } catch {
+    return 'unprintable';
+  }
+}
+
+function copyWidths(field, list) {
+  const out = [];
+  for (let i = 0; i < list.length; i++) {
+    let w;
+    try {
+      w = list[i];
+    } catch (e) {
+      throw new Error(`invalid ${field.name}[${i}] = a getter that threw (${reason(e)}): ` +
+        `expected ${intRange(field.min, field.max)}`);
+    }
+    out.push(checkInt(`${field.name}[${i}]`, w, field.min, field.max));
+  }
+  return out;
 }
 
 // Checks a createRun config or sampleInit options object against a field table from the module.

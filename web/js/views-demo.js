@@ -12,9 +12,14 @@ import { GradientView } from './views/gradient.js';
 import { HistogramView } from './views/histograms.js';
 import { BoundaryView } from './views/boundary.js';
 import { BadgesView } from './views/badges.js';
+import { CorrelationView } from './views/correlation.js';
+import { PhaseView } from './views/phase.js';
+import { JacobianView } from './views/jacobian.js';
 import { runColors, labelFor } from './colors.js';
 
 const INITS = ['he_normal', 'xavier_normal', 'zeros', 'orthogonal'];
+// theory=1: mean-field runs at sigma_w^2 = 1, 1.76, 4 (ordered, critical, chaotic for tanh)
+const MF = [1, 1.76, 4, 2.5];
 
 export function parseOptions(search) {
   const q = new URLSearchParams(search);
@@ -32,6 +37,8 @@ export function parseOptions(search) {
     classes: Math.max(2, Math.min(5, num('classes', 2))),
     empty: num('empty', 0) === 1,
     play: num('play', 0) === 1,
+    theory: num('theory', 0) === 1,
+    jacobian: q.get('jacobian') ?? 'ok',   // ok | pending | error
     activeRun: num('active', 0),
   };
 }
@@ -62,6 +69,7 @@ function normalCdf(x) {
 function profile(init, activation) {
   const tanh = activation === 'tanh';
   switch (init) {
+    case 'mean_field':
     case 'he_normal': return { fwd: tanh ? 1.25 : 1.0, bwd: tanh ? 1.2 : 1.0, zero: false };
     case 'xavier_normal': return { fwd: tanh ? 0.97 : 0.5, bwd: tanh ? 0.95 : 0.5, zero: false };
     case 'orthogonal': return { fwd: tanh ? 0.99 : 0.82, bwd: 0.85, zero: false };
@@ -90,6 +98,15 @@ function histogramCounts(std, activation, lo, hi, bins, total, zero) {
   return out;
 }
 
+/** Synthetic chi_1 of a run: sigma_w^2 over a made-up critical value (relu 2, tanh 1 + 3.2 sigma_b^2). */
+function fakeChi1(w, b, activation) {
+  return w / (activation === 'tanh' ? 1 + 3.2 * b : 2);
+}
+
+function fakeWeightVar(init, r) {
+  return init === 'mean_field' ? MF[r] : init === 'he_normal' ? 2 : init === 'xavier_normal' ? 1 : init === 'orthogonal' ? 1 : 0;
+}
+
 function layerStats(init, o, t, r) {
   const L = o.depth + 1;
   const { fwd, bwd, zero } = profile(init, o.activation);
@@ -103,6 +120,12 @@ function layerStats(init, o, t, r) {
   const theoryVar = new Float64Array(L);
   const deadFraction = new Float64Array(L);
   const symmetric = new Array(L).fill(false);
+  const corr = new Float64Array(L);
+  const theoryCorr = new Float64Array(L);
+  const theoryGradVar = new Float64Array(L);
+  // correlations: from 0.3 toward 1 (ordered) or toward c* (chaotic), faster away from chi_1 = 1
+  const chi = fakeChi1(fakeWeightVar(init, r), 0.05, o.activation);
+  const cStar = chi <= 1 ? 1 : Math.max(0.1, 1 - 0.8 * (chi - 1));
   const tanh = o.activation === 'tanh';
   const lo = tanh ? -1 : 0;
   const hi = tanh ? 1 : 4;
@@ -117,14 +140,18 @@ function layerStats(init, o, t, r) {
     postMean[l] = tanh ? 0 : Math.sqrt(preVar[l] / (2 * Math.PI));
     gradVar[l] = zero ? (l === L - 1 ? 1e-2 : 0) : 1e-3 * Math.pow(bwd, L - 1 - l) * (1 + 0.3 * t);
     weightGradVar[l] = gradVar[l] * 0.5;
-    weightVar[l] = zero ? 0 : 2 / 64;
+    weightVar[l] = zero ? 0 : fakeWeightVar(init, r) / 64;
     deadFraction[l] = zero ? 1 : l < L - 1 && !tanh ? Math.min(0.9, 0.02 + 0.3 * t * (l % 3 === 1 ? 1 : 0.2)) : 0;
     symmetric[l] = zero && l < L - 1;
+    const rate = Math.min(0.9, Math.abs(Math.log(chi || 1e-9)) + 0.03);
+    theoryCorr[l] = zero ? 1 : cStar - (cStar - 0.3) * Math.pow(1 - rate, l + 1);
+    corr[l] = zero ? 1 : Math.min(1, theoryCorr[l] + 0.04 * Math.sin(l + r) + 0.1 * t * Math.cos(0.7 * l));
+    theoryGradVar[l] = zero ? 0 : 1e-3 * Math.pow(chi || 1, L - 1 - l);
     counts.push(histogramCounts(Math.sqrt(preVar[l]), o.activation, lo, hi, bins, 2000, zero || preVar[l] === 0));
   }
   return {
     preMean, preVar, postMean, postVar, deadFraction, gradVar, weightGradVar, weightVar, theoryVar,
-    symmetric, theoryExact: !tanh, histogram: { lo, hi, bins, counts },
+    corr, theoryCorr, theoryGradVar, symmetric, theoryExact: !tanh, histogram: { lo, hi, bins, counts },
   };
 }
 
@@ -182,8 +209,53 @@ function grid(init, o, t) {
   return { res, classes: k, probs };
 }
 
+/** A synthetic phase diagram shaped like the real one (pale ordered left, chaotic right). */
+function fakePhase(o) {
+  const wMax = 4;
+  const bMax = 0.5;
+  const nx = 44;
+  const ny = 28;
+  const chi1 = new Float64Array(nx * ny);
+  const xiC = new Float64Array(nx * ny);
+  for (let j = 0; j < ny; j++) {
+    for (let i = 0; i < nx; i++) {
+      const c = fakeChi1((wMax * (i + 0.5)) / nx, (bMax * (j + 0.5)) / ny, o.activation);
+      chi1[j * nx + i] = c;
+      xiC[j * nx + i] = 1 / Math.abs(Math.log(c));
+    }
+  }
+  const critical = [];
+  for (let j = 0; j <= 4 * ny; j++) {
+    const b = (bMax * j) / (4 * ny);
+    critical.push([o.activation === 'tanh' ? 1 + 3.2 * b : 2, b]);
+  }
+  return { key: o.activation, activation: o.activation, wMax, bMax, nx, ny, chi1, xiC, critical };
+}
+
+function fakeJacobian(runs, o) {
+  if (o.jacobian === 'pending') return null;
+  return runs.map((run, r) => {
+    if (o.jacobian === 'error') return { error: 'synthetic error' };
+    const w = fakeWeightVar(run.init, r);
+    const chi = fakeChi1(w, 0.05, o.activation);
+    const depth = Math.max(1, o.depth - 1);
+    const rand = rng(31 + r);
+    const singularValues = [0, 1, 2, 3].map(() => {
+      const a = new Float64Array(64);
+      for (let k = 0; k < 64; k++) {
+        a[k] = w === 0 ? 0 : Math.pow(chi, depth / 2) * Math.exp(Math.sqrt(depth) * 0.25 * (rand() + rand() + rand() - 1.5));
+      }
+      return a.sort().reverse();
+    });
+    let ms = 0;
+    let n = 0;
+    for (const a of singularValues) for (const v of a) { ms += v * v; n++; }
+    return { singularValues, meanSquared: ms / n, theoryMeanSquared: w === 0 ? 0 : Math.pow(chi, depth), firstLayer: 1, lastLayer: o.depth };
+  });
+}
+
 export function makeModel(o, shown = o.records) {
-  const inits = INITS.slice(0, o.runs);
+  const inits = o.theory ? Array(o.runs).fill('mean_field') : INITS.slice(0, o.runs);
   const colors = runColors(inits);
   const ds = dataset(o);
   const runs = inits.map((init, r) => {
@@ -221,12 +293,16 @@ export function makeModel(o, shown = o.records) {
     let g = ds.inputDim === 2 && n > 0 && divergeAt == null ? grid(init, o, t) : null;
     if (g && o.nasty && r === 0) { g.probs[0] = NaN; g.probs[5] = Infinity; g.probs[9] = -1; }
     return {
-      key: `${init}-${r}`, init, label: labelFor(init), color: colors[r],
+      key: `${init}-${r}`, init, color: colors[r],
+      label: init === 'mean_field' ? `${labelFor(init)} σw²=${MF[r]}, σb²=0.05` : labelFor(init),
+      weightVar: init === 'mean_field' ? MF[r] : null,
+      biasVar: init === 'mean_field' ? 0.05 : init === 'orthogonal' ? 0 : null,
       diverged: divergeAt != null && shown > divergeAt ? divergeAt * 20 : null, records, grid: g,
     };
   });
   return {
     runs,
+    theory: { phase: fakePhase(o), jacobian: fakeJacobian(runs, o) },
     cursor: o.cursor,
     activeRun: o.activeRun,
     dataset: ds,
@@ -248,6 +324,12 @@ const views = {
   gradient: new GradientView($('v-gradient')),
   histograms: new HistogramView($('v-histograms'), { onSelectRun: (i) => { options.activeRun = i; render(); } }),
   boundary: new BoundaryView($('v-boundary')),
+  correlation: new CorrelationView($('v-correlation')),
+  phase: new PhaseView($('v-phase'), {
+    onSelectRun: (i) => { options.activeRun = i; render(); },
+    onPickTheory: (p) => { window.__demo.picked = p; },
+  }),
+  jacobian: new JacobianView($('v-jacobian')),
 };
 
 let model = null;

@@ -9,11 +9,12 @@
 //   through dynamical isometry" (the mean squared singular value of the input-output Jacobian).
 //
 // Every expectation is over z ~ N(0, 1) (two independent ones for the correlation map) and is
-// computed by composite Gauss-Legendre quadrature on [-10, 10] standard deviations, with a panel
-// boundary at every point where the activation has a kink (x = 0 for relu, leaky_relu and selu),
-// so piecewise-smooth activations are integrated as accurately as smooth ones. Measured against
-// the closed forms (relu, leaky_relu, linear) the error is below 1e-12 relative; for the smooth
-// activations two rule sizes agree to 1e-10 (tests/native/test_meanfield.cpp).
+// computed by composite Gauss-Legendre quadrature on [-10, 10] standard deviations, with panels
+// graded geometrically away from the point where the integrand turns or kinks (x = 0 for relu,
+// leaky_relu and selu; in two dimensions the inner variable's own turning point), so
+// piecewise-smooth activations are integrated as accurately as smooth ones. Measured: below
+// 1e-12 relative against the closed forms (relu, leaky_relu, linear), below 1e-8 against an
+// independent Simpson rule for tanh, sigmoid, gelu and selu (tests/native/test_meanfield.cpp).
 #pragma once
 #include <string>
 #include <vector>
@@ -30,9 +31,9 @@ struct MeanFieldParams {
   double bias_var = 0.0;    // sigma_b^2
 };
 
-// How finely the Gaussian integrals are resolved. kPrecise is what the public functions use;
-// kFast (about 30x cheaper in two dimensions) is for per-pair statistics of a finite network,
-// whose own sampling error is orders of magnitude larger than the rule's.
+// How finely the Gaussian integrals are resolved. kPrecise (12 points a panel) is what the public
+// functions use; kFast (6 points, 4x cheaper in two dimensions, about 1e-6 relative) is for the
+// per-pair statistics of a finite network, whose own sampling error is orders of magnitude larger.
 enum class Quadrature { kPrecise, kFast };
 
 // E[phi(sqrt(q) z)^2], E[phi'(sqrt(q) z)^2].
@@ -46,20 +47,20 @@ double gauss_pair(Activation act, double slope, double qa, double qb, double c, 
                   Quadrature rule = Quadrature::kPrecise);
 
 // The length map q^l = sigma_w^2 E[phi(sqrt(q^{l-1}) z)^2] + sigma_b^2.
-double q_map(const MeanFieldParams& p, double q);
+double q_map(const MeanFieldParams& p, double q, Quadrature rule = Quadrature::kPrecise);
 // The covariance map for two inputs whose pre-activations have variances qa, qb and
 // correlation c: sigma_w^2 E[phi(u_a) phi(u_b)] + sigma_b^2. The correlation at the next layer
 // is this over sqrt(q_map(qa) q_map(qb)).
 double cov_map(const MeanFieldParams& p, double qa, double qb, double c,
                Quadrature rule = Quadrature::kPrecise);
 // The correlation map c^l = cov_map(q, q, c) / q_map(q), for two inputs of equal length q.
-double c_map(const MeanFieldParams& p, double q, double c);
+double c_map(const MeanFieldParams& p, double q, double c, Quadrature rule = Quadrature::kPrecise);
 // chi_1 = sigma_w^2 E[phi'(sqrt(q) z)^2], the slope of the correlation map at c = 1 (at q*).
-double chi_1(const MeanFieldParams& p, double q);
+double chi_1(const MeanFieldParams& p, double q, Quadrature rule = Quadrature::kPrecise);
 
 // The stable fixed point q* of the length map; +infinity when the length grows without bound
 // (e.g. relu with sigma_w^2 > 2). With sigma_b^2 = 0 and phi(0) = 0 it is 0 in the ordered phase.
-double q_star(const MeanFieldParams& p);
+double q_star(const MeanFieldParams& p, Quadrature rule = Quadrature::kPrecise);
 
 enum class Phase { ordered, critical, chaotic };
 const char* to_string(Phase);
@@ -88,6 +89,24 @@ constexpr int kMaxTheoryDepth = 1000;
 // Throws ConfigError naming the field (activation's slope, weightVar, biasVar, depth, q0, c0).
 void validate(const MeanFieldQuery& query);
 MeanFieldResult mean_field(const MeanFieldQuery& query);
+
+// Fills r's q_star, c_star, chi_1, chi_c, xi_q, xi_c and phase (not q, c) for p.
+void fixed_points(const MeanFieldParams& p, Quadrature rule, MeanFieldResult& r);
+
+// chi_1 and xi_c over the (sigma_w^2, sigma_b^2) plane, for shading a phase diagram: cell (i, j)
+// is centred at weightVar = wMax (i + 0.5) / nx, biasVar = bMax (j + 0.5) / ny; row-major by j.
+// Uses Quadrature::kFast (about 1e-6 relative), which a picture needs and a number does not.
+struct PhaseGridQuery {
+  Activation activation = Activation::tanh;
+  double leaky_slope = 0.01;
+  double w_max = 4.0, b_max = 0.5;
+  int nx = 40, ny = 26;
+};
+struct PhaseGrid {
+  std::vector<double> chi_1, xi_c;  // [ny][nx]
+};
+constexpr int kMaxPhaseCells = 200;  // per axis
+PhaseGrid phase_grid(const PhaseGridQuery& query);
 
 // sigma_w^2 at which chi_1(q*) = 1 for the given activation and sigma_b^2, to about 1e-12
 // relative; NaN when no sigma_w^2 in (0, 100] is critical. Throws ConfigError for a bad biasVar

@@ -30,10 +30,11 @@ struct JacobianSpectrum {
   // prod sigma_w^2 E[phi'^2], chi_1^(last - first) once the layers sit at q*.
   double theory_mean_squared = 0;
 };
-// Inputs jacobian_spectrum() uses (the first rows of the probe batch), and the work it allows:
-// (sum over the layers crossed of fan_out x fan_in) x n_first multiply-adds per input.
+// Inputs jacobian_spectrum() uses (the first rows of the probe batch), and the work it allows per
+// input: (sum over the layers crossed of fan_out x fan_in) x n_first multiply-adds for J, plus
+// about 10 n_last n_first min(n_last, n_first) for its SVD; 2e9 is a few seconds in a browser.
 constexpr int kJacobianInputs = 4;
-constexpr double kMaxJacobianWork = 4e8;
+constexpr double kMaxJacobianWork = 2e9;
 
 struct Evaluation {
   int64_t step;
@@ -58,6 +59,11 @@ class Run {
 
   // n minibatch updates (stops early and records diverged_at on a non-finite loss or parameter).
   StepResult step(int n);
+  // evaluate(), layer_stats() and predict_grid() also mark the run diverged at the current step
+  // when what they measure is not finite (finite weights whose forward pass overflows float,
+  // e.g. at initialization), so a run without diverged_at only ever reports finite measurements
+  // (the theory columns are predictions and may overflow a double at depth; corr is NaN with
+  // fewer than 2 probe rows).
   Evaluation evaluate();
   std::vector<LayerStats> layer_stats();
   // Class probabilities (softmax of the outputs) on a resolution x resolution grid of cell
@@ -70,6 +76,7 @@ class Run {
 
  private:
   void next_batch();
+  void mark_if_not_finite(bool finite);
 
   Config config_;
   Dataset data_;

@@ -8,7 +8,8 @@
 // The grid is the run's latest prediction, not the scrubbed record's (the model holds one grid).
 
 import { CLASS_COLORS, hexToRgb } from '../colors.js';
-import { Panel, h, setText, runColor, runLabel, formatPercent } from './common.js';
+import { Panel, h, setText, runColor, runLabel, formatPercent, KEY_COLOR } from './common.js';
+import { cssColor } from '../theme.js';
 
 const CAPTION = 18;
 const GAP = 8;
@@ -119,7 +120,7 @@ export class BoundaryView {
     if (c.width !== px || c.height !== px) { c.width = px; c.height = px; }
     const ctx = c.getContext('2d');
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.fillStyle = '#fff';
+    ctx.fillStyle = cssColor('--chart-bg', '#fff');
     ctx.fillRect(0, 0, px, px);
 
     const heat = this.heatmap(tile, grid);
@@ -134,17 +135,17 @@ export class BoundaryView {
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     if (run.diverged != null) {
-      ctx.fillStyle = 'rgba(255,255,255,0.7)';
+      ctx.fillStyle = cssColor('--chart-veil', 'rgba(255,255,255,0.7)');
       ctx.fillRect(0, 0, size, size);
-      ctx.fillStyle = '#222';
+      ctx.fillStyle = cssColor('--chart-ink', '#222');
       ctx.fillText('diverged', size / 2, size / 2 - 8);
       ctx.fillText(`at step ${run.diverged}`, size / 2, size / 2 + 8);
     } else if (!grid) {
       const text = 'no prediction yet';
       const w = ctx.measureText(text).width + 10;
-      ctx.fillStyle = 'rgba(255,255,255,0.85)';
+      ctx.fillStyle = cssColor('--chart-veil', 'rgba(255,255,255,0.85)');
       ctx.fillRect((size - w) / 2, size / 2 - 9, w, 18);
-      ctx.fillStyle = '#555';
+      ctx.fillStyle = KEY_COLOR();
       ctx.fillText(text, size / 2, size / 2);
     }
   }
@@ -161,6 +162,8 @@ export class BoundaryView {
     const px = img.data;
     const rgb = classRgb(classes);
     const k = Math.max(2, classes);
+    // unsure fades toward the chart's background (white, or the dark theme's panel)
+    const [br, bgG, bb] = hexToRgb(cssColor('--chart-bg', '#ffffff')) ?? [255, 255, 255];
     for (let i = 0; i < res; i++) {
       const row = res - 1 - i; // x1 grows upward
       for (let j = 0; j < res; j++) {
@@ -181,9 +184,9 @@ export class BoundaryView {
         r /= sum; g /= sum; b /= sum; pmax /= sum;
         const conf = Math.max(0, Math.min(1, (pmax - 1 / k) / (1 - 1 / k)));
         const a = 0.1 + 0.55 * conf;
-        px[o] = 255 + (r - 255) * a;
-        px[o + 1] = 255 + (g - 255) * a;
-        px[o + 2] = 255 + (b - 255) * a;
+        px[o] = br + (r - br) * a;
+        px[o + 1] = bgG + (g - bgG) * a;
+        px[o + 2] = bb + (b - bb) * a;
         px[o + 3] = 255;
       }
     }
@@ -240,8 +243,8 @@ export class BoundaryView {
     if (twoD) {
       const k = Math.max(2, ds.classes ?? 2);
       for (let c = 0; c < Math.min(k, CLASS_COLORS.length); c++) items.push({ color: CLASS_COLORS[c], marker: '\u25CF', label: `class ${c}` });
-      items.push({ cls: 'iv-key', marker: '\u25CF', color: '#555', label: 'train' });
-      items.push({ cls: 'iv-key', marker: '\u25CB', color: '#555', label: 'test' });
+      items.push({ cls: 'iv-key', marker: '\u25CF', color: KEY_COLOR(), label: 'train' });
+      items.push({ cls: 'iv-key', marker: '\u25CB', color: KEY_COLOR(), label: 'test' });
       items.push({ cls: 'iv-key', label: 'pale = unsure' });
       items.push({ cls: 'iv-key', label: '% = test accuracy' });
     }

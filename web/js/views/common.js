@@ -7,6 +7,7 @@
 
 import uPlot from '../../vendor/uPlot.esm.js';
 import { colorFor, labelFor } from '../colors.js';
+import { cssColor } from '../theme.js';
 
 // ---------------------------------------------------------------------------------------------
 // runs and records
@@ -50,7 +51,7 @@ export const superscript = (n) => String(n).replace(/[-0-9]/g, (c) => SUP[c]);
 
 /** 3 significant digits; scientific as "1.93×10⁻⁵" outside [1e-3, 1e4). */
 export function formatValue(v, digits = 3) {
-  if (v == null || Number.isNaN(v)) return 'NaN';
+  if (v == null || Number.isNaN(v)) return '\u2014';  // no value (a diverged run's loss): a dash, not "NaN"
   if (v === Infinity) return '\u221E';
   if (v === -Infinity) return '\u2212\u221E';
   if (v === 0) return '0';
@@ -268,8 +269,10 @@ function legendItem({ color, label, dash, marker, note, title, cls }) {
 // ---------------------------------------------------------------------------------------------
 // uPlot options shared by the line charts
 
-export const AXIS_STROKE = '#333';
-export const GRID_STROKE = 'rgba(0,0,0,0.08)';
+// Functions, so uPlot reads the theme's colours (css/theme.css) whenever it draws.
+export const AXIS_STROKE = () => cssColor('--chart-axis', '#333');
+export const GRID_STROKE = () => cssColor('--chart-grid', 'rgba(0,0,0,0.08)');
+export const KEY_COLOR = () => cssColor('--chart-key', '#555');
 export const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 export const LABEL_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 
@@ -344,6 +347,8 @@ export class UPlotView {
 /**
  * Plots, for every run, one per-layer quantity (`field` of the selected record's layerStats)
  * against layer index on a log y axis, optionally with `theoryField` dashed in the same colour.
+ * With `cfg.linear = { range(min, max) -> [lo, hi] }` the y axis is linear instead (correlations);
+ * `cfg.theoryLabel` / `cfg.theoryTitle` name the dashed lines in the legend.
  * Values that are exactly 0 cannot sit on a log axis: they are drawn as ▼ on the floor, because
  * "exactly zero" (zero init) is itself the lesson. NaN, ±Infinity and negatives are gaps.
  */
@@ -386,7 +391,7 @@ export class LayerProfileChart extends UPlotView {
       const col = new Array(layers).fill(null);
       if (arr) {
         for (let i = 0; i < arr.length; i++) {
-          const v = logSafe(arr[i]);
+          const v = this.cfg.linear ? linSafe(arr[i]) : logSafe(arr[i]);
           col[i] = v;
           if (v != null) { if (v < min) min = v; if (v > max) max = v; }
         }
@@ -397,7 +402,7 @@ export class LayerProfileChart extends UPlotView {
       push(this.raw[r]);
       if (this.hasTheory) push(this.theory[r]);
     });
-    [this.yMin, this.yMax] = logRange(min, max);
+    [this.yMin, this.yMax] = this.cfg.linear ? this.cfg.linear.range(min, max) : logRange(min, max);
     this.data = cols;
     this.uplot.setData(cols);
 
@@ -430,7 +435,7 @@ export class LayerProfileChart extends UPlotView {
       series,
       scales: {
         x: { time: false, range: () => [0.5, Math.max(1, this.layers) + 0.5] },
-        y: { distr: 3, log: 10, range: () => [this.yMin, this.yMax] },
+        y: this.cfg.linear ? { range: () => [this.yMin, this.yMax] } : { distr: 3, log: 10, range: () => [this.yMin, this.yMax] },
       },
       axes: [
         xAxis(this.cfg.xLabel, {
@@ -438,8 +443,10 @@ export class LayerProfileChart extends UPlotView {
           splits: (u) => layerSplits(1, Math.max(1, this.layers), Math.floor(u.bbox.width / devicePixelRatio / 34)),
           values: (u, splits) => splits.map((v) => (this.layers > 1 && this.isOutput(v - 1) ? 'out' : String(v))),
         }),
-        yAxis(this.cfg.yLabel, (u, splits) => splits.map(formatLogTick),
-          (u) => logSplits(this.yMin, this.yMax, Math.floor(u.bbox.height / devicePixelRatio / 22))),
+        this.cfg.linear
+          ? yAxis(this.cfg.yLabel, (u, splits) => splits.map((v) => formatValue(v, 2)))
+          : yAxis(this.cfg.yLabel, (u, splits) => splits.map(formatLogTick),
+            (u) => logSplits(this.yMin, this.yMax, Math.floor(u.bbox.height / devicePixelRatio / 22))),
       ],
       hooks: {
         draw: [(u) => this.drawZeroMarkers(u)],
@@ -460,6 +467,7 @@ export class LayerProfileChart extends UPlotView {
 
   /** ▼ markers on the floor for exact zeros, stacked per run so they stay distinguishable. */
   drawZeroMarkers(u) {
+    if (this.cfg.linear) return;  // 0 is on a linear axis
     const ctx = u.ctx;
     const dpr = devicePixelRatio;
     const bottom = u.bbox.top + u.bbox.height;
@@ -502,12 +510,16 @@ export class LayerProfileChart extends UPlotView {
     });
     if (this.hasTheory) {
       const approx = picks.some((p) => p?.record?.layerStats && p.record.layerStats.theoryExact === false);
-      items.push({ cls: 'iv-key', color: '#555', label: 'measured' });
-      items.push({ cls: 'iv-key', color: '#555', dash: true, label: approx ? 'theory at init (approximate)' : 'theory at init',
-        title: approx ? `Linearised prediction: not exact for ${this.model?.activation ?? 'this activation'}` : 'Var[y_l] = Var[y_l-1] · n · Var[w] · c (He et al. 2015)' });
+      items.push({ cls: 'iv-key', color: KEY_COLOR(), label: 'measured' });
+      if (this.cfg.theoryLabel) {
+        items.push({ cls: 'iv-key', color: KEY_COLOR(), dash: true, label: this.cfg.theoryLabel, title: this.cfg.theoryTitle });
+      } else {
+        items.push({ cls: 'iv-key', color: KEY_COLOR(), dash: true, label: approx ? 'theory at init (approximate)' : 'theory at init',
+          title: approx ? `Linearised prediction: not exact for ${this.model?.activation ?? 'this activation'}` : 'Var[y_l] = Var[y_l-1] · n · Var[w] · c (He et al. 2015)' });
+      }
     }
-    if (this.raw.some((a) => a && Array.prototype.some.call(a, (v) => v === 0))) {
-      items.push({ cls: 'iv-key', color: '#555', marker: '\u25BC', label: 'exactly 0 (off the log scale)' });
+    if (!this.cfg.linear && this.raw.some((a) => a && Array.prototype.some.call(a, (v) => v === 0))) {
+      items.push({ cls: 'iv-key', color: KEY_COLOR(), marker: '\u25BC', label: 'exactly 0 (off the log scale)' });
     }
     this.panel.setLegend(items);
   }

@@ -9,7 +9,8 @@
 // bins it is clipped and labelled with its share instead.
 
 import { withAlpha } from '../colors.js';
-import { Panel, h, setText, runColor, runLabel, recordAt, formatValue, sampleIndices } from './common.js';
+import { Panel, h, setText, runColor, runLabel, recordAt, formatValue, sampleIndices, KEY_COLOR } from './common.js';
+import { cssColor } from '../theme.js';
 
 const MAX_ROWS = 10;
 const EMPTY = new Uint32Array(0);
@@ -142,7 +143,7 @@ export class HistogramView {
 
     const counts = hist?.counts;
     if (!hist || !counts?.length || !(hist.hi > hist.lo) || !(hist.bins > 0)) {
-      ctx.fillStyle = '#666';
+      ctx.fillStyle = KEY_COLOR();
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';
       const run = this.run;
@@ -166,13 +167,13 @@ export class HistogramView {
 
     // x axis
     const axisY = PAD.top + avail + 4;
-    ctx.strokeStyle = '#999';
+    ctx.strokeStyle = cssColor('--chart-frame', '#999');
     ctx.lineWidth = 1;
     ctx.beginPath();
     ctx.moveTo(x0, axisY + 0.5);
     ctx.lineTo(x1, axisY + 0.5);
     ctx.stroke();
-    ctx.fillStyle = '#333';
+    ctx.fillStyle = cssColor('--chart-ink', '#333');
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
     for (const t of niceTicks(lo, hi, Math.max(2, Math.floor((x1 - x0) / 60)))) {
@@ -184,7 +185,7 @@ export class HistogramView {
       ctx.fillText(formatValue(t, 3), x, axisY + 6);
     }
     if (zeroBin >= 0) {
-      ctx.strokeStyle = 'rgba(0,0,0,0.12)';
+      ctx.strokeStyle = cssColor('--chart-grid', 'rgba(0,0,0,0.12)');
       const xz = Math.round(xOf(0)) + 0.5;
       ctx.beginPath();
       ctx.moveTo(xz, PAD.top);
@@ -221,35 +222,35 @@ export class HistogramView {
       }
       path.lineTo(x1, base);
       path.closePath();
-      ctx.fillStyle = '#fff';
+      ctx.fillStyle = cssColor('--chart-bg', '#fff');
       ctx.fill(path);
       ctx.fillStyle = fill;
       ctx.fill(path);
       ctx.strokeStyle = color;
       ctx.lineWidth = 1.25;
       ctx.stroke(path);
-      ctx.strokeStyle = 'rgba(0,0,0,0.25)';
+      ctx.strokeStyle = cssColor('--chart-frame', 'rgba(0,0,0,0.25)');
       ctx.lineWidth = 1;
       ctx.beginPath();
       ctx.moveTo(x0, Math.round(base) + 0.5);
       ctx.lineTo(x1, Math.round(base) + 0.5);
       ctx.stroke();
 
-      ctx.fillStyle = '#333';
+      ctx.fillStyle = cssColor('--chart-ink', '#333');
       ctx.textAlign = 'right';
       ctx.textBaseline = 'middle';
       ctx.fillText(this.rowLabel(layer), x0 - 6, base - Math.min(6, spacing / 2));
       if (clipZero && total > 0) {
         ctx.textAlign = 'left';
-        ctx.fillStyle = '#333';
+        ctx.fillStyle = cssColor('--chart-ink', '#333');
         ctx.fillText(`${Math.round((cnt[zeroBin] / total) * 100)}% at 0`, x1 + 4, base - Math.min(6, spacing / 2));
       } else if (total === 0) {
         ctx.textAlign = 'left';
-        ctx.fillStyle = '#666';
+        ctx.fillStyle = KEY_COLOR();
         ctx.fillText('empty', x1 + 4, base - Math.min(6, spacing / 2));
       }
     });
-    ctx.fillStyle = '#333';
+    ctx.fillStyle = cssColor('--chart-ink', '#333');
     ctx.textAlign = 'center';
     ctx.textBaseline = 'alphabetic';
   }

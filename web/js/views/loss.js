@@ -6,7 +6,7 @@
 import uPlot from '../../vendor/uPlot.esm.js';
 import {
   UPlotView, baseOptions, chartSize, xAxis, yAxis, runColor, runLabel, recordAt, cursorStep,
-  logSafe, linSafe, logRange, logSplits, formatLogTick, formatValue, formatPercent, setText,
+  logSafe, linSafe, logRange, logSplits, formatLogTick, formatValue, formatPercent, setText, KEY_COLOR,
 } from './common.js';
 
 export class LossView extends UPlotView {
@@ -133,7 +133,7 @@ export class LossView extends UPlotView {
     const step = model.cursor >= 0 ? cursorStep(model) : null;
     if (step != null) {
       const x = Math.round(u.valToPos(step, 'x', true));
-      ctx.strokeStyle = 'rgba(0,0,0,0.45)';
+      ctx.strokeStyle = KEY_COLOR();
       ctx.lineWidth = dpr;
       ctx.beginPath();
       ctx.moveTo(x, top);
@@ -165,8 +165,8 @@ export class LossView extends UPlotView {
     const runs = model?.runs ?? [];
     const hovered = this.hoverIdx != null && this.hoverIdx < this.steps.length;
     const items = [
-      { cls: 'iv-key', color: '#555', label: 'train', title: 'solid: training set; first value of each pair' },
-      { cls: 'iv-key', color: '#555', dash: true, label: 'test', title: 'dashed: test set; second value of each pair' },
+      { cls: 'iv-key', color: KEY_COLOR(), label: 'train', title: 'solid: training set; first value of each pair' },
+      { cls: 'iv-key', color: KEY_COLOR(), dash: true, label: 'test', title: 'dashed: test set; second value of each pair' },
     ];
     for (const run of runs) {
       const recs = run.records ?? [];

@@ -1,0 +1,128 @@
+// build-single.mjs: dist/initscope.html, the whole lab in one file that trains from file://
+// with the network off. Called by build-web.mjs after dist/ is assembled.
+//
+// No bundler dependency: our modules are plain ES modules with static `import {..} from './x.js'`
+// and `export` declarations, so each becomes a function in a tiny module table (require-style,
+// evaluated once on first use). The page's modules go in one inline <script>; the worker's
+// (engine, player, state, validate, the Emscripten factory and the .wasm as base64) go in a
+// text block that the page turns into a Blob URL worker. Datasets that need a download
+// (fashion_mnist) are refused with a message saying so, instead of a failed fetch.
+//
+// Two lines of the sources are replaced by name and the build fails if they are not found:
+// main.js's `new Worker(new URL('./worker.js', import.meta.url), ...)` and engine.js's dynamic
+// `await import(...)` (the factory, and node:fs for a data file, which is refused here).
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+
+const FAKE_BASE = 'file:///initscope/';
+
+function transform(key, source) {
+  const names = [];
+  let defaultName = null;
+  // Comments cost bytes and hide `export`s from the patterns below (uPlot keeps a commented-out
+  // export): whole-line // comments and block comments that open a line go.
+  let code = source.replace(/^[ \t]*\/\*[\s\S]*?\*\/[ \t]*$/gm, '').replace(/^[ \t]*\/\/.*$/gm, '').replace(/\n{2,}/g, '\n');
+  // import X from 'spec';  import { a, b as c } from 'spec';  import 'spec';
+  code = code.replace(/^import\s+([\s\S]*?)\s+from\s+'([^']+)';?/gm, (all, what, spec) => {
+    const dep = resolve(key, spec);
+    const t = what.trim();
+    if (t.startsWith('{')) {
+      const inner = t.slice(1, -1).split(',').map((s) => s.trim()).filter(Boolean)
+        .map((s) => s.replace(/\s+as\s+/, ': ')).join(', ');
+      return `const { ${inner} } = __req(${JSON.stringify(dep)});`;
+    }
+    if (t.startsWith('* as ')) return `const ${t.slice(5)} = __req(${JSON.stringify(dep)});`;
+    return `const ${t} = __req(${JSON.stringify(dep)}).default;`;
+  });
+  code = code.replace(/^export\s+\{\s*([\w$]+)\s+as\s+default\s*\};?/gm, (all, n) => { defaultName = n; return ''; });
+  code = code.replace(/^export\s+\{([^}]*)\};?/gm, (all, list) => {
+    for (const n of list.split(',').map((s) => s.trim()).filter(Boolean)) names.push(n);
+    return '';
+  });
+  code = code.replace(/^export\s+default\s+([\w$]+);?/gm, (all, n) => { defaultName = n; return ''; });
+  code = code.replace(/^export\s+(async\s+function\*?|function\*?|class|const|let|var)\s+([\w$]+)/gm, (all, kind, n) => {
+    names.push(n);
+    return `${kind} ${n}`;
+  });
+  if (/^\s*(import|export)\s/m.test(code)) throw new Error(`build-single: ${key} has an import/export this bundler does not understand`);
+  code = code.replace(/import\.meta\.url/g, JSON.stringify(FAKE_BASE + key));
+  const exported = names.map((n) => `${n}`);
+  if (defaultName) exported.push(`default: ${defaultName}`);
+  return `__def(${JSON.stringify(key)}, function () {\n${code}\nreturn { ${exported.join(', ')} };\n});\n`;
+}
+
+function resolve(from, spec) {
+  if (!spec.startsWith('.')) throw new Error(`build-single: bare import ${spec} in ${from}`);
+  return normalize(join(dirname(from), spec)).replace(/\\/g, '/');
+}
+
+// Every module reachable from `entry` (keys are paths relative to dist/).
+function collect(dist, entry, replace = {}) {
+  const seen = new Map();
+  const visit = (key) => {
+    if (seen.has(key)) return;
+    let source = readFileSync(join(dist, key), 'utf8');
+    for (const [from, to] of replace[key] ?? []) {
+      if (!source.includes(from)) throw new Error(`build-single: expected to find ${JSON.stringify(from)} in ${key}`);
+      source = source.split(from).join(to);
+    }
+    seen.set(key, null);
+    for (const m of source.matchAll(/^import\s+[\s\S]*?\s+from\s+'([^']+)';?/gm)) visit(resolve(key, m[1]));
+    seen.set(key, transform(key, source));
+  };
+  visit(entry);
+  return [...seen.values()].join('\n');
+}
+
+const RUNTIME = `const __mods = new Map(), __done = new Map();
+function __def(k, f) { __mods.set(k, f); }
+function __req(k) { if (!__done.has(k)) { if (!__mods.has(k)) throw new Error('initscope: no module ' + k); __done.set(k, __mods.get(k)()); } return __done.get(k); }
+`;
+
+// </script> inside inline code would end the element early.
+const inline = (code) => code.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
+
+export function buildSingle(dist) {
+  const wasm = readFileSync(join(dist, 'wasm/initscope.wasm')).toString('base64');
+  const factory = transform('wasm/initscope.mjs', readFileSync(join(dist, 'wasm/initscope.mjs'), 'utf8'));
+  const OFFLINE = 'this single-file copy of initscope works offline, without its data files: ' +
+    'fashion_mnist needs a 4.7 MB download, so open the hosted lab (index.html) for it';
+  const workerCode = `${RUNTIME}
+const __wasm = Uint8Array.from(atob(${JSON.stringify(wasm)}), (c) => c.charCodeAt(0));
+self.fetch = () => Promise.reject(new Error(${JSON.stringify(OFFLINE)}));
+${factory}
+async function __import(href) {
+  // engine.js reads data files with node:fs when its URL is a file: URL, as this one's is.
+  if (String(href).startsWith('node:')) throw new Error(${JSON.stringify(OFFLINE)});
+  const f = __req('wasm/initscope.mjs').default;
+  return { default: (options) => f({ ...options, wasmBinary: __wasm }) };
+}
+${collect(dist, 'js/worker.js', { 'js/engine.js': [['await import(', 'await __import(']] })}
+__req('js/worker.js');
+`;
+  const pageCode = `${RUNTIME}
+const __workerUrl = URL.createObjectURL(new Blob([document.getElementById('initscope-worker').textContent], { type: 'text/javascript' }));
+${collect(dist, 'js/main.js', {
+    'js/main.js': [["new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })", 'new Worker(__workerUrl)']],
+  })}
+__req('js/main.js');
+`;
+  let html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const css = (href) => `<style>\n${readFileSync(join(dist, href), 'utf8').replace(/<\/style/gi, '<\\/style')}\n</style>`;
+  html = html.replace(/<link rel="stylesheet" href="([^"]+)">/g, (all, href) => css(href));
+  // The file has no origin to speak of and no network: scripts are inline, the worker a blob,
+  // which inherits this policy; Embind builds its glue with new Function, hence 'unsafe-eval'
+  // (the hosted site's worker is a file of its own, outside the page's policy).
+  html = html.replace(/<meta http-equiv="Content-Security-Policy"\s+content="[^"]*">/,
+    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; script-src \'unsafe-inline\' \'unsafe-eval\' \'wasm-unsafe-eval\' blob:; worker-src blob:; style-src \'unsafe-inline\'; img-src data: blob:; connect-src \'none\'; object-src \'none\'; base-uri \'none\'; form-action \'none\'">');
+  const loads = html.match(/<script[^>]+src=[^>]*>|<link rel="stylesheet"[^>]*>/g) ?? [];
+  if (loads.length !== 1 || !loads[0].includes('js/main.js')) throw new Error(`build-single: still loaded from files: ${loads.join(' ')}`);
+  html = html.replace('<script type="module" src="js/main.js"></script>',
+    `<script type="text/plain" id="initscope-worker">${inline(workerCode)}</script>\n<script type="module">${inline(pageCode)}</script>`);
+  // Links to the rest of the site do not exist next to a single file, and an embed snippet
+  // would point at this file's path: the header link and the Embed button go.
+  html = html.replace(/<a href="article\.html">[^<]*<\/a>/, '').replace('</head>', '<style>#b-embed { display: none !important; }</style>\n</head>');
+  writeFileSync(join(dist, 'initscope.html'), html);
+  return { path: relative(process.cwd(), join(dist, 'initscope.html')), bytes: Buffer.byteLength(html) };
+}

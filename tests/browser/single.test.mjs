@@ -1,0 +1,57 @@
+// single.test.mjs: dist/initscope.html, the lab in one file, opened from file:// with every
+// network request refused: it trains, draws, logs no error, and says clearly that
+// fashion_mnist needs a download instead of failing.
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DIST, launch, artifact } from './helpers.mjs';
+
+test('initscope.html from file://, network off: trains and draws; fashion_mnist says it needs a download', { timeout: 120000 }, async () => {
+  const file = join(DIST, 'initscope.html');
+  assert.ok(statSync(file).size < 800 * 1000, `under 800 KB (${statSync(file).size} bytes)`);
+  const browser = await launch();
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const refused = [];
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file:')) return route.continue();
+      refused.push(url);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${pathToFileURL(file).href}#inits=he_normal,zeros&hidden=16x4`);
+    await page.waitForFunction(() => window.initscope && window.initscope.ready, null, { timeout: 20000 });
+    await page.click('#b-play');
+    await page.waitForFunction(() => Number(document.body.dataset.step) >= 200, null, { timeout: 20000 });
+    await page.click('#b-play');
+    const runs = await page.evaluate(() => window.initscope.runs());
+    assert.equal(runs.length, 2);
+    assert.ok(Number.isFinite(runs[0].latest.trainLoss));
+    assert.ok(await page.evaluate(() => window.initscope.draws) > 2, 'the charts were drawn');
+    // The loss chart's canvas has ink on it.
+    const ink = await page.evaluate(() => {
+      const c = document.querySelector('#v-loss canvas');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n;
+    });
+    assert.ok(ink > 1000, `the loss chart drew (${ink} pixels)`);
+    await page.screenshot({ path: artifact('single-file.png') });
+
+    await page.selectOption('#c-dataset', 'fashion_mnist');
+    await page.waitForFunction(() => /download/.test(document.getElementById('notice-list').textContent), null, { timeout: 10000 });
+    assert.match(await page.textContent('#notice-list'), /fashion_mnist needs a 4\.7 MB download/);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(refused, [], 'nothing asked for the network');
+  } finally {
+    await browser.close();
+  }
+});
