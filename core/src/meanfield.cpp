@@ -93,10 +93,21 @@ void gauss_rule(double at, double scale, Quadrature q, std::vector<double>& z,
                 std::vector<double>& w) {
   z.clear();
   w.clear();
-  const double first = 0.5 / std::max(scale, 1e-300);
+  // Panels no finer than 1e-8 (scale 5e7): that resolves any turn a double-precision pre-activation
+  // can show, and keeps a rule under ~1,000 nodes (a perfectly aligned pair has sc = 0).
+  const double first = 0.5 / std::clamp(scale, 1e-300, 5e7);
   const double zmax = zmax_of(q);
   add_interval(std::clamp(at, -zmax, zmax), -zmax, first, q, z, w);
   add_interval(std::clamp(at, -zmax, zmax), zmax, first, q, z, w);
+}
+
+// The rules' scratch vectors live as long as the thread and are sized once for the largest rule
+// (2 sides x (27 graded + 10 unit panels) x 12 points < 1,024), so they never grow later: a
+// heap that creeps up between runs would look like a leak (tests/node/lifetime.test.mjs).
+void reserve_rule(std::vector<double>& z, std::vector<double>& w) {
+  constexpr std::size_t kMaxNodes = 1024;
+  if (z.capacity() < kMaxNodes) z.reserve(kMaxNodes);
+  if (w.capacity() < kMaxNodes) w.reserve(kMaxNodes);
 }
 
 double phi(Activation a, double s, double x) { return activate_scalar(a, s, x); }
@@ -106,6 +117,7 @@ double dphi(Activation a, double s, double x) { return derivative_scalar(a, s, x
 template <typename F>
 double expect1(Quadrature q, double scale, F f) {
   thread_local std::vector<double> z, w;
+  reserve_rule(z, w);
   gauss_rule(0.0, scale, q, z, w);
   double sum = 0;
   for (std::size_t i = 0; i < z.size(); ++i) sum += w[i] * f(z[i]);
@@ -161,9 +173,11 @@ double gauss_pair(Activation act, double slope, double qa, double qb, double c, 
   const double sc = std::sqrt(std::max(0.0, 1.0 - c * c));
   auto f = [&](double x) { return derivative ? dphi(act, slope, x) : phi(act, slope, x); };
   thread_local std::vector<double> z1s, w1s, z2, w2;
+  reserve_rule(z1s, w1s);
+  reserve_rule(z2, w2);
   // The outer integrand f(sa z1) E_z2[f(u_b)] turns at z1 = 0 over 1/sa (f) and over about
   // sqrt(1 - c^2)/|c| (the inner expectation, which sharpens as the inputs align).
-  gauss_rule(0.0, std::max(sa, std::fabs(c) / std::max(sc, 1e-300)), rule, z1s, w1s);
+  gauss_rule(0.0, sc > 0 ? std::max(sa, std::fabs(c) / sc) : std::max(sa, sb), rule, z1s, w1s);
   double sum = 0;
   for (std::size_t i = 0; i < z1s.size(); ++i) {
     const double z1 = z1s[i];

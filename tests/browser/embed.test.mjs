@@ -109,7 +109,8 @@ test('a long article: only figures near the viewport load; the iframe fits its c
 
 test('attributes: each figure trains its own config, a change updates it, hostile values run nothing', { timeout: 120000 }, async () => {
   const long = 'x'.repeat(100 * 1024);
-  const doc = await article(`<style>* { font-size: 40px !important; color: red !important }</style>
+  // The host's CSS includes normalize.css's [hidden] rule: `hidden` (the layer widths) must not hide a figure.
+  const doc = await article(`<style>* { font-size: 40px !important; color: red !important } [hidden] { display: none }</style>
 <initscope-lab id="a" inits="he_normal" hidden="8x2" activation="tanh" embed="loss" autoplay></initscope-lab>
 <initscope-lab id="b" config="inits=zeros,orthogonal&hidden=16x3&seed=1&embed=loss" seed="7" learning-rate="0.01"></initscope-lab>
 <initscope-lab id="h" autoplay inits="&lt;img src=x onerror=alert(1)&gt;" hidden="javascript:alert(1)" activation="${long}"></initscope-lab>

@@ -11,7 +11,6 @@ import { loadEngine } from '../../web/js/engine.js';
 import {
   DEFAULTS, parseHash, toHash, validateState, runConfig, engineCatalog,
 } from '../../web/js/state.js';
-import { activationPair, meanFieldPoint } from '../../web/js/meanfield-grid.js';
 import { useSite, openPage, load, artifact } from './helpers.mjs';
 
 let engine;
@@ -93,26 +92,26 @@ test('links from before weightVar / biasVar mean the same runs, and only mean_fi
   assert.deepEqual(s.inits, ['orthogonal', 'orthogonal']);
 });
 
-test('the phase diagram\'s fast grid agrees with the engine: chi_1 = 1 on its critical line', () => {
-  // meanfield-grid.js shades the plane (the engine's precise solver is too slow for a grid);
-  // it must put the ordered/chaotic boundary where engine.criticalWeightVar does.
-  for (const [activation, biasVar] of [['tanh', 0], ['tanh', 0.05], ['tanh', 0.3], ['relu', 0.1], ['selu', 0.1], ['gelu', 0.2]]) {
-    const w = engine.criticalWeightVar({ activation, leakySlope: 0.01, biasVar });
-    const [phi, dphi] = activationPair(activation, 0.01);
-    const { chi1 } = meanFieldPoint(phi, dphi, w, biasVar);
-    assert.ok(Math.abs(chi1 - 1) < 0.01, `${activation} at sigma_b^2 ${biasVar}: chi_1 ${chi1} at the engine's critical sigma_w^2 ${w}`);
+test('the phase diagram\'s shading and its critical line agree: chi_1 crosses 1 where the line is', () => {
+  // The worker shades with engine.phaseDiagram (coarse quadrature) and draws the line from
+  // engine.criticalWeightVar (precise): on every row of cells the ordered/chaotic boundary must
+  // fall in the cell the line passes through (or a neighbour).
+  for (const activation of ['tanh', 'relu', 'selu', 'gelu']) {
+    const q = { activation, leakySlope: 0.01, wMax: 4, bMax: 0.5, nx: 36, ny: 24 };
+    const { chi1 } = engine.phaseDiagram(q);
+    for (const j of [0, 8, 23]) {
+      const biasVar = (q.bMax * (j + 0.5)) / q.ny;
+      const w = engine.criticalWeightVar({ activation, leakySlope: 0.01, biasVar });
+      const row = Array.from(chi1.slice(j * q.nx, (j + 1) * q.nx));
+      const flip = row.findIndex((c) => c > 1);   // first chaotic cell
+      const cell = Math.floor((w / q.wMax) * q.nx);
+      assert.ok(Math.abs(flip - cell) <= 1, `${activation} at sigma_b^2 ${biasVar}: shading flips at cell ${flip}, the line is in cell ${cell} (sigma_w^2 ${w})`);
+    }
   }
-  // sigmoid (slope at most 1/4) is never critical: the engine has no line, the grid no chaos
+  // sigmoid (slope at most 1/4) is never critical: no line, and no chaotic cell
   assert.equal(engine.criticalWeightVar({ activation: 'sigmoid', leakySlope: 0.01, biasVar: 0.5 }), null);
-  const [sig, dsig] = activationPair('sigmoid', 0.01);
-  assert.ok(meanFieldPoint(sig, dsig, 4, 0.5).chi1 < 1);
-  for (const [activation, w, b] of [['tanh', 4, 0.05], ['tanh', 1, 0.05], ['relu', 1, 0.1]]) {
-    const core = engine.meanField({ activation, leakySlope: 0.01, weightVar: w, biasVar: b, depth: 1, q0: 1, c0: 0.5 });
-    const [phi, dphi] = activationPair(activation, 0.01);
-    const mine = meanFieldPoint(phi, dphi, w, b);
-    assert.ok(Math.abs(mine.chi1 / core.chi1 - 1) < 0.01, `${activation} ${w} ${b}: chi_1 ${mine.chi1} vs ${core.chi1}`);
-    assert.ok(Math.abs(mine.xiC / core.xiC - 1) < 0.05, `${activation} ${w} ${b}: xi_c ${mine.xiC} vs ${core.xiC}`);
-  }
+  const s = engine.phaseDiagram({ activation: 'sigmoid', leakySlope: 0.01, wMax: 4, bMax: 0.5, nx: 8, ny: 4 });
+  assert.ok(Array.from(s.chi1).every((c) => c < 1));
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -265,6 +264,8 @@ test('the tabs work from the keyboard, weightVar shows with mean_field and refus
   assert.equal(await page.isVisible('#views'), true);
   assert.equal(await page.isVisible('#theory'), false);
   assert.equal(await page.isVisible('#f-weightVar'), false, 'no weightVar control without mean_field');
+  // the backward theory (theoryGradVar) is dashed beside the measured gradient variance
+  assert.match(await page.textContent('#v-gradient .iv-legend'), /backward theory at init/);
   await page.focus('#tab-training');
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => !document.getElementById('theory').hidden);
@@ -314,6 +315,24 @@ test('phone width: the Theory tab stacks its views, none of them empty', async (
   await page.screenshot({ path: artifact('theory-390.png'), fullPage: true });
   assert.deepEqual(page.problems.pageErrors, []);
   await page.context().close();
+});
+
+test('the single file (initscope.html from file://) says the Theory tab needs the hosted lab, and keeps training', async () => {
+  const { join } = await import('node:path');
+  const { DIST } = await import('./helpers.mjs');
+  const context = await site.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`file://${join(DIST, 'initscope.html')}#tab=theory&inits=mean_field,he_normal&hidden=16x3`);
+  await page.waitForFunction(() => window.initscope && window.initscope.ready, null, { timeout: 30000 });
+  await page.waitForFunction(() => /hosted lab/.test(document.querySelector('#v-phase')?.textContent ?? ''), null, { timeout: 10000 });
+  assert.match(await page.textContent('#v-jacobian'), /needs the hosted lab/);
+  await page.click('#tab-training');
+  await page.click('#b-step');
+  await page.waitForFunction(() => Number(document.body.dataset.step) > 0, null, { timeout: 20000 });
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 // ---------------------------------------------------------------------------------------------

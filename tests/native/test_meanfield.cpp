@@ -207,7 +207,7 @@ TEST_CASE("meanfield: a 1024-wide tanh net meets the theory's q and c at layers 
         for (int i = 0; i < dim; ++i) qa += a[i] * a[i], qb += b[i] * b[i];
         const auto c = correlation_profile(Activation::tanh, 0.0, sw, sb, qa / dim, qb / dim,
                                            cosine(a, b, dim), Quadrature::kPrecise);
-        for (int l = 0; l <= depth; ++l) {
+        for (int l = 0; l < depth; ++l) {  // the hidden layers (the output has 2 units)
           theory_c[l] += c[l] / (rows / 2);
           measured_c[l] +=
               cosine(ws.pre[l].data() + 2 * k * n, ws.pre[l].data() + (2 * k + 1) * n, n) /

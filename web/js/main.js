@@ -437,15 +437,21 @@ let jacobianAsked = -1;         // the gen whose spectra were asked for
 
 function requestTheory() {
   if (!state || !ready || $('theory').hidden) return;
+  if (theoryFailed) {
+    theoryFailure(theoryFailed);
+    return;
+  }
   if (!theoryWorker) {
-    theoryWorker = new Worker(new URL('./theory-worker.js', import.meta.url), { type: 'module' });
+    try {
+      theoryWorker = new Worker(new URL('./theory-worker.js', import.meta.url), { type: 'module' });
+    } catch (e) {
+      // e.g. the single-file build (initscope.html from file://) has no theory-worker.js to start
+      console.warn('initscope: no theory worker', e);
+      theoryFailure('the Theory tab needs the hosted lab (index.html): this copy cannot start its worker');
+      return;
+    }
     theoryWorker.onmessage = onTheory;
-    theoryWorker.onerror = (e) => {
-      const error = `the theory worker failed: ${e.message || 'unknown error'}`;
-      for (const [k, v] of phaseCache) if (v.pending) phaseCache.set(k, { error });
-      model.theory.phase = { error };
-      scheduleDraw();
-    };
+    theoryWorker.onerror = (e) => theoryFailure(`the theory worker failed: ${e.message || 'unknown error'}`);
   }
   const key = `${state.activation}|${state.leakySlope}`;
   if (!phaseCache.has(key)) {
@@ -459,6 +465,14 @@ function requestTheory() {
     model.theory.jacobian = null;
     theoryWorker.postMessage({ type: 'jacobian', id: gen, configs: state.inits.map((init, i) => runConfig(state, init, i)) });
   }
+}
+
+let theoryFailed = null;       // why the theory worker cannot run, once it could not
+function theoryFailure(error) {
+  theoryFailed = error;
+  model.theory.phase = { error };
+  model.theory.jacobian = model.runs.map(() => ({ error }));
+  scheduleDraw();
 }
 
 function onTheory(event) {

@@ -3,8 +3,8 @@
 // A second engine, loaded only when the Theory tab is first shown, so the training screen pays
 // nothing for it and the training worker (worker.js) stays as it is:
 //   - phase: the mean-field phase diagram of one activation, chi_1 and the correlation depth
-//     xi_c on a grid of (sigma_w^2, sigma_b^2) (meanfield-grid.js), and the critical line
-//     sigma_w^2(sigma_b^2) (the engine's).
+//     xi_c on a grid of (sigma_w^2, sigma_b^2) (engine.phaseDiagram), and the critical line
+//     sigma_w^2(sigma_b^2) (engine.criticalWeightVar).
 //     The page caches it per activation (and leaky slope).
 //   - jacobian: the singular values of d h_last / d h_first of every run AT INITIALIZATION. A run
 //     is deterministic in its config (same seed, same initial weights), so creating the same
@@ -15,7 +15,6 @@
 // Messages out: phase {id, ...grid} | jacobian {id, spectra: [spectrum | {error}]} | error {id, kind, message}
 
 import { loadEngine } from './engine.js';
-import { phaseGrid } from './meanfield-grid.js';
 
 const CRITICAL_POINTS = 12;  // segments of the critical line (each point ~0.25 s of the engine's)
 
@@ -26,9 +25,9 @@ function errorText(e) {
   return String(e && e.message ? e.message : e);
 }
 
-// The shading and xi_c contours come from meanfield-grid.js (a coarse, fast quadrature:
-// engine.meanField solves each point to ~1e-14 and takes ~0.25 s, minutes for a grid); the
-// critical line, the one curve a student reads numbers off, from engine.criticalWeightVar.
+// The shading and xi_c contours come from engine.phaseDiagram (the core's coarser quadrature:
+// meanField per cell would take minutes), the critical line, the one curve a student reads
+// numbers off, from engine.criticalWeightVar at the precise one.
 async function phase(msg) {
   const e = await engine();
   const { activation, leakySlope, wMax, bMax, nx, ny } = msg;
@@ -45,7 +44,7 @@ async function phase(msg) {
     }
     critical.push([Number.isFinite(w) ? w : NaN, biasVar]);
   }
-  const { chi1, xiC } = phaseGrid({ activation, leakySlope, wMax, bMax, nx, ny });
+  const { chi1, xiC } = e.phaseDiagram({ activation, leakySlope, wMax, bMax, nx, ny });
   return { activation, leakySlope, wMax, bMax, nx, ny, chi1, xiC, critical };
 }
 

@@ -3,7 +3,9 @@
 // URL parameters pick the scenario, e.g. views-demo.html?runs=4&depth=200&diverged=1&nasty=1
 //   runs 1..4, depth (hidden layers), records, diverged 0|1, nasty 0|1 (NaN/0/Infinity/negatives),
 //   nd 0|1 (N-D dataset), activation relu|tanh, logY 0|1, cursor (-1 = latest), classes 2|3,
-//   empty 0|1 (runs without records), play 0|1 (grow the records at ~30 Hz).
+//   empty 0|1 (runs without records), play 0|1 (grow the records at ~30 Hz),
+//   theory 0|1 (mean_field runs at sigma_w^2 = 1, 1.76, 4, 2.5), jacobian ok|pending|error
+//   (model.theory.jacobian; the phase grid and spectra are synthetic, shaped like the real ones).
 // window.__demo exposes { views, model, makeModel, render, options } for tests.
 
 import { LossView } from './views/loss.js';

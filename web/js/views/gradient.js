@@ -1,6 +1,8 @@
 // Per-layer variance of the backpropagated gradient dL/dy_l (gradVar) against depth, for every run
 // at the scrubber's record. Flat means the signal reaches the first layers; a slope toward layer 1
-// is vanishing (or exploding) gradients. No theory line: the forward theory does not cover it.
+// is vanishing (or exploding) gradients. Dashed: mean-field theory's backward recursion at
+// initialization (theoryGradVar), Var[delta_l] = Var[delta_l+1] n_l+1 Var[w_l+1] E[f'(y_l)^2]
+// (Schoenholz et al. 2017), started from the measured output gradient.
 
 import { LayerProfileChart } from './common.js';
 
@@ -10,7 +12,9 @@ export class GradientView extends LayerProfileChart {
       kind: 'gradient',
       title: 'Gradient variance by layer',
       field: 'gradVar',
-      theoryField: null,
+      theoryField: 'theoryGradVar',
+      theoryLabel: 'backward theory at init',
+      theoryTitle: 'Var[δ_l] = Var[δ_l+1] · n_l+1 · Var[w_l+1] · E[f′(y_l)²], from the output layer back (mean field, Schoenholz et al. 2017)',
       xLabel: 'layer (gradients flow from out toward 1)',
       yLabel: 'Var[\u2202L/\u2202y\u2097] (log)',
       quantity: 'gradient variance',

@@ -10,15 +10,12 @@
 // theoryMeanSquared, firstLayer, lastLayer } or { error }, or null while it is computed.
 
 import { withAlpha } from '../colors.js';
+import { cssColor } from '../theme.js';
 import { Panel, h, setText, runColor, runLabel, formatValue, formatLogTick, logRange, logSplits, isFiniteNumber } from './common.js';
 
 const PAD = { left: 12, right: 12, top: 4, bottom: 32 };
 const BINS = 36;
 
-function cssVar(el, name, fallback) {
-  const v = getComputedStyle(el).getPropertyValue(name).trim();
-  return v || fallback;
-}
 
 export class JacobianView {
   constructor(container, options = {}) {
@@ -75,8 +72,8 @@ export class JacobianView {
       note: r.error ? 'no spectrum' : r.rms == null ? '' : `rms ${formatValue(r.rms)}${r.theory != null ? ` (theory ${formatValue(r.theory)})` : ''}`,
     }));
     if (this.rows.some((r) => r.theory != null)) {
-      items.push({ cls: 'iv-key', color: '#555', dash: true, label: 'theory rms', title: '√ of the mean squared singular value mean-field theory predicts' });
-      items.push({ cls: 'iv-key', color: '#555', marker: '▲', label: 'measured rms' });
+      items.push({ cls: 'iv-key', color: cssColor('--chart-key', '#555c6b'), dash: true, label: 'theory rms', title: '√ of the mean squared singular value mean-field theory predicts' });
+      items.push({ cls: 'iv-key', color: cssColor('--chart-key', '#555c6b'), marker: '▲', label: 'measured rms' });
     }
     this.panel.setLegend(items);
     setText(this.panel.readout, this.rows.length ? `${this.rows[0].count ?? 0} singular values per run, log axis` : '');
@@ -108,9 +105,9 @@ export class JacobianView {
     const ctx = c.getContext('2d');
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);
-    const text = cssVar(this.panel.root, '--text', '#1c2230');
-    const muted = cssVar(this.panel.root, '--muted', '#5a6375');
-    const line = cssVar(this.panel.root, '--line', '#d8dce4');
+    const text = cssColor('--chart-ink', '#222222');
+    const muted = cssColor('--chart-key', '#555c6b');
+    const line = cssColor('--chart-frame', '#888888');
 
     // the shared log axis: every value and every rms, decade-snapped, always including 1
     let min = 1;
@@ -131,7 +128,8 @@ export class JacobianView {
     const rowH = plotH / Math.max(1, n);
 
     // x = 1 (isometry) across every row
-    ctx.strokeStyle = line;
+    ctx.strokeStyle = cssColor('--chart-grid', 'rgba(0,0,0,0.08)');
+    ctx.lineWidth = 2;
     ctx.lineWidth = 1;
     ctx.beginPath();
     ctx.moveTo(X(1), PAD.top); ctx.lineTo(X(1), PAD.top + plotH);

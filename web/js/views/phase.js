@@ -12,6 +12,7 @@
 // cell centres), critical: [[sigma_w^2, sigma_b^2], ...] } or { pending } or { error }.
 
 import { withAlpha } from '../colors.js';
+import { cssColor } from '../theme.js';
 import { Panel, h, setText, runColor, runLabel, formatValue, isFiniteNumber } from './common.js';
 
 const PAD = { left: 46, right: 12, top: 8, bottom: 34 };
@@ -20,10 +21,6 @@ const ORDERED_RGB = [66, 133, 200];   // shading only, paler than any run colour
 const CHAOTIC_RGB = [232, 128, 40];
 const KEY_STEPS = 40;                  // an arrow key moves 1/40 of the axis (Shift: 1/8)
 
-function cssVar(el, name, fallback) {
-  const v = getComputedStyle(el).getPropertyValue(name).trim();
-  return v || fallback;
-}
 
 /** Effective sigma_w^2 of a run: its own weightVar (mean_field), else fan_in * Var[w] of the
  *  step-0 weights averaged over the hidden layers after the first (whose fan_in is the input). */
@@ -252,8 +249,8 @@ export class PhaseView {
       return { color: runColor(run), label: runLabel(run), note, cls: 'iv-wrap' };
     });
     items.push({ cls: 'iv-key', marker: '●', label: 'runs (ring: selected)' });
-    items.push({ cls: 'iv-key', color: '#333', label: 'critical χ₁ = 1' });
-    items.push({ cls: 'iv-key', color: '#888', dash: true, label: 'ξc (layers)', title: 'correlation depth: two inputs stay distinguishable for about ξc layers' });
+    items.push({ cls: 'iv-key', color: cssColor('--chart-ink', '#222222'), label: 'critical χ₁ = 1' });
+    items.push({ cls: 'iv-key', color: cssColor('--chart-key', '#555c6b'), dash: true, label: 'ξc (layers)', title: 'correlation depth: two inputs stay distinguishable for about ξc layers' });
     this.panel.setLegend(items);
   }
 
@@ -310,9 +307,9 @@ export class PhaseView {
     const ctx = c.getContext('2d');
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);
-    const text = cssVar(this.panel.root, '--text', '#1c2230');
-    const muted = cssVar(this.panel.root, '--muted', '#5a6375');
-    const panelBg = cssVar(this.panel.root, '--panel', '#ffffff');
+    const text = cssColor('--chart-ink', '#222222');
+    const muted = cssColor('--chart-key', '#555c6b');
+    const panelBg = cssColor('--chart-bg', '#ffffff');
     const b = this.box();
 
     this.drawCells(ctx, b);
