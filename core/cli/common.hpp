@@ -17,6 +17,7 @@ int cmd_sample(const std::vector<std::string>& args);
 int cmd_dump(const std::vector<std::string>& args);
 int cmd_theory(const std::vector<std::string>& args);
 int cmd_presets(const std::vector<std::string>& args);
+int cmd_sweep(const std::vector<std::string>& args);
 
 // Numbers in messages read as in the core's and the engine's messages.
 std::string num(double v);

@@ -5,6 +5,7 @@
 //   initscope dump    print the exact dataset or initial weights (the Node parity tests read it)
 //   initscope theory  mean-field signal propagation: q and c maps, chi_1, critical sigma_w^2
 //   initscope presets list the ready-made experiments (the page's menu) with their sources
+//   initscope sweep   train every cell of a one- or two-axis grid of configurations
 //
 // Each verb lives in its own file (run.cpp, sample.cpp, dump.cpp, ...); this file only
 // dispatches. What the CLI is not: a second implementation of anything. Every number comes from
@@ -40,6 +41,7 @@ const char* kUsage =
     "  dump      print the exact dataset or initial weights of a configuration\n"
     "  theory    mean-field maps (q, c), chi_1, phase, depth scales, critical weightVar\n"
     "  presets   list the ready-made experiments (run one with 'run --preset ID')\n"
+    "  sweep     train every cell of a grid over one or two fields; final losses per cell\n"
     "\n"
     "  initscope <command> --help   every flag of a command, its default and allowed values\n"
     "  initscope --version\n"
@@ -55,6 +57,7 @@ int dispatch(int argc, char** argv) {
   if (command == "dump") return cli::cmd_dump(args);
   if (command == "theory") return cli::cmd_theory(args);
   if (command == "presets") return cli::cmd_presets(args);
+  if (command == "sweep") return cli::cmd_sweep(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::fputs(kUsage, stdout);
     return 0;
@@ -68,7 +71,7 @@ int dispatch(int argc, char** argv) {
     return 2;
   }
   throw UsageError("command", initscope::quote(command),
-                   "run, sample, dump, theory or presets (see 'initscope --help')");
+                   "run, sample, dump, theory, presets or sweep (see 'initscope --help')");
 }
 
 }  // namespace

@@ -122,6 +122,11 @@ export function toJSON(options) {
   return `${writeJSON(exportDocument(options), '')}\n`;
 }
 
+/** Any JSON value in the layout above (the sweep export writes its own document with it). */
+export function jsonText(value) {
+  return `${writeJSON(value, '')}\n`;
+}
+
 function writeJSON(v, indent) {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'number') return Number.isFinite(v) ? formatNumber(v) : 'null';

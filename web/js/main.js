@@ -20,6 +20,7 @@ import { PhaseView } from './views/phase.js';
 import { JacobianView } from './views/jacobian.js';
 import { toJSON, toCSV, exportFileName } from './export.js';
 import { panelPNG } from './picture.js';
+import { SweepView } from './views/sweep.js';
 import { applyTheme, themedRunColor } from './theme.js';
 import { connectFrame } from './frame.js';
 
@@ -50,6 +51,7 @@ const model = {
 };
 
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+let sweepView = null;         // views/sweep.js, created at start (its workers only when a sweep starts)
 
 // Embedded in another page: its parent may play, pause and reset, and hears how we are doing.
 let linkNotices = 0;          // notices the last parsed link produced (an embed with any runs nothing by itself)
@@ -326,7 +328,10 @@ function apply(next) {
   state = next;
   writeHash();
   controls.render(state, colorsFor(state.inits));
-  if (embedChanged) applyEmbedMode(state.embed);
+  if (embedChanged) {
+    applyEmbedMode(state.embed);
+    if (state.embed) setSweepMode(state.embed.includes('sweep'));
+  }
   applyTheme(state.theme, onThemeChange);
   $('c-theme').value = state.theme;
   if (embedChanged || tabChanged) applyTab();
@@ -516,6 +521,11 @@ async function start() {
       // A preset sets the runs; how they are viewed (speed, tab, theme, smoothing, embed) stays.
       const { speed, tab, theme, smooth, logY, embed } = state;
       apply(validateState({ ...preset.state, speed, tab, theme, smooth, logY, embed }, catalog));
+      // A sweep preset (a `sweep` field: its axes, shown in the sweep view, started by hand).
+      if (preset.sweep) {
+        setSweepMode(true);
+        sweepView.configure(preset.sweep);
+      }
     },
     onNewSeed: newSeed,
   });
@@ -547,6 +557,7 @@ async function start() {
   setupTabs();
   setupEmbedDialog({ getHash: () => toHash(state), notify });
   setupDownloads();
+  setupSweep();
 
   window.addEventListener('hashchange', () => {
     const { state: next, notices: ns } = parseHash(location.hash, catalog);
@@ -625,6 +636,56 @@ function setupDownloads() {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Sweep (views/sweep.js): the Sweep button swaps the chart grid for the sweep view; an embed
+// that lists `sweep` shows it. A clicked cell becomes the page's experiment.
+
+function setSweepMode(on) {
+  document.body.classList.toggle('sweep-mode', on);
+  $('b-sweep').setAttribute('aria-pressed', String(on));
+  if (on) sweepView?.resize();   // the first apply() runs before setupSweep()
+}
+
+// The experiment the sweep varies: the first compared run, with its sizes resolved once the
+// worker has made it (so an exported config reads as the CLI's).
+function sweepBase() {
+  const config = runConfig(state, state.inits[0]);
+  return ready && good && good.gen === gen && model.config ? { ...model.config } : config;
+}
+
+// The cell's config as page state: every field the state has, the cell's initializer first
+// among the compared ones. inputDim / classes stay as they were unless the sweep changed them
+// (the config has them resolved, the state keeps 0 = the dataset's own).
+function openSweepCell(config) {
+  const base = sweepBase();
+  const next = { ...state };
+  for (const [k, v] of Object.entries(config)) {
+    if (!(k in state) || k === 'inits' || k === 'embed') continue;
+    if ((k === 'inputDim' || k === 'classes') && v === base[k]) continue;
+    next[k] = v;
+  }
+  next.gain = typeof config.gain === 'number' ? config.gain : state.gain;
+  next.inits = [config.init, ...state.inits.filter((i) => i !== config.init)].slice(0, 4);
+  setSweepMode(false);
+  apply(validateState(next, catalog));
+}
+
+function setupSweep() {
+  // An embed shares the reader's machine with the article around it: one worker, unless the
+  // sweep is all the embed shows.
+  const embed = state.embed;
+  sweepView = new SweepView($('v-sweep'), {
+    getBase: sweepBase,
+    onOpenCell: openSweepCell,
+    notify,
+    save: saveBlob,
+    embedded: !!embed && !(embed.length === 1 && embed[0] === 'sweep'),
+  });
+  new ResizeObserver(() => sweepView.resize()).observe($('v-sweep'));
+  $('b-sweep').addEventListener('click', () => setSweepMode(!document.body.classList.contains('sweep-mode')));
+  if (embed && embed.includes('sweep')) setSweepMode(true);
+}
+
 // space = play/pause, s = step, r = reset; never while typing, and never over a focused
 // control's own meaning of the key.
 function onKey(e) {
@@ -677,5 +738,16 @@ Object.defineProperty(window, 'initscope', {
       }));
     },
     records: copyRecords,
+    sweep: Object.freeze({
+      info: () => sweepView?.info(),
+      csv: () => sweepView?.csv(),
+      memory: () => sweepView?.memory(),
+      start: () => sweepView?.start(),
+      cancel: () => sweepView?.cancel(),
+      configure: (settings) => sweepView?.configure(settings),
+      setMode: (on) => setSweepMode(on),
+      setTheorySource: (fn) => sweepView?.setTheorySource(fn),
+      engineTheory: (query) => sweepView?.engineTheory(query),
+    }),
   }),
 });

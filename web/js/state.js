@@ -49,7 +49,7 @@ export const USES = Object.freeze({
 });
 const REPEATABLE = Object.freeze(['mean_field', 'orthogonal']);
 // Parts an embed may keep besides the views.
-export const EMBED_PARTS = Object.freeze([...VIEW_PARTS, 'controls', 'intro']);
+export const EMBED_PARTS = Object.freeze([...VIEW_PARTS, 'controls', 'intro', 'sweep']);
 
 export const DEFAULTS = Object.freeze({
   inits: Object.freeze(['he_normal', 'xavier_normal', 'zeros']),

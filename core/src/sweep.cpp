@@ -1,0 +1,305 @@
+// core/src/sweep.cpp: axis parsing, the field -> Config setter table, and cell evaluation
+// (sweep.hpp). No threads here: the callers schedule tasks by index.
+#include "initscope/sweep.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <functional>
+#include <limits>
+
+#include "initscope/run.hpp"
+
+namespace initscope {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// The setter table. Numeric fields take a double (integer fields check integrality here, ranges
+// are validate()'s); categorical fields take the public id and use the core's own parsers, so
+// their messages are the usual ones.
+
+struct NumericField {
+  const char* name;
+  bool integer;
+  std::function<void(Config&, double)> set;
+};
+struct CategoricalField {
+  const char* name;
+  std::function<void(Config&, const std::string&)> set;
+};
+
+const std::vector<NumericField>& numeric_fields() {
+  static const std::vector<NumericField> t = {
+      {"depth", true,
+       [](Config& c, double v) {
+         const int width = c.hidden.empty() ? 64 : c.hidden.front();
+         c.hidden.assign(static_cast<std::size_t>(v), width);
+       }},
+      {"width", true, [](Config& c, double v) { c.hidden.assign(c.hidden.size(), int(v)); }},
+      {"weightVar", false, [](Config& c, double v) { c.weight_var = v; }},
+      {"biasVar", false, [](Config& c, double v) { c.bias_var = v; }},
+      {"learningRate", false, [](Config& c, double v) { c.learning_rate = v; }},
+      {"batchSize", true, [](Config& c, double v) { c.batch_size = int(v); }},
+      {"momentum", false, [](Config& c, double v) { c.momentum = v; }},
+      {"gain", false,
+       [](Config& c, double v) {
+         c.gain_mode = GainMode::Value;
+         c.gain = v;
+       }},
+      {"initStd", false, [](Config& c, double v) { c.init_std = v; }},
+      {"initBound", false, [](Config& c, double v) { c.init_bound = v; }},
+      {"initValue", false, [](Config& c, double v) { c.init_value = v; }},
+      {"leakySlope", false, [](Config& c, double v) { c.leaky_slope = v; }},
+      {"noise", false, [](Config& c, double v) { c.noise = v; }},
+      {"samples", true, [](Config& c, double v) { c.samples = int(v); }},
+      {"testFraction", false, [](Config& c, double v) { c.test_fraction = v; }},
+      {"inputDim", true, [](Config& c, double v) { c.input_dim = int(v); }},
+      {"classes", true, [](Config& c, double v) { c.classes = int(v); }},
+      {"probeSize", true, [](Config& c, double v) { c.probe_size = int(v); }},
+      {"histBins", true, [](Config& c, double v) { c.hist_bins = int(v); }},
+  };
+  return t;
+}
+
+const std::vector<CategoricalField>& categorical_fields() {
+  static const std::vector<CategoricalField> t = {
+      {"init", [](Config& c, const std::string& v) { c.init = parse_init(v); }},
+      {"activation", [](Config& c, const std::string& v) { c.activation = parse_activation(v); }},
+      {"optimizer", [](Config& c, const std::string& v) { c.optimizer = parse_optimizer(v); }},
+      {"dataset", [](Config& c, const std::string& v) { c.dataset = parse_dataset(v); }},
+      {"loss", [](Config& c, const std::string& v) { c.loss = parse_loss(v); }},
+      {"fanMode", [](Config& c, const std::string& v) { c.fan_mode = parse_fan_mode(v); }},
+  };
+  return t;
+}
+
+const NumericField* find_numeric(const std::string& name) {
+  for (const NumericField& f : numeric_fields())
+    if (name == f.name) return &f;
+  return nullptr;
+}
+const CategoricalField* find_categorical(const std::string& name) {
+  for (const CategoricalField& f : categorical_fields())
+    if (name == f.name) return &f;
+  return nullptr;
+}
+
+// Strict: the whole text is one finite number (no spaces, no "1e400", no "nan").
+bool read_number(const std::string& text, double& out) {
+  if (text.empty() || std::isspace(static_cast<unsigned char>(text.front()))) return false;
+  char* end = nullptr;
+  errno = 0;
+  out = std::strtod(text.c_str(), &end);
+  return end == text.c_str() + text.size() && errno == 0 && std::isfinite(out);
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t at = s.find(sep, start);
+    out.push_back(s.substr(start, at - start));
+    if (at == std::string::npos) return out;
+    start = at + 1;
+  }
+}
+
+// A value as messages show it: a number as typed, anything else quoted.
+std::string shown(const std::string& text) {
+  double v;
+  return read_number(text, v) ? text : quote(text);
+}
+
+void add_number(SweepAxis& axis, const NumericField& f, double v) {
+  if (f.integer && (v != std::floor(v) || std::fabs(v) > std::numeric_limits<int>::max()))
+    throw ConfigError(axis.field, format_number(v), "an integer");
+  axis.numbers.push_back(v);
+  axis.labels.push_back(format_number(v));
+}
+
+}  // namespace
+
+const std::vector<std::string>& sweep_numeric_fields() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (const NumericField& f : numeric_fields()) n.push_back(f.name);
+    return n;
+  }();
+  return names;
+}
+
+const std::vector<std::string>& sweep_categorical_fields() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (const CategoricalField& f : categorical_fields()) n.push_back(f.name);
+    return n;
+  }();
+  return names;
+}
+
+std::vector<std::string> sweep_field_names() {
+  std::vector<std::string> all = sweep_numeric_fields();
+  for (const std::string& n : sweep_categorical_fields()) all.push_back(n);
+  return all;
+}
+
+SweepAxis parse_axis(const std::string& spec, const std::string& what) {
+  const std::size_t eq = spec.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+    throw ConfigError(what, quote(spec), "FIELD=START:STOP:COUNT or FIELD=A,B,...");
+  SweepAxis axis;
+  axis.field = spec.substr(0, eq);
+  const std::string rest = spec.substr(eq + 1);
+  const NumericField* nf = find_numeric(axis.field);
+  const CategoricalField* cf = find_categorical(axis.field);
+  if (!nf && !cf)
+    throw ConfigError(what + " field", quote(axis.field),
+                      "one of " + join_ids(sweep_field_names()));
+
+  if (cf) {
+    axis.numeric = false;
+    for (const std::string& item : split(rest, ',')) {
+      Config probe;
+      cf->set(probe, item);  // the core's parser: "invalid init = "foo": expected one of ..."
+      axis.labels.push_back(item);
+    }
+    return axis;
+  }
+
+  if (rest.find(':') != std::string::npos) {
+    const std::vector<std::string> parts = split(rest, ':');
+    double start, stop, count_d;
+    if (parts.size() != 3 || !read_number(parts[0], start) || !read_number(parts[1], stop))
+      throw ConfigError(axis.field, quote(rest), "START:STOP:COUNT (two numbers and a count)");
+    if (!read_number(parts[2], count_d) || count_d != std::floor(count_d) || count_d < 1 ||
+        count_d > limits::kMaxAxisCount)
+      throw ConfigError(axis.field + " count", shown(parts[2]),
+                        int_range(1, limits::kMaxAxisCount));
+    const int count = static_cast<int>(count_d);
+    for (int i = 0; i < count; ++i) {
+      // The same expression in web/js/sweep-grid.js: both sides must produce the same doubles.
+      const double v = i == count - 1 && count > 1
+                           ? stop
+                           : start + (stop - start) * static_cast<double>(i) / (count - 1);
+      add_number(axis, *nf, count == 1 ? start : v);
+    }
+    return axis;
+  }
+
+  const std::vector<std::string> items = split(rest, ',');
+  if (items.size() > static_cast<std::size_t>(limits::kMaxAxisCount))
+    throw ConfigError(axis.field + " count", std::to_string(items.size()),
+                      int_range(1, limits::kMaxAxisCount));
+  for (const std::string& item : items) {
+    double v;
+    if (!read_number(item, v)) throw ConfigError(axis.field, shown(item), "a number");
+    add_number(axis, *nf, v);
+  }
+  return axis;
+}
+
+void set_axis_value(Config& c, const SweepAxis& axis, std::size_t i) {
+  if (!axis.numeric) {
+    find_categorical(axis.field)->set(c, axis.labels.at(i));
+    return;
+  }
+  const double v = axis.numbers.at(i);
+  // depth and width become `hidden`, whose messages would not name the axis: check them here.
+  if (axis.field == "depth" && (v < 1 || v > limits::kMaxDepth))
+    throw ConfigError("depth", format_number(v), int_range(1, limits::kMaxDepth));
+  if (axis.field == "width" && (v < 1 || v > limits::kMaxWidth))
+    throw ConfigError("width", format_number(v), int_range(1, limits::kMaxWidth));
+  find_numeric(axis.field)->set(c, v);
+}
+
+uint32_t sweep_seed(uint32_t base_seed, int seed_index) {
+  return base_seed + static_cast<uint32_t>(seed_index);  // wraps mod 2^32 by definition
+}
+
+std::size_t cell_count(const SweepSpec& s) {
+  std::size_t n = 1;
+  for (const SweepAxis& a : s.axes) n *= a.size();
+  return n;
+}
+
+std::size_t task_count(const SweepSpec& s) {
+  return cell_count(s) * static_cast<std::size_t>(s.seeds);
+}
+
+std::size_t axis_index(const SweepSpec& s, std::size_t cell, std::size_t axis) {
+  const std::size_t nx = s.axes.at(0).size();
+  return axis == 0 ? cell % nx : cell / nx;
+}
+
+Config task_config(const SweepSpec& s, std::size_t task) {
+  const std::size_t cell = task / static_cast<std::size_t>(s.seeds);
+  const int seed_index = static_cast<int>(task % static_cast<std::size_t>(s.seeds));
+  Config c = s.base;
+  // y before x: with depth on y and width on x (or the reverse) the result is the same, since
+  // each keeps the other's dimension.
+  for (std::size_t a = s.axes.size(); a-- > 0;)
+    set_axis_value(c, s.axes[a], axis_index(s, cell, a));
+  c.seed = sweep_seed(s.base.seed, seed_index);
+  return c;
+}
+
+void validate_sweep(const SweepSpec& s) {
+  if (s.axes.empty() || s.axes.size() > 2)
+    throw ConfigError("axes", std::to_string(s.axes.size()), "one or two axes");
+  if (s.axes.size() == 2 && s.axes[0].field == s.axes[1].field)
+    throw ConfigError("axes", quote(s.axes[1].field), "two different fields");
+  if (s.steps < 0 || s.steps > 1000000000)
+    throw ConfigError("steps", std::to_string(s.steps), int_range(0, 1000000000));
+  if (s.seeds < 1 || s.seeds > limits::kMaxSweepSeeds)
+    throw ConfigError("seeds", std::to_string(s.seeds), int_range(1, limits::kMaxSweepSeeds));
+  // Seeds differ only in the seed, which validate() accepts whatever it is: one per cell.
+  for (std::size_t cell = 0; cell < cell_count(s); ++cell)
+    validate(task_config(s, cell * static_cast<std::size_t>(s.seeds)));
+}
+
+CellResult evaluate_cell(const Config& config, int64_t steps) {
+  Run run(config);
+  for (int64_t done = 0; done < steps && !run.diverged_at();) {
+    const int64_t n = std::min<int64_t>(steps - done, std::numeric_limits<int>::max());
+    run.step(static_cast<int>(n));
+    done += n;
+  }
+  const Evaluation e = run.evaluate();
+  CellResult r;
+  r.step = e.step;
+  r.train_loss = e.train_loss;
+  r.test_loss = e.test_loss;
+  r.train_accuracy = e.train_accuracy;
+  r.test_accuracy = e.test_accuracy;
+  r.diverged_at = e.diverged_at;
+  return r;
+}
+
+CellSummary summarize(const CellResult* seeds, int count) {
+  CellSummary s{0, 0, 0, 0, 0};
+  int live = 0;
+  for (int i = 0; i < count; ++i) {
+    const CellResult& r = seeds[i];
+    if (r.diverged_at) {
+      ++s.diverged;
+      continue;
+    }
+    ++live;
+    s.train_loss += r.train_loss;
+    s.test_loss += r.test_loss;
+    s.train_accuracy += r.train_accuracy;
+    s.test_accuracy += r.test_accuracy;
+  }
+  // Summed in seed order, then divided: web/js/sweep-grid.js does the same, to the bit.
+  const double n = live ? static_cast<double>(live) : std::numeric_limits<double>::quiet_NaN();
+  s.train_loss /= n;
+  s.test_loss /= n;
+  s.train_accuracy /= n;
+  s.test_accuracy /= n;
+  return s;
+}
+
+}  // namespace initscope
