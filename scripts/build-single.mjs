@@ -4,12 +4,12 @@
 // No bundler dependency: our modules are plain ES modules with static `import {..} from './x.js'`
 // and `export` declarations, so each becomes a function in a tiny module table (require-style,
 // evaluated once on first use). The page's modules go in one inline <script>; the worker's
-// (engine, player, state, validate, the Emscripten factory and the .wasm as base64) go in a
+// (engine, state, validate, the Emscripten factory and the .wasm as base64) go in a
 // text block that the page turns into a Blob URL worker. Datasets that need a download
 // (fashion_mnist) are refused with a message saying so, instead of a failed fetch.
 //
 // Two lines of the sources are replaced by name and the build fails if they are not found:
-// main.js's `new Worker(new URL('./worker.js', import.meta.url), ...)` and engine.js's dynamic
+// main.js's `new Worker(new URL('./worker.js', import.meta.url), ...)` (the run pool's shards) and engine.js's dynamic
 // `await import(...)` (the factory, and node:fs for a data file, which is refused here).
 
 import { readFileSync, writeFileSync } from 'node:fs';

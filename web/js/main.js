@@ -1,9 +1,9 @@
-// main.js: wiring. The worker trains and posts snapshots; this file keeps the model the views
-// draw (every logged record per run), the state in the URL hash, and routes the controls, keys
-// and buttons. It draws at most once per animation frame and acks each snapshot after drawing
-// it, which is what paces the worker (see worker.js).
+// main.js: wiring. The run pool (run-pool.js, workers running worker.js) trains and posts
+// snapshots; this file keeps the model the views draw (every logged record per run), the state
+// in the URL hash, and routes the controls, keys and buttons. It draws at most once per
+// animation frame and acks each snapshot after drawing it, which is what paces the pool.
 
-import { DEFAULTS, THEORY_PARTS, VIEW_PARTS, USES, parseHash, toHash, runConfig, sameRuns, validateState, formatHidden, perRun } from './state.js';
+import { DEFAULTS, MAX_RUNS, THEORY_PARTS, VIEW_PARTS, USES, parseHash, toHash, runConfig, sameRuns, validateState, formatHidden, perRun } from './state.js';
 import { Controls } from './controls.js';
 import { pagePresets, presetById } from './presets.js';
 import { applyEmbedMode, setupEmbedDialog } from './embed.js';
@@ -22,7 +22,8 @@ import { toJSON, toCSV, exportFileName } from './export.js';
 import { panelPNG } from './picture.js';
 import { SweepView } from './views/sweep.js';
 import { applyTheme, themedRunColor } from './theme.js';
-import { connectFrame } from './frame.js';
+import { connectFrame, framed } from './frame.js';
+import { RunPool } from './run-pool.js';
 
 const MAX_RECORDS = 1000;     // per run; beyond this every other record is dropped (step 0 stays)
 const GRID_RES = 32;
@@ -50,14 +51,37 @@ const model = {
   theory: { phase: null, jacobian: null },
 };
 
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+// The runs train in a pool of workers (run-pool.js), which answers as one worker would.
+const pool = new RunPool({
+  create: () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }),
+  shards: startShards(),
+  size: (runs) => Math.min(runs, state && state.workers !== 'auto' ? state.workers : autoShards()),
+});
 let sweepView = null;         // views/sweep.js, created at start (its workers only when a sweep starts)
+
+// workers=auto: one per core, up to one per run. An embed in someone's article shares the
+// reader's machine with the article (and maybe other figures): one worker, unless it is all the
+// reader is looking at: opened by itself (not framed) or put in full screen. An author who
+// wants more asks for them (workers=N in the embed's config).
+function autoShards() {
+  const cores = Math.max(1, Math.min(navigator.hardwareConcurrency || 1, MAX_RUNS));
+  return !framed || document.fullscreenElement ? cores : 1;
+}
+
+// Shards to start with the page, before the hash is read properly (that needs the catalog the
+// first engine reports): `workers=N` if it reads as one, else the automatic count. A bad value
+// gets its notice from parseHash() later; more shards start if the runs need them.
+function startShards() {
+  const raw = new URLSearchParams(location.hash.slice(1)).get('workers');
+  const n = raw !== null && /^[1-9]$/.test(raw) ? Number(raw) : 0;
+  return n >= 1 && n <= MAX_RUNS ? n : autoShards();
+}
 
 // Embedded in another page: its parent may play, pause and reset, and hears how we are doing.
 let linkNotices = 0;          // notices the last parsed link produced (an embed with any runs nothing by itself)
 const frame = connectFrame({
-  play: () => worker.postMessage({ type: 'play' }),
-  pause: () => worker.postMessage({ type: 'pause' }),
+  play: () => pool.postMessage({ type: 'play' }),
+  pause: () => pool.postMessage({ type: 'pause' }),
   reset: () => reset(),
   isPlaying: () => playing,
 });
@@ -172,7 +196,7 @@ function draw() {
 }
 
 function ack() {
-  for (; unacked > 0; unacked--) worker.postMessage({ type: 'ack' });
+  for (; unacked > 0; unacked--) pool.postMessage({ type: 'ack' });
 }
 
 function addRecords(snapshot, replaceGrid) {
@@ -274,7 +298,7 @@ const handlers = {
     notify(msg.message);
     if (msg.gen === gen && good && good.gen !== gen) {
       // The engine refused a config the page thought valid (e.g. more samples than a data
-      // file holds). The worker kept the runs it had: go back to their state and generation.
+      // file holds). The pool kept the runs it had: go back to their state and generation.
       state = good.state;
       gen = good.gen;
       ready = true;
@@ -290,11 +314,11 @@ const handlers = {
   },
 };
 
-worker.onmessage = (event) => {
+pool.onmessage = (event) => {
   const handler = handlers[event.data && event.data.type];
   if (handler) handler(event.data);
 };
-worker.onerror = (event) => {
+pool.onerror = (event) => {
   notify(`the training worker failed: ${event.message || 'unknown error'}`);
 };
 
@@ -312,17 +336,17 @@ function configure() {
   gen++;
   ready = false;
   playing = false;
-  worker.postMessage({
+  pool.postMessage({
     type: 'configure',
     gen,
     gridRes: GRID_RES,
     configs: state.inits.map((init, i) => runConfig(state, init, i)),
   });
-  worker.postMessage({ type: 'speed', stepsPerTick: state.speed });
+  pool.postMessage({ type: 'speed', stepsPerTick: state.speed });
 }
 
 function apply(next) {
-  const runsChanged = !state || !sameRuns(state, next);
+  const runsChanged = !state || !sameRuns(state, next) || state.workers !== next.workers;
   const embedChanged = !state || JSON.stringify(state.embed) !== JSON.stringify(next.embed);
   const tabChanged = !state || state.tab !== next.tab;
   state = next;
@@ -335,7 +359,7 @@ function apply(next) {
   applyTheme(state.theme, onThemeChange);
   $('c-theme').value = state.theme;
   if (embedChanged || tabChanged) applyTab();
-  worker.postMessage({ type: 'speed', stepsPerTick: state.speed });
+  pool.postMessage({ type: 'speed', stepsPerTick: state.speed });
   if (runsChanged) configure();
   else scheduleDraw();
 }
@@ -534,8 +558,8 @@ async function start() {
   for (const n of parsed.notices) notify(`Link: ${n}`);
   apply(parsed.state);
 
-  $('b-play').addEventListener('click', () => worker.postMessage({ type: playing ? 'pause' : 'play' }));
-  $('b-step').addEventListener('click', () => worker.postMessage({ type: 'step' }));
+  $('b-play').addEventListener('click', () => pool.postMessage({ type: playing ? 'pause' : 'play' }));
+  $('b-step').addEventListener('click', () => pool.postMessage({ type: 'step' }));
   $('b-reset').addEventListener('click', reset);
   $('c-speed').addEventListener('change', (e) => apply({ ...state, speed: Number(e.target.value) }));
   $('c-logY').addEventListener('change', (e) => apply({ ...state, logY: e.target.checked }));
@@ -695,9 +719,9 @@ function onKey(e) {
   const onControl = t.closest && t.closest('button, summary, a');
   if (e.key === ' ' && !onControl) {
     e.preventDefault();
-    worker.postMessage({ type: playing ? 'pause' : 'play' });
+    pool.postMessage({ type: playing ? 'pause' : 'play' });
   } else if (e.key === 's' || e.key === 'S') {
-    worker.postMessage({ type: 'step' });
+    pool.postMessage({ type: 'step' });
   } else if (e.key === 'r' || e.key === 'R') {
     reset();
   }
@@ -729,6 +753,8 @@ Object.defineProperty(window, 'initscope', {
     get gen() { return gen; },
     get cursor() { return model.cursor; },
     get draws() { return draws; },
+    // the run pool: { shards started, active (used by these runs), gen, issued, merged }
+    get pool() { return pool.info(); },
     runs() {
       return model.runs.map((r, i) => ({
         init: r.init, label: r.label, color: r.color, diverged: r.diverged,

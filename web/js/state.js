@@ -80,6 +80,9 @@ export const DEFAULTS = Object.freeze({
   tab: 'training',      // which tab of views is shown: 'training' | 'theory'
   embed: null,          // null = the full page; an array of EMBED_PARTS = embed mode
   theme: 'auto',        // 'auto' (follow the system) | 'light' | 'dark'
+  // Web Workers the runs are spread over (run-pool.js): 'auto' = one per core up to one per run
+  // (one in an embed that shares the screen), or 1..MAX_RUNS. Changing it restarts the runs.
+  workers: 'auto',
 });
 
 // Fields that define the runs: changing one re-creates them (step 0).
@@ -338,6 +341,10 @@ const VALIDATORS = {
     return v;
   },
   theme: (raw) => oneOf('theme', raw, THEMES),
+  workers(raw) {
+    if (raw === 'auto') return raw;
+    return int('workers', raw, 1, MAX_RUNS, `auto or an integer in 1..${MAX_RUNS}`);
+  },
 };
 export const FIELDS = Object.freeze(Object.keys(VALIDATORS));
 
@@ -403,8 +410,8 @@ export function toHash(state) {
       if (v) p.set('embed', v.join(','));
     } else if ((field === 'weightVar' || field === 'biasVar') && !usesField(state, field) && v === DEFAULTS[field]) {
       // Unused and default: left out, so every link from before these fields reads the same.
-    } else if (field === 'tab') {
-      if (v !== DEFAULTS.tab) p.set('tab', v);
+    } else if (field === 'tab' || field === 'workers') {
+      if (v !== DEFAULTS[field]) p.set(field, String(v));
     } else if (field === 'hidden') {
       p.set('hidden', formatHidden(v));
     } else if (field === 'logY') {

@@ -1,83 +1,54 @@
-// worker.js: the Web Worker that owns the engine and the runs, so the page never blocks.
+// worker.js: one shard of the page's run pool (run-pool.js). It owns an engine instance and the
+// runs the pool gave it, and does exactly what it is told: create runs, step them, snapshot them.
+// When to step, how many steps, and when to draw a decision boundary are decided by the pool, for
+// every shard alike, so runs in different shards move in lockstep and give the same numbers as
+// they would in one worker (the engine is deterministic; tests/browser/pool.test.mjs).
 //
-// One tick = `stepsPerTick` updates of every run that has not diverged, then one snapshot of
-// each (losses, accuracies, per-layer statistics; a decision-boundary grid now and then) posted
-// to the page. Snapshots are rate-limited twice: at most one per FRAME_MS, and at most
-// MAX_IN_FLIGHT not yet drawn (the page acks each one after drawing it), so a slow page slows
-// training down instead of queueing frames it will never show.
-//
-// Messages in:  configure {gen, configs, gridRes} | play | pause | step | speed {stepsPerTick} | ack
+// Messages in:  prepare {gen, configs, gridRes} | commit {gen} | rollback {gen}
+//               | tick {gen, id, steps, grid} | cancel {gen, round}
 // Messages out: ready {catalog} | fatal {message} | loading {gen, label}
-//               | configured {gen, dataset, datasets, configs, snapshot}
-//               | snapshot {gen, snapshot} | playing {playing} | error {gen, message}
-// `gen` numbers a set of runs: the page drops anything from a set it has replaced.
+//               | prepared {gen, ok, message?, dataset, datasets, configs, snapshot}
+//               | ticked {gen, id, snapshot} | cancelled {gen, round, done} | error {gen, id, message}
+//
+// prepare builds the new runs beside the old ones; the pool commits them once every shard has
+// built its part, or rolls them back if any shard failed, so a refused config leaves every shard
+// with the runs it had. Ticks are queued and run one per task (a MessageChannel yield between
+// them), so a cancel gets in between two ticks of a long queue.
 
 import { loadEngine } from './engine.js';
-import { Player } from './player.js';
 import { engineCatalog } from './state.js';
 
-const FRAME_MS = 33;          // at most ~30 snapshots per second
-const GRID_MS = 1000;         // decision-boundary grids at most once a second while playing
-const MAX_IN_FLIGHT = 2;
+const PREDICTION_IMAGES = 24; // views/predictions.js shows this many test images
 
 let engine = null;
-let runs = [];                // [{ run, diverged, last }]
-let gen = 0;                  // the set of runs alive
+let early = [];               // messages that arrived before the engine loaded
+let runs = [];                // [{ run, diverged, last }] of the committed set
+let gen = 0;                  // the committed set
 let latestGen = 0;            // the newest set asked for (may still be loading its data)
+let pending = null;           // { gen, runs, gridRes, twoD, image } prepared, not yet committed
 let gridRes = 32;
 let twoD = false;
 let image = false;            // an image dataset: predictions instead of a boundary grid
-const PREDICTION_IMAGES = 24; // views/predictions.js shows this many test images
-let stepsPerTick = 1;
-let inFlight = 0;
-let tickStart = 0;            // when the current/last tick began: frames are paced start to start
-let lastGrid = 0;
-let wake = null;              // resolves the player's wait() early when an ack arrives
+let queue = [];               // ticks of `gen` not yet run
+let done = 0;                 // the last tick id run
+let scheduled = false;
 
-const player = new Player({
-  tick: (boundary) => tick(boundary),   // a single step asks for a fresh boundary / predictions
-  wait: () => waitForSlot(),
-  onStateChange: (playing) => {
-    // The final frame of a play gets a fresh boundary.
-    if (!playing && runs.length) post('snapshot', { gen, snapshot: snapshot(true) });
-    const allDiverged = runs.length > 0 && runs.every((r) => r.diverged !== null);
-    postMessage({ type: 'playing', gen, playing, allDiverged });
-  },
-});
-
-function post(type, body) {
-  inFlight++;
-  postMessage({ type, ...body });
-}
-
-function waitForSlot() {
-  return new Promise((resolve) => {
-    let timer = 0;
-    const check = () => {
-      clearTimeout(timer);
-      // Counted from the start of the previous tick, not from its post: otherwise every frame
-      // would cost FRAME_MS on top of the tick's own work (measured: 16 instead of 30 ticks/s).
-      const due = tickStart + FRAME_MS - performance.now();
-      if (inFlight < MAX_IN_FLIGHT && due <= 0) {
-        wake = null;
-        resolve();
-        return;
-      }
-      wake = check;
-      // A timer always, even when waiting for an ack: it also yields to the message queue,
-      // which is how pause and reset get in between ticks.
-      timer = setTimeout(check, Math.max(due, inFlight < MAX_IN_FLIGHT ? 0 : FRAME_MS));
-    };
-    check();
-  });
+const yieldPort = new MessageChannel();
+yieldPort.port1.onmessage = () => {
+  scheduled = false;
+  runOne();
+};
+function schedule() {
+  if (scheduled || !queue.length) return;
+  scheduled = true;
+  yieldPort.port2.postMessage(null);
 }
 
 // One snapshot per run. The grid is expensive (res^2 forward passes per run): only when asked.
 // A diverged run does not change any more: its last snapshot is sent again.
-function snapshot(withGrid) {
-  const grid = withGrid && twoD;
-  if (withGrid && (twoD || image)) lastGrid = performance.now();
-  return runs.map((r) => {
+function snapshot(set, withGrid, flags) {
+  const grid = withGrid && flags.twoD;
+  return set.map((r) => {
     if (r.diverged !== null && r.last) return r.last;
     const ev = r.run.evaluate();
     if (ev.diverged != null) r.diverged = ev.diverged;
@@ -96,8 +67,8 @@ function snapshot(withGrid) {
       testAccuracy: ev.testAccuracy,
       diverged: r.diverged,
       layerStats: stats,
-      grid: grid && r.diverged === null ? { res: gridRes, probs: r.run.predictGrid(gridRes) } : null,
-      predictions: withGrid && image && r.diverged === null
+      grid: grid && r.diverged === null ? { res: flags.gridRes, probs: r.run.predictGrid(flags.gridRes) } : null,
+      predictions: withGrid && flags.image && r.diverged === null
         ? { step: ev.step, pred: r.run.predictTest(PREDICTION_IMAGES), classAccuracy: r.run.classAccuracy() } : null,
     };
     if (r.diverged !== null) r.last = { ...snap, grid: null, predictions: null };
@@ -105,104 +76,138 @@ function snapshot(withGrid) {
   });
 }
 
-// `boundary` forces a grid (a single step is a pause-state frame, it deserves a current one).
-async function tick(boundary = false) {
-  tickStart = performance.now();
-  let live = 0;
-  for (const r of runs) {
-    if (r.diverged !== null) continue;
-    r.run.step(stepsPerTick);
-    live++;
+// steps = 0 is a snapshot without training (the fresh boundary at the end of a play).
+function runOne() {
+  const t = queue.shift();
+  if (!t) return;
+  try {
+    if (t.steps > 0) for (const r of runs) if (r.diverged === null) r.run.step(t.steps);
+    const snap = snapshot(runs, t.grid, { twoD, image, gridRes });
+    done = t.id;
+    postMessage({ type: 'ticked', gen, id: t.id, snapshot: snap });
+  } catch (e) {
+    queue = [];
+    done = t.id;
+    postMessage({ type: 'error', gen, id: t.id, message: errorText(e) });
   }
-  if (!live) return false;
-  const withGrid = boundary || performance.now() - lastGrid >= GRID_MS;
-  const snap = snapshot(withGrid);
-  post('snapshot', { gen, snapshot: snap });
-  return snap.some((s) => s.diverged === null);
+  schedule();
 }
 
-// Replaces the runs. Datasets read from a file (Fashion-MNIST) are fetched first, once; a newer
-// configure arriving meanwhile wins. On an engine error the old runs stay.
-async function configure(msg) {
+function dispose(set) {
+  for (const r of set) r.run.dispose();
+}
+
+// Builds the runs of a new set beside the committed ones. Datasets read from a file
+// (Fashion-MNIST) are fetched first, once; a newer prepare arriving meanwhile wins.
+async function prepare(msg) {
   latestGen = msg.gen;
-  const old = runs;
-  runs = [];            // so stopping the player does not snapshot runs about to go
-  player.stop();
+  queue = [];
+  if (pending) {
+    dispose(pending.runs);
+    pending = null;
+  }
+  const reply = (body) => postMessage({ type: 'prepared', gen: msg.gen, ...body });
+  if (!msg.configs.length) {
+    pending = { gen: msg.gen, runs: [], gridRes: msg.gridRes || gridRes, twoD: false, image: false };
+    reply({ ok: true, dataset: null, datasets: engine.datasets(), configs: [], snapshot: [] });
+    return;
+  }
   const info = engine.datasets().find((d) => d.id === msg.configs[0].dataset);
   if (info && info.needsLoad && !info.loaded) {
     postMessage({ type: 'loading', gen: msg.gen, label: info.label });
     try {
       await engine.loadDataset(info.id);
     } catch (e) {
-      runs = old;
-      postMessage({ type: 'error', gen: msg.gen, message: errorText(e) });
+      reply({ ok: false, message: errorText(e) });
       return;
     }
-    if (msg.gen !== latestGen) {
-      runs = old;       // superseded while loading; the newer configure disposes them
-      return;
-    }
+    if (msg.gen !== latestGen) return;   // superseded while loading: the newer prepare answers
   }
   const created = [];
   try {
     for (const config of msg.configs) created.push({ run: engine.createRun(config), diverged: null, last: null });
   } catch (e) {
-    for (const r of created) r.run.dispose();
-    runs = old;
-    postMessage({ type: 'error', gen: msg.gen, message: errorText(e) });
+    dispose(created);
+    reply({ ok: false, message: errorText(e) });
     return;
   }
-  for (const r of old) r.run.dispose();
-  runs = created;
-  gen = msg.gen;
-  gridRes = msg.gridRes || gridRes;
-  const data = runs[0].run.dataset();
-  twoD = data.inputDim === 2;
-  image = !!engine.datasets().find((d) => d.id === msg.configs[0].dataset)?.needsLoad;
-  inFlight = 0;
+  const data = created[0].run.dataset();
+  const flags = {
+    gridRes: msg.gridRes || gridRes,
+    twoD: data.inputDim === 2,
+    image: !!engine.datasets().find((d) => d.id === msg.configs[0].dataset)?.needsLoad,
+  };
+  pending = { gen: msg.gen, runs: created, ...flags };
+  let snap;
+  try {
+    snap = snapshot(created, true, flags);
+  } catch (e) {
+    dispose(created);
+    pending = null;
+    reply({ ok: false, message: errorText(e) });
+    return;
+  }
   // datasets: a loaded file now knows its sample count (catalog maxSamples). configs: the
   // resolved configs (inputDim, classes filled in), for the page's Download.
-  post('configured', {
-    gen, dataset: data, datasets: engine.datasets(), configs: runs.map((r) => r.run.config), snapshot: snapshot(true),
-  });
+  reply({ ok: true, dataset: data, datasets: engine.datasets(), configs: created.map((r) => r.run.config), snapshot: snap });
 }
 
 const handlers = {
-  configure,
-  play: () => player.play(),
-  pause: () => player.pause(),
-  step() {
-    if (runs.length) return player.step(true);
+  prepare,
+  commit(msg) {
+    if (!pending || pending.gen !== msg.gen) return;
+    dispose(runs);
+    ({ runs, gridRes, twoD, image } = pending);
+    gen = msg.gen;
+    pending = null;
+    queue = [];
+    done = 0;
   },
-  speed: (msg) => { stepsPerTick = msg.stepsPerTick; },
-  ack() {
-    inFlight = Math.max(0, inFlight - 1);
-    if (wake) wake();
+  rollback(msg) {
+    if (!pending || pending.gen !== msg.gen) return;
+    dispose(pending.runs);
+    pending = null;
+  },
+  tick(msg) {
+    // A tick already run or queued is not run twice (the pool may send a dropped one again).
+    if (msg.gen !== gen || msg.id <= done || queue.some((t) => t.id === msg.id)) return;
+    queue.push(msg);
+    schedule();
+  },
+  cancel(msg) {
+    if (msg.gen !== gen) return;
+    queue = [];
+    postMessage({ type: 'cancelled', gen, round: msg.round, done });
   },
 };
 
-self.onmessage = (event) => {
-  const msg = event.data;
+function handle(msg) {
   const handler = msg && handlers[msg.type];
-  if (!handler || !engine) return;
+  if (!handler) return;
   try {
     const result = handler(msg);
-    if (result && result.catch) result.catch(fail);
+    if (result && result.catch) result.catch((e) => postMessage({ type: 'error', gen: msg.gen, message: errorText(e) }));
   } catch (e) {
-    fail(e);
+    postMessage({ type: 'error', gen: msg.gen, message: errorText(e) });
   }
+}
+
+self.onmessage = (event) => {
+  if (engine) handle(event.data);
+  else if (early) early.push(event.data);
 };
 
 function errorText(e) {
   return String(e && e.message ? e.message : e);
 }
 
-function fail(e) {
-  player.stop();
-  postMessage({ type: 'error', gen, message: errorText(e) });
-}
-
 loadEngine().then((e) => {
   engine = e;
   postMessage({ type: 'ready', catalog: engineCatalog(engine) });
-}, (e) => postMessage({ type: 'fatal', message: `the engine did not load: ${errorText(e)}` }));
+  const queued = early;
+  early = null;
+  for (const msg of queued) handle(msg);
+}, (e) => {
+  early = null;
+  postMessage({ type: 'fatal', message: `the engine did not load: ${errorText(e)}` });
+});
