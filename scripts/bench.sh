@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # npm run bench: builds the native core and the wasm engine, then runs bench/run-bench.mjs, which
 # times our wasm engine, TensorFlow.js (wasm and cpu backends) and our native build on the same
-# configurations in one run and prints steps/s and ratios (bench/README.md). Not part of npm test.
+# configurations in one run and prints steps/s and ratios (bench/README.md); then the page in
+# headless Chromium: its run pool against one worker (pool-bench.mjs), long tasks at the size
+# limit (longtask-bench.mjs) and a 200-cell sweep against the native CLI (sweep-bench.mjs).
+# BENCH_PAGE=0 skips the page. Not part of npm test.
 # Extra arguments go to run-bench.mjs, e.g. `npm run bench -- --only S,gemm --windows 9`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,3 +14,9 @@ echo "== wasm build"; bash scripts/build-wasm.sh
 echo "== wasm GEMM bench module"; bash bench/build-gemm-wasm.sh
 echo "== bench"
 node bench/run-bench.mjs --native build/native/bin/initscope_bench "$@"
+if [ "${BENCH_PAGE:-1}" != 0 ]; then
+  echo "== web build"; node scripts/build-web.mjs
+  echo "== the page's run pool vs one worker"; node bench/pool-bench.mjs
+  echo "== the page at the size limit"; node bench/longtask-bench.mjs
+  echo "== sweep: page pool vs native"; node bench/sweep-bench.mjs
+fi

@@ -265,7 +265,7 @@ export class BoundaryView {
     return `Decision boundaries at the latest step. ${parts.join('. ')}.`;
   }
 
-  resize() { this.panel.measure(); this.layout(true); }
+  resize() { this.panel.measure(); }   // redraws via onResize, in its own task
 
   reset() {
     for (const t of this.tiles) { t.drawn = null; t.heat = null; }

@@ -316,7 +316,7 @@ export class HistogramView {
     return `Activation histograms of ${runLabel(run)} at step ${this.pick?.record?.step}, values from ${formatValue(lo)} to ${formatValue(hi)}: ${parts.join(', ')}.`;
   }
 
-  resize() { this.panel.measure(); this.draw(true); }
+  resize() { this.panel.measure(); }   // redraws via onResize, in its own task
 
   reset() { this.drawn = null; }
 

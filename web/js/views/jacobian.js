@@ -196,7 +196,7 @@ export class JacobianView {
     ctx.fillText('singular value (log)', x0 + w / 2, axisY + 18);
   }
 
-  resize() { this.panel.measure(); this.draw(true); }
+  resize() { this.panel.measure(); }   // redraws via onResize, in its own task
   reset() { this.drawn = ''; }
   destroy() { this.panel.destroy(); }
 }

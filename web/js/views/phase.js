@@ -557,7 +557,7 @@ export class PhaseView {
     ctx.restore();
   }
 
-  resize() { this.panel.measure(); this.draw(true); }
+  resize() { this.panel.measure(); }   // redraws via onResize, in its own task
   reset() { this.drawn = ''; }
   destroy() { this.panel.destroy(); }
 }
