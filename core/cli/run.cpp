@@ -156,7 +156,7 @@ void write_run_csv(std::vector<Run>& runs, const std::vector<RunLog>& logs) {
   std::fputs(
       "init,step,trainLoss,testLoss,trainAccuracy,testAccuracy,layer,preMean,preVar,postMean,"
       "postVar,deadFraction,gradVar,weightGradVar,weightVar,theoryVar,corr,theoryCorr,"
-      "theoryGradVar,symmetric\n",
+      "theoryGradVar,symmetric,run\n",
       stdout);
   for (std::size_t r = 0; r < runs.size(); ++r) {
     const char* init = to_string(runs[r].config().init);
@@ -172,7 +172,7 @@ void write_run_csv(std::vector<Run>& runs, const std::vector<RunLog>& logs) {
                          s.grad_var, s.weight_grad_var, s.weight_var, s.theory_var, s.corr,
                          s.theory_corr, s.theory_grad_var})
           std::fprintf(stdout, ",%s", format_double(v).c_str());
-        std::fprintf(stdout, ",%s\n", s.symmetric ? "true" : "false");
+        std::fprintf(stdout, ",%s,%zu\n", s.symmetric ? "true" : "false", r);
       }
     }
   }

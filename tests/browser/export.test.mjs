@@ -76,7 +76,7 @@ test('Download -> CSV: the CLI header, one row per run, record and layer', async
   const lines = bytes.toString('utf8').trimEnd().split('\n');
   assert.equal(lines[0], 'init,step,trainLoss,testLoss,trainAccuracy,testAccuracy,layer,preMean,preVar,' +
     'postMean,postVar,deadFraction,gradVar,weightGradVar,weightVar,theoryVar,corr,theoryCorr,' +
-    'theoryGradVar,symmetric');
+    'theoryGradVar,symmetric,run');
   const state = await page.evaluate(() => window.initscope.state);
   let rows = 0;
   for (let i = 0; i < state.inits.length; i++) {
@@ -86,6 +86,8 @@ test('Download -> CSV: the CLI header, one row per run, record and layer', async
   const first = lines[1].split(',');
   assert.equal(first[0], state.inits[0]);
   assert.equal(first[1], '0');
+  assert.equal(first.at(-1), '0', 'the run index');
+  assert.equal(lines.at(-1).split(',').at(-1), String(state.inits.length - 1));
   assert.equal(first.length, lines[0].split(',').length);  // every header column filled in
 });
 

@@ -138,7 +138,7 @@ test('run --format csv: header, then one row per run x record x layer', () => {
   const lines = r.out.trimEnd().split('\n');
   const header = 'init,step,trainLoss,testLoss,trainAccuracy,testAccuracy,layer,preMean,preVar,' +
     'postMean,postVar,deadFraction,gradVar,weightGradVar,weightVar,theoryVar,corr,theoryCorr,' +
-    'theoryGradVar,symmetric';
+    'theoryGradVar,symmetric,run';
   assert.equal(lines[0], header);
   const runs = 3, records = 3;  // steps 0, 10, 20
   assert.equal(lines.length - 1, runs * records * LAYERS);
@@ -148,6 +148,7 @@ test('run --format csv: header, then one row per run x record x layer', () => {
   const doc = json('run', ...small, '--init', 'he_normal,xavier_normal,zeros');
   const row = lines[1 + records * LAYERS + LAYERS + 2].split(',');  // xavier_normal, step 10, layer 2
   assert.equal(row[0], 'xavier_normal');
+  assert.equal(row.at(-1), '1', 'run index of xavier_normal');
   assert.equal(row[1], '10');
   assert.equal(row[6], '2');
   assert.equal(Number(row[8]), doc.runs[1].records[1].layerStats.preVar[2]);

@@ -188,7 +188,7 @@ test('exportDocument: every run, its records in order, typed arrays as plain arr
   // A record without statistics (a diverged run the engine could not measure) keeps its losses.
   const csv = toCSV({ runs: [{ init: 'he_normal', records: [{ ...rec(5), layerStats: null }] }] }).trimEnd().split('\n');
   // as many fields as the header: the six filled, the layer and its columns empty
-  assert.equal(csv[1], `he_normal,5,NaN,1,0.5,0.5${','.repeat(CSV_HEADER.split(',').length - 6)}`);
+  assert.equal(csv[1], `he_normal,5,NaN,1,0.5,0.5${','.repeat(CSV_HEADER.split(',').length - 7)},0`);
   assert.equal(csv[1].split(',').length, CSV_HEADER.split(',').length);
   assert.equal(exportFileName({ seed: 42, step: 120, ext: 'json' }), 'initscope-42-step120.json');
   assert.equal(exportFileName({ seed: 42, step: 0, what: 'loss', ext: 'png' }), 'initscope-42-step0-loss.png');

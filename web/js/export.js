@@ -18,7 +18,7 @@
 
 export const CSV_HEADER = 'init,step,trainLoss,testLoss,trainAccuracy,testAccuracy,layer,preMean,preVar,' +
   'postMean,postVar,deadFraction,gradVar,weightGradVar,weightVar,theoryVar,corr,theoryCorr,' +
-  'theoryGradVar,symmetric';
+  'theoryGradVar,symmetric,run';
 
 /** The per-layer number arrays of layerStats, in the CLI's order. */
 export const LAYER_FIELDS = ['preMean', 'preVar', 'postMean', 'postVar', 'deadFraction', 'gradVar',
@@ -143,22 +143,24 @@ function writeJSON(v, indent) {
 }
 
 /**
- * CSV with the CLI's header: one row per (run, record, layer). A record without layer
+ * CSV with the CLI's header: one row per (run, record, layer); `run` (last, so the columns
+ * before it kept their places) is the run's index, as in the JSON's runs[]: it tells apart runs
+ * with the same initializer (mean_field at several sigma_w^2). A record without layer
  * statistics (see layerStatsDoc) still gets one row, its layer columns empty.
  */
 export function toCSV({ runs }) {
   const lines = [CSV_HEADER];
-  for (const run of runs) {
+  runs.forEach((run, index) => {
     for (const r of run.records) {
       const head = `${csvField(run.init)},${r.step},${RECORD_FIELDS.map((f) => formatNumber(r[f])).join(',')}`;
       const s = r.layerStats;
       const layers = s ? s.preVar.length : 0;
-      if (!layers) lines.push(head + ','.repeat(LAYER_FIELDS.length + 2));
+      if (!layers) lines.push(`${head}${','.repeat(LAYER_FIELDS.length + 2)},${index}`);
       for (let l = 0; l < layers; l++) {
-        lines.push(`${head},${l},${LAYER_FIELDS.map((f) => formatNumber(s[f][l])).join(',')},${s.symmetric[l] ? 'true' : 'false'}`);
+        lines.push(`${head},${l},${LAYER_FIELDS.map((f) => formatNumber(s[f][l])).join(',')},${s.symmetric[l] ? 'true' : 'false'},${index}`);
       }
     }
-  }
+  });
   return `${lines.join('\n')}\n`;
 }
 
