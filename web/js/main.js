@@ -470,8 +470,9 @@ function setupTabs() {
 const PHASE_GRID = { nx: 36, ny: 24 };   // smoothed when drawn; ~1-4 s per activation in the worker
 // The plane shown: sigma_w^2 in (0, wMax], sigma_b^2 in [0, bMax], where every activation's
 // critical line (if any: sigmoid has none, it is ordered everywhere) starts. Runs beyond it sit
-// on the edge as a triangle.
-const PHASE_RANGE = { default: { wMax: 4, bMax: 0.5 } };
+// on the edge as a triangle. wMax 4.5, not 4: sigma_w^2 = 4 is the deep-chaos run of the
+// presets and of the sweep's axis, and deserves to be a dot inside the plane, not on its edge.
+const PHASE_RANGE = { default: { wMax: 4.5, bMax: 0.5 } };
 let theoryWorker = null;
 const phaseCache = new Map();   // activation|leakySlope -> phase grid, { pending } or { error }
 let jacobianAsked = -1;         // the gen whose spectra were asked for
