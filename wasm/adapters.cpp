@@ -492,6 +492,24 @@ val presets() {
     for (const Config& c : initscope::preset_run_configs(p))
       runs.call<void>("push", config_to_js(c));
     o.set("runs", runs);
+    // A sweep preset's axes in the shape views/sweep.js configure() takes; null otherwise.
+    if (p.sweep.x.empty()) {
+      o.set("sweep", val::null());
+    } else {
+      val s = val::object();
+      const auto axis = [&s](const std::string& spec, const char* field, const char* values) {
+        const std::size_t eq = spec.find('=');
+        s.set(field, spec.substr(0, eq));
+        s.set(values, spec.substr(eq + 1));
+      };
+      axis(p.sweep.x, "xField", "xSpec");
+      if (!p.sweep.y.empty()) axis(p.sweep.y, "yField", "ySpec");
+      s.set("steps", static_cast<double>(p.sweep.steps));
+      s.set("seeds", p.sweep.seeds);
+      s.set("metric", p.sweep.metric);
+      s.set("fixed", val::object());
+      o.set("sweep", s);
+    }
     out.call<void>("push", o);
   }
   return out;

@@ -48,6 +48,18 @@ void write_json() {
     const std::vector<Config> runs = preset_run_configs(p);
     write_config(j, p.config, p.inits, true, &runs);
     j.end_object();
+    j.key("sweep");
+    if (p.sweep.x.empty()) {
+      j.null();
+    } else {
+      j.begin_object();
+      j.key("x").string(p.sweep.x);
+      j.key("y").string(p.sweep.y);
+      j.key("steps").integer(p.sweep.steps);
+      j.key("seeds").integer(p.sweep.seeds);
+      j.key("metric").string(p.sweep.metric);
+      j.end_object();
+    }
     j.end_object();
   }
   j.end_array();
@@ -74,12 +86,14 @@ void write_csv() {
 const char* kPresetsUsage =
     "initscope presets: the ready-made experiments, in course order (the page's menu shows the\n"
     "same list): id, chapter, label, the paper it reproduces (source), the two sentences the\n"
-    "page shows (what, watch) and every config field. Run one with 'initscope run --preset ID'.\n"
+    "page shows (what, watch) and every config field. Run one with 'initscope run --preset ID';\n"
+    "a sweep preset (its `sweep` is not null) with 'initscope sweep --preset ID'.\n"
     "\n"
     "Usage: initscope presets [--format json|csv]\n"
     "\n"
-    "Output (stdout): JSON { presets: [ { id, chapter, label, source, what, watch, config } ] }\n"
-    "where config has the fields of 'initscope run' (init: the list of compared initializers);\n"
+    "Output (stdout): JSON { presets: [ { id, chapter, label, source, what, watch, config, sweep\n"
+    "} ] } where config has the fields of 'initscope run' (init: the list of compared\n"
+    "initializers) and sweep is null or { x, y, steps, seeds, metric } (axes as FIELD=SPEC);\n"
     "CSV: one row per preset with its main settings, strings quoted.\n";
 
 }  // namespace

@@ -4,6 +4,8 @@
 // it is the same bytes whatever the job count.
 #include "initscope/sweep.hpp"
 
+#include "initscope/presets.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -150,6 +152,8 @@ const char* kSweepUsage =
     "\n"
     "Usage: initscope sweep --x FIELD=SPEC [--y FIELD=SPEC] [flags]\n"
     "  e.g. initscope sweep --x learningRate=0.001:0.1:5 --y depth=2:10:5 --steps 300 --seeds 3\n"
+    "       initscope sweep --preset edge_of_chaos_sweep --seeds 3   (a sweep preset: its axes,\n"
+    "       steps and seeds; any other preset gives the base config; flags override either)\n"
     "\n"
     "SPEC: START:STOP:COUNT (COUNT values from START to STOP inclusive, evenly spaced) or a list\n"
     "A,B,C. Numeric fields: depth (layers of the first --hidden width), width (every layer of\n"
@@ -175,7 +179,23 @@ int cmd_sweep(const std::vector<std::string>& args) {
   std::vector<Init> inits{spec.base.init};
   SweepOptions o;
   std::string data_dir;
+  // `--preset ID`: a sweep preset's whole sweep (its axes, steps and seeds too), or any preset's
+  // first run as the base; every other flag overrides it.
+  const std::string preset = preset_arg(args);
+  if (!preset.empty()) {
+    const Preset& p = preset_by_id(preset);
+    if (!p.sweep.x.empty()) {
+      spec = preset_sweep_spec(p);
+      o.x = p.sweep.x;
+      o.y = p.sweep.y;
+      spec.axes.clear();
+    } else {
+      spec.base = preset_run_configs(p).front();
+    }
+    inits = {spec.base.init};
+  }
   std::vector<Flag> flags = config_flags(spec.base, inits, false, data_dir);
+  flags.insert(flags.begin(), preset_flag());
   const char* s = "Sweep";
   const std::string fields = join_ids(sweep_field_names());
   flags.push_back({"x", "", "--x", "FIELD=SPEC", "the first axis (required)", "",

@@ -146,3 +146,47 @@ test('loss smoothing: off by default, kept in the link, a debiased EMA of the cu
   await other.context().close();
   await page.context().close();
 });
+
+// The sweep preset opens the Sweep view with its axes (menu and link); starting it (here with 1
+// update per cell instead of 300, to keep the suite quick) fills 13 x 10 cells and draws the
+// mean-field overlay: the critical sigma_w^2 of tanh at sigma_b^2 = 0.05 (~1.76) and 6 xi_c.
+test('edge_of_chaos_sweep: the menu and the link open its map; it fills with the theory overlay', async () => {
+  const page = await openPage(site.browser, site.server.origin);
+  await load(page, site.server.url);
+  await page.selectOption('#c-preset', 'edge_of_chaos_sweep');
+  await page.waitForFunction(() => document.body.classList.contains('sweep-mode'));
+  const form = () => page.evaluate(() => ({
+    x: document.getElementById('sweep-x-field').value, xs: document.getElementById('sweep-x-spec').value,
+    y: document.getElementById('sweep-y-field').value, ys: document.getElementById('sweep-y-spec').value,
+    steps: document.getElementById('sweep-steps').value, metric: document.getElementById('sweep-metric').value,
+  }));
+  const want = { x: 'weightVar', xs: '1:4:13', y: 'depth', ys: '10:100:10', steps: '300', metric: 'trainAccuracy' };
+  assert.deepEqual(await form(), want);
+  const state = await page.evaluate(() => window.initscope.state);
+  assert.deepEqual([state.inits, state.activation, state.biasVar], [['mean_field'], 'tanh', 0.05]);
+
+  await page.fill('#sweep-steps', '1');
+  await page.click('#b-sweep-start');
+  await page.waitForFunction(() => window.initscope.sweep.info().done === 130, null, { timeout: 60000 });
+  const info = await page.evaluate(() => window.initscope.sweep.info());
+  assert.equal(info.cells, 130);
+  assert.deepEqual(info.axes.map((a) => [a.field, a.labels.length]), [['weightVar', 13], ['depth', 10]]);
+  await page.waitForFunction(() => window.initscope.sweep.info().overlay !== null);
+  const overlay = await page.evaluate(() => window.initscope.sweep.info().overlay);
+  assert.ok(Math.abs(overlay.critical - 1.76) < 0.01, `critical sigma_w^2 ${overlay.critical}`);
+  assert.ok(overlay.xiC.length >= 13, `6 xi_c at ${overlay.xiC.length} sigma_w^2 values`);
+  assert.equal(await page.locator('#v-sweep').getAttribute('data-overlay'), 'shown');
+
+  // Another preset leaves the map for its runs.
+  await page.selectOption('#c-preset', 'default');
+  await page.waitForFunction(() => !document.body.classList.contains('sweep-mode'));
+
+  const linked = await openPage(site.browser, site.server.origin);
+  await load(linked, site.server.url, '#preset=edge_of_chaos_sweep');
+  await linked.waitForFunction(() => document.body.classList.contains('sweep-mode'));
+  assert.equal(await linked.inputValue('#sweep-x-spec'), '1:4:13');
+  for (const p of [page, linked]) {
+    assert.deepEqual(p.problems.pageErrors, []);
+    await p.context().close();
+  }
+});

@@ -118,3 +118,37 @@ test('engine.presets() is the CLI\'s list: same ids, sentences, sources and run 
     for (const config of p.runs) engine.createRun({ ...config, hidden: config.hidden.slice(0, 2) }).dispose();
   });
 });
+
+// The sweep preset: the same axes in the CLI's list, in engine.presets() (in the shape the page's
+// Sweep view takes) and in `initscope sweep --preset`, which prints what the explicit flags print.
+test('edge_of_chaos_sweep: one sweep in the CLI list, the engine and `sweep --preset`', () => {
+  const fromCli = JSON.parse(cli('presets').out).presets;
+  const fromEngine = engine.presets();
+  const sweeps = fromCli.filter((p) => p.sweep);
+  assert.deepEqual(sweeps.map((p) => p.id), ['edge_of_chaos_sweep']);
+  assert.deepEqual(sweeps[0].sweep, { x: 'weightVar=1:4:13', y: 'depth=10:100:10', steps: 300, seeds: 1, metric: 'trainAccuracy' });
+  for (const p of fromEngine) assert.equal(p.sweep === null, !fromCli.find((c) => c.id === p.id).sweep, p.id);
+  const e = fromEngine.find((p) => p.id === 'edge_of_chaos_sweep');
+  assert.deepEqual(e.sweep, { xField: 'weightVar', xSpec: '1:4:13', yField: 'depth', ySpec: '10:100:10', steps: 300, seeds: 1, metric: 'trainAccuracy', fixed: {} });
+  assert.equal(e.config.activation, 'tanh');
+  assert.equal(e.config.biasVar, 0.05);
+  assert.deepEqual(e.inits, ['mean_field']);
+  // The whole preset takes ~45 s on two cores: the bytes are compared on a corner of it (the
+  // flags override the preset's axes and steps, as every flag does).
+  const corner = ['--x', 'weightVar=1,4', '--y', 'depth=10,20', '--steps', '20', '--seeds', '2', '--format', 'csv'];
+  const viaPreset = cli('sweep', '--preset', 'edge_of_chaos_sweep', ...corner);
+  assert.equal(viaPreset.code, 0, viaPreset.err);
+  const explicit = cli('sweep', '--init', 'mean_field', '--activation', 'tanh', '--bias-var', '0.05',
+    '--weight-var', String(e.config.weightVar), '--hidden', '32x10', '--dataset', 'gaussian_nd', '--input-dim', '64',
+    '--learning-rate', '0.01', ...corner);
+  assert.equal(explicit.code, 0, explicit.err);
+  assert.equal(viaPreset.out, explicit.out);
+  assert.equal(viaPreset.out.trimEnd().split('\n').length, 1 + 4 * 2);
+  // Without overrides it is the preset's own grid (checked on its header and size, not run).
+  const bad = cli('sweep', '--preset', 'edge_of_chaos_sweep', '--steps', '-1');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /invalid steps = -1|--steps/);
+  // An ordinary preset gives the base config of a sweep whose axes come from the flags.
+  const plain = cli('sweep', '--preset', 'he2015', '--x', 'learningRate=0.01,0.02', '--steps', '1', '--format', 'csv');
+  assert.equal(plain.code, 0, plain.err);
+});

@@ -547,14 +547,14 @@ async function start() {
       const { speed, tab, theme, smooth, logY, embed } = state;
       apply(validateState({ ...preset.state, speed, tab, theme, smooth, logY, embed }, catalog));
       // A sweep preset (a `sweep` field: its axes, shown in the sweep view, started by hand).
-      if (preset.sweep) {
-        setSweepMode(true);
-        sweepView.configure(preset.sweep);
-      }
+      if (preset.sweep) openSweepPreset(preset);
+      else if (document.body.classList.contains('sweep-mode')) setSweepMode(false);
     },
     onNewSeed: newSeed,
   });
   const parsed = parseHash(location.hash, catalog);
+  // Read before apply() writes the whole state into the hash.
+  const linked = presetById(catalog.pagePresets, new URLSearchParams(location.hash.slice(1)).get('preset'));
   linkNotices = parsed.notices.length;
   for (const n of parsed.notices) notify(`Link: ${n}`);
   apply(parsed.state);
@@ -583,6 +583,8 @@ async function start() {
   setupEmbedDialog({ getHash: () => toHash(state), notify });
   setupDownloads();
   setupSweep();
+  // A link to a sweep preset (#preset=ID) opens its map, ready to start, as the menu does.
+  if (linked?.sweep && linked.state && !state.embed) openSweepPreset(linked);
 
   window.addEventListener('hashchange', () => {
     const { state: next, notices: ns } = parseHash(location.hash, catalog);
@@ -664,6 +666,11 @@ function setupDownloads() {
 // ---------------------------------------------------------------------------------------------
 // Sweep (views/sweep.js): the Sweep button swaps the chart grid for the sweep view; an embed
 // that lists `sweep` shows it. A clicked cell becomes the page's experiment.
+
+function openSweepPreset(preset) {
+  setSweepMode(true);
+  sweepView.configure(preset.sweep);
+}
 
 function setSweepMode(on) {
   document.body.classList.toggle('sweep-mode', on);

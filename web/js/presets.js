@@ -57,7 +57,9 @@ export function pagePresets(catalog) {
       }
     }
     const { id, chapter, label, source, what, watch } = p;
-    return { id, chapter, label, source, what, watch, state, unsupported: why };
+    // sweep: a sweep preset's axes (views/sweep.js settings), opened in the Sweep view
+    const sweep = p.sweep ? { ...p.sweep, fixed: { ...p.sweep.fixed } } : null;
+    return { id, chapter, label, source, what, watch, state, sweep, unsupported: why };
   });
 }
 

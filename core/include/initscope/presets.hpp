@@ -10,12 +10,24 @@
 // The list is in course order (chapter by chapter: symmetry -> variance -> saturating
 // activations -> depth -> theory), which is the order of the page's menu and its "Next" button.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "initscope/config.hpp"
+#include "initscope/sweep.hpp"
 
 namespace initscope {
+
+// A sweep preset: instead of runs to watch, a map to fill. The page opens it in its Sweep view
+// (axes set, started by the reader); `initscope sweep --preset ID` prints the same grid. The
+// base of every cell is the preset's config with its first initializer.
+struct PresetSweep {
+  std::string x, y;     // axes in the CLI's FIELD=SPEC form ("weightVar=1:4:13"); x empty = none
+  int64_t steps = 0;    // updates per cell
+  int seeds = 1;        // seeds per cell
+  std::string metric;   // the page's heatmap: trainAccuracy, testAccuracy, trainLoss or testLoss
+};
 
 struct Preset {
   std::string id;       // public id: `--preset he2015`, `#preset=` links, engine.presets()[i].id
@@ -29,6 +41,7 @@ struct Preset {
   // Per-run sigma_w^2 / sigma_b^2 (mean_field, orthogonal): empty = config's for every run,
   // else one per run, as `run --weight-var a,b,c`.
   std::vector<double> weight_vars, bias_vars;
+  PresetSweep sweep;    // sweep.x empty: an ordinary preset
 };
 
 // In course order. Built once; every config passes validate().
@@ -38,5 +51,7 @@ const Preset& preset_by_id(const std::string& id);
 std::vector<std::string> preset_ids();
 // One Config per run: the preset's config with each run's initializer (and weight_var, bias_var).
 std::vector<Config> preset_run_configs(const Preset& p);
+// The sweep of a sweep preset (base = the first run's config); ConfigError if p has none.
+SweepSpec preset_sweep_spec(const Preset& p);
 
 }  // namespace initscope
