@@ -4,8 +4,6 @@
 // it is the same bytes whatever the job count.
 #include "initscope/sweep.hpp"
 
-#include "initscope/presets.hpp"
-
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -15,6 +13,7 @@
 #include <vector>
 
 #include "common.hpp"
+#include "initscope/presets.hpp"
 
 namespace cli {
 

@@ -23,10 +23,10 @@ namespace initscope {
 // (axes set, started by the reader); `initscope sweep --preset ID` prints the same grid. The
 // base of every cell is the preset's config with its first initializer.
 struct PresetSweep {
-  std::string x, y;     // axes in the CLI's FIELD=SPEC form ("weightVar=1:4:13"); x empty = none
-  int64_t steps = 0;    // updates per cell
-  int seeds = 1;        // seeds per cell
-  std::string metric;   // the page's heatmap: trainAccuracy, testAccuracy, trainLoss or testLoss
+  std::string x, y;    // axes in the CLI's FIELD=SPEC form ("weightVar=1:4:13"); x empty = none
+  int64_t steps = 0;   // updates per cell
+  int seeds = 1;       // seeds per cell
+  std::string metric;  // the page's heatmap: trainAccuracy, testAccuracy, trainLoss or testLoss
 };
 
 struct Preset {
@@ -41,7 +41,7 @@ struct Preset {
   // Per-run sigma_w^2 / sigma_b^2 (mean_field, orthogonal): empty = config's for every run,
   // else one per run, as `run --weight-var a,b,c`.
   std::vector<double> weight_vars, bias_vars;
-  PresetSweep sweep;    // sweep.x empty: an ordinary preset
+  PresetSweep sweep;  // sweep.x empty: an ordinary preset
 };
 
 // In course order. Built once; every config passes validate().
