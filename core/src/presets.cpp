@@ -227,7 +227,8 @@ std::vector<Preset> build() {
         "each trained for 300 updates; the colour is its training accuracy. Press Start.",
         "A bright band stands on the critical line (σ_w² ≈ 1.76) and narrows with depth: at "
         "depth 50, σ_w² = 1.75 still trains (accuracy above 0.6) while σ_w² = 1 (ordered) and "
-        "σ_w² = 4 (chaotic) stay at chance. The dashed curve, 6 ξ_c, bounds the band from above.",
+        "σ_w² = 4 (chaotic) stay at chance. The band stays under the curve 6 ξ_c (the dashed "
+        "line is the critical σ_w²).",
         c, {Init::mean_field});
     p.sweep = {"weightVar=1:4:13", "depth=10:100:10", 300, 1, "trainAccuracy"};
     out.push_back(p);
