@@ -8,9 +8,10 @@
 // text block that the page turns into a Blob URL worker. Datasets that need a download
 // (fashion_mnist) are refused with a message saying so, instead of a failed fetch.
 //
-// Two lines of the sources are replaced by name and the build fails if they are not found:
-// main.js's `new Worker(new URL('./worker.js', import.meta.url), ...)` (the run pool's shards) and engine.js's dynamic
-// `await import(...)` (the factory, and node:fs for a data file, which is refused here).
+// A few lines of the sources are replaced by name and the build fails if they are not found: the
+// `new Worker(...)` of the run pool's shards and of the theory worker (main.js) and of the sweep's
+// workers (sweep-pool.js), which all become the one blob worker, named for what it runs; and
+// engine.js's dynamic `await import(...)` (the factory, and node:fs for a data file, refused here).
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
@@ -58,8 +59,8 @@ function resolve(from, spec) {
   return normalize(join(dirname(from), spec)).replace(/\\/g, '/');
 }
 
-// Every module reachable from `entry` (keys are paths relative to dist/).
-function collect(dist, entry, replace = {}) {
+// Every module reachable from `entries` (one path or several; keys are paths relative to dist/).
+function collect(dist, entries, replace = {}) {
   const seen = new Map();
   const visit = (key) => {
     if (seen.has(key)) return;
@@ -72,7 +73,7 @@ function collect(dist, entry, replace = {}) {
     for (const m of source.matchAll(/^import\s+[\s\S]*?\s+from\s+'([^']+)';?/gm)) visit(resolve(key, m[1]));
     seen.set(key, transform(key, source));
   };
-  visit(entry);
+  for (const entry of [].concat(entries)) visit(entry);
   return [...seen.values()].join('\n');
 }
 
@@ -83,6 +84,10 @@ function __req(k) { if (!__done.has(k)) { if (!__mods.has(k)) throw new Error('i
 
 // </script> inside inline code would end the element early.
 const inline = (code) => code.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
+
+// The page's three kinds of worker share one blob (one copy of the wasm); the worker's name says
+// which module it runs: the run pool's shards have none.
+const WORKERS = { '': 'js/worker.js', theory: 'js/theory-worker.js', sweep: 'js/sweep-worker.js' };
 
 export function buildSingle(dist) {
   // The wasm goes in gzipped (about 2.6x smaller as base64 text) and is inflated in the worker
@@ -103,13 +108,17 @@ async function __import(href) {
   const f = __req('wasm/initscope.mjs').default;
   return { default: async (options) => f({ ...options, wasmBinary: await __wasm }) };
 }
-${collect(dist, 'js/worker.js', { 'js/engine.js': [['await import(', 'await __import(']] })}
-__req('js/worker.js');
+${collect(dist, Object.values(WORKERS), { 'js/engine.js': [['await import(', 'await __import(']] })}
+__req(${JSON.stringify(WORKERS)}[self.name] ?? 'js/worker.js');
 `;
   const pageCode = `${RUNTIME}
 const __workerUrl = URL.createObjectURL(new Blob([document.getElementById('initscope-worker').textContent], { type: 'text/javascript' }));
 ${collect(dist, 'js/main.js', {
-    'js/main.js': [["new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })", 'new Worker(__workerUrl)']],
+    'js/main.js': [
+      ["new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })", 'new Worker(__workerUrl)'],
+      ["new Worker(new URL('./theory-worker.js', import.meta.url), { type: 'module' })", "new Worker(__workerUrl, { name: 'theory' })"],
+    ],
+    'js/sweep-pool.js': [["new Worker(WORKER_URL, { type: 'module' })", "new Worker(__workerUrl, { name: 'sweep' })"]],
   })}
 __req('js/main.js');
 `;

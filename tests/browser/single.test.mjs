@@ -1,6 +1,7 @@
 // single.test.mjs: dist/initscope.html, the lab in one file, opened from file:// with every
-// network request refused: it trains, draws, logs no error, and says clearly that
-// fashion_mnist needs a download instead of failing.
+// network request refused: it trains, draws, computes the Theory tab and a sweep (their workers
+// come from the same file), logs no error, and says clearly that fashion_mnist needs a download
+// instead of failing.
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,6 +46,19 @@ test('initscope.html from file://, network off: trains and draws; fashion_mnist 
     });
     assert.ok(ink > 1000, `the loss chart drew (${ink} pixels)`);
     await page.screenshot({ path: artifact('single-file.png') });
+
+    // The theory's worker and the sweep's workers run from the same file (one blob, named).
+    await page.click('#tab-theory');
+    await page.waitForFunction(() => window.initscope.theory.phase === 'ready', null, { timeout: 30000 });
+    await page.click('#tab-training');
+    await page.evaluate(() => {
+      window.initscope.sweep.setMode(true);
+      window.initscope.sweep.configure({ xField: 'learningRate', xSpec: '0.01,0.1', yField: 'depth', ySpec: '2,3', steps: 5, seeds: 1 });
+      window.initscope.sweep.start();
+    });
+    await page.waitForFunction(() => window.initscope.sweep.info().done === 4, null, { timeout: 30000 });
+    assert.match(await page.evaluate(() => window.initscope.sweep.csv()), /^learningRate,depth,seed,/);
+    await page.evaluate(() => window.initscope.sweep.setMode(false));
 
     await page.selectOption('#c-dataset', 'fashion_mnist');
     await page.waitForFunction(() => /download/.test(document.getElementById('notice-list').textContent), null, { timeout: 10000 });

@@ -487,9 +487,9 @@ function requestTheory() {
     try {
       theoryWorker = new Worker(new URL('./theory-worker.js', import.meta.url), { type: 'module' });
     } catch (e) {
-      // e.g. the single-file build (initscope.html from file://) has no theory-worker.js to start
+      // e.g. a page whose policy forbids workers (the single file starts this one from a blob)
       console.warn('initscope: no theory worker', e);
-      theoryFailure('the Theory tab needs the hosted lab (index.html): this copy cannot start its worker');
+      theoryFailure(`the Theory tab could not start its worker: ${e.message || e}`);
       return;
     }
     theoryWorker.onmessage = onTheory;
