@@ -317,7 +317,7 @@ test('phone width: the Theory tab stacks its views, none of them empty', async (
   await page.context().close();
 });
 
-test('the single file (initscope.html from file://) says the Theory tab needs the hosted lab, and keeps training', async () => {
+test('the single file (initscope.html from file://) computes the Theory tab, and keeps training', async () => {
   const { join } = await import('node:path');
   const { DIST } = await import('./helpers.mjs');
   const context = await site.browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -326,8 +326,9 @@ test('the single file (initscope.html from file://) says the Theory tab needs th
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`file://${join(DIST, 'initscope.html')}#tab=theory&inits=mean_field,he_normal&hidden=16x3`);
   await page.waitForFunction(() => window.initscope && window.initscope.ready, null, { timeout: 30000 });
-  await page.waitForFunction(() => /hosted lab/.test(document.querySelector('#v-phase')?.textContent ?? ''), null, { timeout: 10000 });
-  assert.match(await page.textContent('#v-jacobian'), /needs the hosted lab/);
+  // Its theory worker starts from the file's own blob: the phase grid and both spectra arrive.
+  await page.waitForFunction(() => window.initscope.theory.phase === 'ready' && window.initscope.theory.jacobian === 2, null, { timeout: 30000 });
+  assert.doesNotMatch(await page.textContent('#v-jacobian'), /hosted lab|could not start/);
   await page.click('#tab-training');
   await page.click('#b-step');
   await page.waitForFunction(() => Number(document.body.dataset.step) > 0, null, { timeout: 20000 });
