@@ -47,7 +47,10 @@ HistogramSpec histogram_spec_from_data(const Mlp& net, const Workspace& ws, std:
         const double pad = 0.05 * (vmax - vmin);
         lo = vmin - pad, hi = vmax + pad;
       } else if (vmin == vmax) {  // one value (zero init): a unit-wide range around it
-        lo = vmin - 0.5, hi = vmax + 0.5;
+        // ... or 10% of the value wide where a unit is below its precision (|v| >= 2^53: v - 0.5
+        // == v, and an empty range made every bin index NaN; found by fuzz_train).
+        const double half = std::max(0.5, 0.05 * std::abs(vmin));
+        lo = vmin - half, hi = vmax + half;
       }
       if (hidden && relu) lo = 0, hi = std::max(hi, 1e-30);
     }
@@ -161,8 +164,11 @@ std::vector<LayerStats> measure_layers(Mlp& net, Loss loss, const float* x, cons
       } else if (v > hi) {
         ++s.above;
       } else {  // v == hi belongs to the last bin
+        // An empty or unbounded range (lo == hi: 0 * inf; lo = -inf: inf * 0) gives NaN: the
+        // value is then at the range's end, the last bin, never a NaN cast to int.
         const double pos = std::floor((v - lo) * bins_per_unit);
-        ++s.histogram[static_cast<int>(std::min(pos, static_cast<double>(spec.bins - 1)))];
+        const int last = spec.bins - 1;
+        ++s.histogram[pos >= 0 ? static_cast<int>(std::min(pos, static_cast<double>(last))) : last];
       }
     }
   }

@@ -265,3 +265,29 @@ TEST_CASE("histograms: at step 0 every hidden layer fills many bins, none outsid
     }
   }
 }
+
+// fuzz_train found it: a layer whose step-0 outputs are all one huge value (here 1e20, where
+// v - 0.5 == v) got an empty histogram range, and every bin index became NaN cast to int
+// (undefined behaviour, reported by UBSan). The range must stay non-empty, and binning must
+// survive an empty range given by hand.
+TEST_CASE("histograms: one huge value at step 0 still gets a range, and an empty range is safe",
+          "[stats]") {
+  const std::size_t rows = 16;
+  Net a(Activation::linear, rows, 5);
+  for (float& w : a.net.layers[0].W) w = 0.f;
+  for (float& b : a.net.layers[0].b) b = 1e20f;
+  Workspace ws;
+  measure_layers(a.net, Loss::cross_entropy, a.x.data(), a.y.data(), rows,
+                 histogram_spec(Activation::linear, 10), ws);
+  const HistogramSpec spec = histogram_spec_from_data(a.net, ws, rows, 10);
+  CHECK(spec.layer_lo[0] < 1e20f);
+  CHECK(spec.layer_hi[0] > 1e20f);
+  auto s = measure_layers(a.net, Loss::cross_entropy, a.x.data(), a.y.data(), rows, spec, ws);
+  std::size_t in = 0;
+  for (uint32_t c : s[0].histogram) in += c;
+  CHECK(in == rows * 5);  // every value inside the range, none lost
+  HistogramSpec empty = spec;
+  empty.layer_lo[0] = empty.layer_hi[0] = static_cast<double>(1e20f);
+  s = measure_layers(a.net, Loss::cross_entropy, a.x.data(), a.y.data(), rows, empty, ws);
+  CHECK(s[0].histogram.back() == rows * 5);  // v == hi: the last bin
+}

@@ -24,9 +24,9 @@ HistogramSpec histogram_spec(Activation act, int bins);
 // step 0 (`ws` holds its forward pass): tanh and sigmoid hidden layers keep [-1, 1] and [0, 1];
 // hidden layers of an unbounded activation, and the output layer's logits, get that layer's
 // [min, max] at step 0 widened by 5% each side (relu: from 0, its floor; a single value, as
-// with zero init: a unit-wide range around it). A layer whose signal grows 32x per layer thus still
-// fills its bins at step 0, and a value that later leaves the range is counted in `below` /
-// `above` instead of piling into an end bin.
+// with zero init: a unit-wide range around it, or 10% of the value for |v| above 10). A layer whose
+// signal grows 32x per layer thus still fills its bins at step 0, and a value that later leaves the
+// range is counted in `below` / `above` instead of piling into an end bin.
 HistogramSpec histogram_spec_from_data(const Mlp& net, const Workspace& ws, std::size_t rows,
                                        int bins);
 
