@@ -293,7 +293,7 @@ TEST_CASE("he2015: with 1/fan_in the variance halves per layer, about 2^-29 by l
   }
 }
 
-TEST_CASE("he2015: with 1/fan_in the loss stays at the label entropy for 500 updates; He learns",
+TEST_CASE("he2015: with 1/fan_in the loss stays at the label entropy for 500 updates, He learns",
           "[presets]") {
   for (uint32_t seed : kSeeds) {
     INFO("seed " << seed);
@@ -429,7 +429,7 @@ TEST_CASE("kumar2017: yet the gradient still shrinks ~6x per layer (1/fan_in ~18
 // ---------------------------------------------------------------------------------------------
 // saxe
 
-TEST_CASE("saxe: orthogonal sits on the theory line at all 30 linear layers; Gaussian wanders",
+TEST_CASE("saxe: orthogonal sits on the theory line at all 30 linear layers, Gaussian wanders",
           "[presets]") {
   for (uint32_t seed : kSeeds) {
     INFO("seed " << seed);
@@ -453,7 +453,7 @@ TEST_CASE("saxe: orthogonal sits on the theory line at all 30 linear layers; Gau
 // ---------------------------------------------------------------------------------------------
 // lsuv
 
-TEST_CASE("lsuv: at step 0 LSUV's variance is 1 at every layer; orthogonal keeps the input's",
+TEST_CASE("lsuv: at step 0 LSUV's variance is 1 at every layer, orthogonal keeps the input's",
           "[presets]") {
   for (uint32_t seed : kSeeds) {
     INFO("seed " << seed);

@@ -185,7 +185,7 @@ TEST_CASE("sweep: a cell is the Run it names, to the bit, and the same every tim
   }
 }
 
-TEST_CASE("sweep: a diverging cell stops and records where; summaries skip it", "[sweep]") {
+TEST_CASE("sweep: a diverging cell stops and records where, and summaries skip it", "[sweep]") {
   Config c = tiny();
   c.init = Init::normal;
   c.init_std = 100;
