@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "initscope/pmath.hpp"
+
 namespace initscope {
 
 namespace {
@@ -19,15 +21,15 @@ double activate_scalar(Activation act, double a, double x) {
     case Activation::leaky_relu:
       return x > 0 ? x : a * x;
     case Activation::tanh:
-      return std::tanh(x);
+      return pm::tanh(x);
     case Activation::sigmoid:
-      return 1.0 / (1.0 + std::exp(-x));
+      return 1.0 / (1.0 + pm::exp(-x));
     case Activation::linear:
       return x;
     case Activation::selu:
-      return kSeluScale * (x > 0 ? x : kSeluAlpha * std::expm1(x));
+      return kSeluScale * (x > 0 ? x : kSeluAlpha * pm::expm1(x));
     case Activation::gelu:
-      return 0.5 * x * (1.0 + std::erf(x * kInvSqrt2));
+      return 0.5 * x * (1.0 + pm::erf(x * kInvSqrt2));
   }
   return x;
 }
@@ -39,20 +41,20 @@ double derivative_scalar(Activation act, double a, double x) {
     case Activation::leaky_relu:
       return x > 0 ? 1.0 : a;
     case Activation::tanh: {
-      const double t = std::tanh(x);
+      const double t = pm::tanh(x);
       return 1.0 - t * t;
     }
     case Activation::sigmoid: {
-      const double s = 1.0 / (1.0 + std::exp(-x));
+      const double s = 1.0 / (1.0 + pm::exp(-x));
       return s * (1.0 - s);
     }
     case Activation::linear:
       return 1.0;
     case Activation::selu:
-      return kSeluScale * (x > 0 ? 1.0 : kSeluAlpha * std::exp(x));
+      return kSeluScale * (x > 0 ? 1.0 : kSeluAlpha * pm::exp(x));
     case Activation::gelu:
       // d/dx [x Phi(x)] = Phi(x) + x phi(x)
-      return 0.5 * (1.0 + std::erf(x * kInvSqrt2)) + x * kInvSqrt2Pi * std::exp(-0.5 * x * x);
+      return 0.5 * (1.0 + pm::erf(x * kInvSqrt2)) + x * kInvSqrt2Pi * pm::exp(-0.5 * x * x);
   }
   return 1.0;
 }
@@ -69,7 +71,7 @@ void activate(Activation act, float slope, const float* pre, float* post, std::s
       for (std::size_t i = 0; i < n; ++i) post[i] = pre[i];
       return;
     case Activation::tanh:
-      for (std::size_t i = 0; i < n; ++i) post[i] = std::tanh(pre[i]);
+      for (std::size_t i = 0; i < n; ++i) post[i] = static_cast<float>(pm::tanh(pre[i]));
       return;
     default:
       // sigmoid, selu, gelu: computed in double for accuracy (these are not the hot path).
@@ -141,7 +143,7 @@ double post_second_moment(Activation act, double a, double var) {
     const double z = lo + i * h;
     const double f = activate_scalar(act, a, s * z);
     const double w = (i == 0 || i == kIntervals) ? 1.0 : (i % 2 ? 4.0 : 2.0);
-    sum += w * f * f * kInvSqrt2Pi * std::exp(-0.5 * z * z);
+    sum += w * f * f * kInvSqrt2Pi * pm::exp(-0.5 * z * z);
   }
   return sum * h / 3.0;
 }

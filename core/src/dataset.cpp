@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "initscope/image_data.hpp"
+#include "initscope/pmath.hpp"
 #include "initscope/rng.hpp"
 
 namespace initscope {
@@ -26,7 +27,7 @@ Sample spiral(int i, int n, int classes, double noise, Rng& rng) {
   const double r = (static_cast<double>(i / classes) + 0.5) / per;
   const double t = 1.75 * 2.0 * kPi * r + 2.0 * kPi * k / classes;
   const double jx = noise * rng.normal(), jy = noise * rng.normal();
-  return {r * std::sin(t) + jx, r * std::cos(t) + jy, k};
+  return {r * pm::sin(t) + jx, r * pm::cos(t) + jy, k};
 }
 
 Sample circles(int i, double noise, Rng& rng) {
@@ -34,7 +35,7 @@ Sample circles(int i, double noise, Rng& rng) {
   const double r = label ? rng.uniform(0.0, 0.5) : rng.uniform(0.7, 1.0);
   const double t = rng.uniform(0.0, 2.0 * kPi);
   const double jx = noise * rng.normal(), jy = noise * rng.normal();
-  return {r * std::cos(t) + jx, r * std::sin(t) + jy, label};
+  return {r * pm::cos(t) + jx, r * pm::sin(t) + jy, label};
 }
 
 Sample xor_sample(double noise, Rng& rng) {
@@ -48,8 +49,8 @@ Sample gaussians(int i, int classes, double noise, Rng& rng) {
   const int k = i % classes;
   const double t = 2.0 * kPi * k / classes + kPi / 4;
   const double s = 0.1 + noise;
-  const double x0 = 0.6 * std::cos(t) + s * rng.normal();
-  const double x1 = 0.6 * std::sin(t) + s * rng.normal();
+  const double x0 = 0.6 * pm::cos(t) + s * rng.normal();
+  const double x1 = 0.6 * pm::sin(t) + s * rng.normal();
   return {x0, x1, k};
 }
 
@@ -58,8 +59,8 @@ Sample moons(int i, int n, double noise, Rng& rng) {
   const int label = i % 2;
   const int half = (n + 1) / 2;
   const double t = kPi * (static_cast<double>(i / 2) + 0.5) / half;
-  double x0 = label ? 1.0 - std::cos(t) : std::cos(t);
-  double x1 = label ? 0.5 - std::sin(t) : std::sin(t);
+  double x0 = label ? 1.0 - pm::cos(t) : pm::cos(t);
+  double x1 = label ? 0.5 - pm::sin(t) : pm::sin(t);
   x0 += noise * rng.normal();
   x1 += noise * rng.normal();
   return {(x0 - 0.5) * 2.0 / 3.0, (x1 - 0.25) * 2.0 / 3.0, label};

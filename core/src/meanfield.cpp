@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "initscope/activation.hpp"
+#include "initscope/pmath.hpp"
 
 namespace initscope {
 
@@ -27,7 +28,7 @@ struct Legendre {
   std::vector<double> x, w;
   explicit Legendre(int n) : x(n), w(n) {
     for (int i = 0; i < n; ++i) {
-      double z = std::cos(kPi * (i + 0.75) / (n + 0.5)), dp = 0;
+      double z = pm::cos(kPi * (i + 0.75) / (n + 0.5)), dp = 0;
       for (int it = 0; it < 100; ++it) {
         double p0 = 1, p1 = 0;
         for (int j = 1; j <= n; ++j) {
@@ -80,7 +81,7 @@ void add_interval(double at, double to, double first, Quadrature q, std::vector<
     for (int i = 0; i < order; ++i) {
       const double x = mid + half * g.x[i];
       z.push_back(x);
-      w.push_back(half * g.w[i] * std::exp(-0.5 * x * x) * kInvSqrt2Pi);
+      w.push_back(half * g.w[i] * pm::exp(-0.5 * x * x) * kInvSqrt2Pi);
     }
     lo = hi;
     width = std::min(2 * width, widest);
@@ -299,7 +300,7 @@ void fixed_points(const MeanFieldParams& p, Quadrature rule, MeanFieldResult& r)
   r.chi_1 = chi_1(p, r.q_star, rule);
   const bool critical = std::fabs(r.chi_1 - 1.0) <= 1e-8;
   r.phase = critical ? Phase::critical : r.chi_1 < 1 ? Phase::ordered : Phase::chaotic;
-  r.xi_q = std::isinf(r.q_star) ? kNaN : -1.0 / std::log(q_map_slope(p, r.q_star));
+  r.xi_q = std::isinf(r.q_star) ? kNaN : -1.0 / pm::log(q_map_slope(p, r.q_star));
 
   // c*: 1 unless the correlation map pushes c = 1 away (chi_1 > 1 at a finite q*); then the
   // root of c_map(c) - c in [0, 1) (c_map(0) >= 0, and c_map(c) < c just below 1).
@@ -336,7 +337,7 @@ void fixed_points(const MeanFieldParams& p, Quadrature rule, MeanFieldResult& r)
       r.chi_c = p.weight_var * gauss_pair(p.activation, p.leaky_slope, q, q, r.c_star, true, rule);
     }
   }
-  r.xi_c = critical ? kInf : -1.0 / std::log(r.chi_c);
+  r.xi_c = critical ? kInf : -1.0 / pm::log(r.chi_c);
   if (!std::isfinite(r.xi_c) || r.xi_c < 0) r.xi_c = kInf;  // chi_c = 1 to rounding
 }
 

@@ -8,6 +8,7 @@
 
 #include "initscope/activation.hpp"
 #include "initscope/gemm.hpp"
+#include "initscope/pmath.hpp"
 
 namespace initscope {
 
@@ -102,12 +103,12 @@ double loss_and_grad(Loss loss, const float* logits, const int* labels, std::siz
       // log-softmax with the max subtracted for stability
       const double zmax = z[arg];
       double sum = 0;
-      for (std::size_t c = 0; c < C; ++c) sum += std::exp(static_cast<double>(z[c]) - zmax);
-      const double log_sum = std::log(sum) + zmax;
+      for (std::size_t c = 0; c < C; ++c) sum += pm::exp(static_cast<double>(z[c]) - zmax);
+      const double log_sum = pm::log(sum) + zmax;
       total += log_sum - z[y];
       if (dlogits)
         for (std::size_t c = 0; c < C; ++c) {
-          const double p = std::exp(static_cast<double>(z[c]) - log_sum);
+          const double p = pm::exp(static_cast<double>(z[c]) - log_sum);
           dlogits[r * C + c] =
               static_cast<float>((p - (static_cast<int>(c) == y ? 1.0 : 0.0)) / rows);
         }
@@ -178,8 +179,8 @@ bool OptimizerState::update(Mlp& net) {
   const float mu = static_cast<float>(momentum_);
   constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kEps = 1e-8;
   // reference: torch.optim.Adam (step_size = lr / bc1, denom = sqrt(v) / sqrt(bc2) + eps)
-  const float step_size = static_cast<float>(lr_ / (1.0 - std::pow(kBeta1, t_)));
-  const float inv_sqrt_bc2 = static_cast<float>(1.0 / std::sqrt(1.0 - std::pow(kBeta2, t_)));
+  const float step_size = static_cast<float>(lr_ / (1.0 - pm::powi(kBeta1, t_)));
+  const float inv_sqrt_bc2 = static_cast<float>(1.0 / std::sqrt(1.0 - pm::powi(kBeta2, t_)));
   const float b1 = static_cast<float>(kBeta1), b2 = static_cast<float>(kBeta2);
   // 1 - beta in double, then rounded (as PyTorch does): 1.f - 0.999f is 1.3e-5 off 0.001f.
   const float one_minus_b1 = static_cast<float>(1.0 - kBeta1);

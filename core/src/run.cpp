@@ -8,6 +8,7 @@
 #include "initscope/activation.hpp"
 #include "initscope/init.hpp"
 #include "initscope/meanfield.hpp"
+#include "initscope/pmath.hpp"
 
 namespace initscope {
 
@@ -281,8 +282,8 @@ std::vector<float> Run::predict_grid(int resolution) {
       float* p = out.data() + (start + r) * C;
       const double zmax = *std::max_element(zr, zr + C);
       double sum = 0;
-      for (std::size_t c = 0; c < C; ++c) sum += std::exp(zr[c] - zmax);
-      for (std::size_t c = 0; c < C; ++c) p[c] = static_cast<float>(std::exp(zr[c] - zmax) / sum);
+      for (std::size_t c = 0; c < C; ++c) sum += pm::exp(zr[c] - zmax);
+      for (std::size_t c = 0; c < C; ++c) p[c] = static_cast<float>(pm::exp(zr[c] - zmax) / sum);
     }
   }
   bool finite = true;

@@ -29,7 +29,7 @@ std::vector<float> grid() {
 }
 
 // Float kernels vs the double form: a float implementation evaluates a handful of float
-// operations and one libm call (each <= 1-2 ulp) on intermediates no larger than about
+// operations and one pmath.hpp call (each <= 1-4 ulp) on intermediates no larger than about
 // max(1, |x|) (gelu's 1 + erf(x/sqrt2) and selu's exp(x) - 1 are the largest), so its absolute
 // error is a few float epsilons times max(1, |x|). 8 eps leaves headroom for the cancellation in
 // 1 + erf near the left tail while still catching a wrong constant (selu's scale differs from 1 by

@@ -71,25 +71,53 @@ test('sweep: bad axes exit 2 with the core message, the same words as the page',
   assert.match(r.err, /invalid depth = 300: expected an integer in 1\.\.200/);
 });
 
-test('sweep: the page computes the CLI\'s CSV and JSON to the byte', async () => {
+// The page's sweep (its grid code and one wasm engine, cells in the heatmap's coarse-to-fine
+// order) against `initscope sweep` for the same axes and seeds: the CSV and JSON files must be
+// the same bytes. The core computes every transcendental itself (core/include/initscope/pmath.hpp),
+// so this holds for every activation, tanh, sigmoid, selu and gelu included, and for the theory
+// preset's tanh / mean_field cells.
+async function pageSweep(config, x, y, steps, seeds) {
   const engine = await loadEngine();
-  const probe = engine.createRun({ samples: 100, hidden: [16], batchSize: 10, seed: 7, init: 'he_normal',
-    activation: 'linear', loss: 'mse' });
+  const probe = engine.createRun(config);
   const base = { ...probe.config };
   probe.dispose();
-  const sweep = { base, axes: [parseAxis(X), parseAxis(Y)], steps: 40, seeds: 2 };
+  const sweep = { base, axes: [parseAxis(x), parseAxis(y)], steps, seeds };
   const results = new Array(taskCount(sweep));
   // In the heatmap's order, as the pool hands them out: the order must not matter.
-  for (const cell of progressiveOrder(3, 4)) {
+  for (const cell of progressiveOrder(sweep.axes[0].values.length, sweep.axes[1].values.length)) {
     for (let s = 0; s < sweep.seeds; s++) {
       const t = cell * sweep.seeds + s;
       results[t] = await evaluateCell(engine, taskConfig(sweep, t), sweep.steps, async () => false);
     }
   }
   assert.equal(engine.liveRuns, 0, 'every cell disposes its run');
+  return { sweep, results };
+}
+
+test('sweep: the page computes the CLI\'s CSV and JSON to the byte', async () => {
+  const { sweep, results } = await pageSweep({ samples: 100, hidden: [16], batchSize: 10, seed: 7,
+    init: 'he_normal', activation: 'linear', loss: 'mse' }, X, Y, 40, 2);
   assert.ok(results.some((r) => r.diverged !== null), 'the sweep has a diverged cell to compare');
   assert.equal(sweepCSV(sweep, results), cli('--x', X, '--y', Y, ...fixed, '--format', 'csv').out);
   assert.equal(sweepJSON(sweep, results), cli('--x', X, '--y', Y, ...fixed, '--format', 'json').out);
+});
+
+test('sweep: the same bytes for tanh, sigmoid, selu and gelu (mean_field init, as the theory preset)', async () => {
+  const x = 'activation=tanh,sigmoid,selu,gelu';
+  const y = 'weightVar=1,1.76,4';
+  const flags = ['--samples', '120', '--hidden', '24x6', '--batch-size', '16', '--steps', '60', '--seeds', '2',
+    '--seed', '3', '--init', 'mean_field', '--bias-var', '0.05', '--dataset', 'gaussian_nd', '--input-dim', '16',
+    '--lr', '0.05'];
+  const { sweep, results } = await pageSweep({ samples: 120, hidden: Array(6).fill(24), batchSize: 16, seed: 3,
+    init: 'mean_field', biasVar: 0.05, dataset: 'gaussian_nd', inputDim: 16, learningRate: 0.05 }, x, y, 60, 2);
+  const csv = sweepCSV(sweep, results);
+  // 12 cells x 2 seeds that really train (some fit their 60 points), differ from each other, and
+  // include a diverged one (selu at sigma_w^2 4), so the NaN and step columns are compared too.
+  assert.ok(results.some((r) => r.trainAccuracy === 1), 'some cells fit the training set');
+  assert.ok(results.some((r) => r.diverged !== null), 'a diverged cell');
+  assert.ok(new Set(results.map((r) => r.trainLoss)).size >= 20, 'the cells differ from each other');
+  assert.equal(csv, cli('--x', x, '--y', y, ...flags, '--format', 'csv').out);
+  assert.equal(sweepJSON(sweep, results), cli('--x', x, '--y', y, ...flags, '--format', 'json').out);
 });
 
 test('sweep: a cell abandoned half-way frees its run', async () => {

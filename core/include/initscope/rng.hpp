@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "initscope/pmath.hpp"
+
 namespace initscope {
 
 // splitmix64 finaliser: spreads a (seed, stream) pair over the whole 64-bit space.
@@ -71,7 +73,7 @@ class Rng {
   }
 
   // Standard normal by Marsaglia's polar method. Only sqrt (correctly rounded everywhere) and
-  // log (may differ in the last ulp between glibc and musl) are used; the acceptance test uses
+  // pm::log (our own, the same bits in glibc and musl builds) are used; the acceptance test uses
   // exact uniforms, so native and wasm consume the stream identically.
   // reference: Marsaglia & Bray, "A convenient method for generating normal variables" (1964).
   double normal() {
@@ -85,7 +87,7 @@ class Rng {
       v = 2.0 * uniform() - 1.0;
       s = u * u + v * v;
     } while (s >= 1.0 || s == 0.0);
-    const double f = std::sqrt(-2.0 * std::log(s) / s);
+    const double f = std::sqrt(-2.0 * pm::log(s) / s);
     spare_ = v * f;
     has_spare_ = true;
     return u * f;
