@@ -71,7 +71,7 @@ void activate(Activation act, float slope, const float* pre, float* post, std::s
       for (std::size_t i = 0; i < n; ++i) post[i] = pre[i];
       return;
     case Activation::tanh:
-      for (std::size_t i = 0; i < n; ++i) post[i] = static_cast<float>(pm::tanh(pre[i]));
+      for (std::size_t i = 0; i < n; ++i) post[i] = pm::tanh_float(pre[i]);
       return;
     default:
       // sigmoid, selu, gelu: computed in double for accuracy (these are not the hot path).
@@ -114,6 +114,27 @@ void activate_backward(Activation act, float slope, const float* pre, const floa
     default:
       for (std::size_t i = 0; i < n; ++i)
         grad_pre[i] = static_cast<float>(grad_post[i] * derivative_scalar(act, slope, pre[i]));
+      return;
+  }
+}
+
+void activate_backward(Activation act, float slope, const float* pre, const float* post,
+                       const float* grad_post, float* grad_pre, std::size_t n) {
+  switch (act) {
+    case Activation::tanh:
+      for (std::size_t i = 0; i < n; ++i) {
+        const double y = post[i];
+        grad_pre[i] = static_cast<float>(grad_post[i] * (1.0 - y * y));
+      }
+      return;
+    case Activation::sigmoid:
+      for (std::size_t i = 0; i < n; ++i) {
+        const double y = post[i];
+        grad_pre[i] = static_cast<float>(grad_post[i] * (y * (1.0 - y)));
+      }
+      return;
+    default:
+      activate_backward(act, slope, pre, grad_post, grad_pre, n);
       return;
   }
 }

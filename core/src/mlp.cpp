@@ -143,7 +143,8 @@ void Mlp::backward(const float* x, std::size_t rows, Workspace& ws) {
     if (l > 0) {
       float* gprev = ws.grad[l - 1].data();  // first dL/dpost_{l-1} = g . W
       gemm_nn(rows, I, O, g, layer.W.data(), gprev);
-      activate_backward(activation, leaky_slope, ws.pre[l - 1].data(), gprev, gprev, rows * I);
+      activate_backward(activation, leaky_slope, ws.pre[l - 1].data(), ws.post[l - 1].data(), gprev,
+                        gprev, rows * I);
     }
   }
 }

@@ -128,6 +128,22 @@ TEST_CASE("activate_backward: float kernel is grad_post * derivative_scalar", "[
         activate_backward(act, slope, x.data(), inplace.data(), inplace.data(), x.size());
         CHECK(testing::same_bits(inplace.data(), out.data(), x.size()));
       }
+      SECTION("given the forward's outputs (the trainer's form), in place too") {
+        std::vector<float> post(x.size());
+        activate(act, slope, x.data(), post.data(), x.size());
+        std::vector<float> from_post = g;
+        activate_backward(act, slope, x.data(), post.data(), from_post.data(), from_post.data(),
+                          x.size());
+        // tanh and sigmoid take f' from the float y = f(x): 1 - y^2 and y (1 - y) move by at
+        // most 2|y| * (half a float ulp of y) <= FLT_EPSILON, inside the tolerance above. The
+        // other activations ignore post and must give the same bits as without it.
+        std::size_t off = 0;
+        for (std::size_t i = 0; i < x.size(); ++i)
+          off += !(std::fabs(from_post[i] - ref[i]) <= tol[i]);
+        CHECK(off == 0u);
+        if (act != Activation::tanh && act != Activation::sigmoid)
+          CHECK(testing::same_bits(from_post.data(), out.data(), x.size()));
+      }
     }
   }
   SECTION("at the kink x = 0 the kernel and the scalar form agree") {

@@ -487,7 +487,7 @@ TEST_CASE("lsuv: LSUV's loss after 200 updates is below plain orthogonal's on ev
 // edge_of_chaos
 
 TEST_CASE(
-    "edge_of_chaos: per layer the gradient variance is multiplied by chi_1; two inputs' "
+    "edge_of_chaos: per layer the gradient variance is multiplied by chi_1, two inputs' "
     "correlation by layer 30 is 1 when ordered, below 0.5 when chaotic, in between at the "
     "edge",
     "[presets]") {

@@ -16,6 +16,11 @@ void activate(Activation act, float slope, const float* pre, float* post, std::s
 // grad_pre[i] = grad_post[i] * f'(pre[i]). grad_pre may alias grad_post.
 void activate_backward(Activation act, float slope, const float* pre, const float* grad_post,
                        float* grad_pre, std::size_t n);
+// The same, given also the forward's outputs post[i] = f(pre[i]) (activate()): tanh and sigmoid
+// then take f' from them, 1 - y^2 and y (1 - y) in double, as PyTorch's backward does, instead
+// of evaluating f a second time (half of a tanh net's transcendental work).
+void activate_backward(Activation act, float slope, const float* pre, const float* post,
+                       const float* grad_post, float* grad_pre, std::size_t n);
 
 // Scalar forms, double precision (reference for tests and the theory).
 double activate_scalar(Activation act, double slope, double x);
