@@ -126,6 +126,26 @@ test('sweep: one worker (an embed beside other parts) gives the same bytes as th
   await page.context().close();
 });
 
+// tanh calls transcendental functions at every unit; the core computes them itself (pmath.hpp),
+// so Chromium's wasm gives the CLI's bytes here too: a small map of the theory preset's kind.
+test('sweep: a tanh / mean_field weightVar x depth map is the CLI\'s to the byte', async () => {
+  const page = await openPage(browser, server.origin);
+  await load(page, server.url, '#inits=mean_field&activation=tanh&biasVar=0.05&weightVar=1.76&hidden=16x2' +
+    '&samples=100&batchSize=10&dataset=gaussian_nd&inputDim=16&seed=5');
+  await runSweep(page, { xField: 'weightVar', xSpec: '1,1.76,4', yField: 'depth', ySpec: '2:8:3', steps: 40, seeds: 2 });
+  assert.equal((await info(page)).cells, 9);
+  const csv = await page.evaluate(() => window.initscope.sweep.csv());
+  // The command line the view shows under its buttons is the CLI for the same sweep.
+  const command = (await page.locator('.sweep-command').textContent()).replace(/^\$ /, '');
+  assert.match(command, /^initscope sweep --x weightVar=1,1\.76,4 --y depth=2,5,8 .*--input-dim 16/);
+  const cli = spawnSync(BIN, [...command.split(' ').slice(1), '--format', 'csv'], { encoding: 'utf8' });
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.equal(cli.stdout.trim().split('\n').length, 1 + 9 * 2);
+  assert.equal(csv, cli.stdout);
+  assert.deepEqual(page.problems.pageErrors, []);
+  await page.context().close();
+});
+
 test('sweep: hover shows the cell\'s numbers, a click opens it as runs', async () => {
   const page = await openPage(browser, server.origin);
   await load(page, server.url, HASH);

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { bin, loadEngine } from './helpers.mjs';
-import { parseAxis, taskCount, taskConfig, sweepCSV, sweepJSON, progressiveOrder } from '../../web/js/sweep-grid.js';
+import { parseAxis, taskCount, taskConfig, sweepCSV, sweepJSON, progressiveOrder, cliCommand, CORE_DEFAULTS }
+  from '../../web/js/sweep-grid.js';
 import { evaluateCell } from '../../web/js/sweep-cell.js';
 
 function cli(...args) {
@@ -118,6 +119,25 @@ test('sweep: the same bytes for tanh, sigmoid, selu and gelu (mean_field init, a
   assert.ok(new Set(results.map((r) => r.trainLoss)).size >= 20, 'the cells differ from each other');
   assert.equal(csv, cli('--x', x, '--y', y, ...flags, '--format', 'csv').out);
   assert.equal(sweepJSON(sweep, results), cli('--x', x, '--y', y, ...flags, '--format', 'json').out);
+});
+
+test('sweep: the command the view shows computes the page\'s sweep, whatever the base differs in', async () => {
+  const engine = await loadEngine();
+  assert.deepEqual({ ...CORE_DEFAULTS, hidden: [...CORE_DEFAULTS.hidden] }, engine.defaultConfig());
+  // A base away from the defaults in every field that changes the numbers.
+  const config = { dataset: 'gaussian_nd', samples: 90, noise: 0.2, testFraction: 0.3, inputDim: 12, classes: 3,
+    seed: 11, hidden: [10, 10, 10], activation: 'leaky_relu', leakySlope: 0.2, init: 'mean_field', weightVar: 2.5,
+    biasVar: 0.1, optimizer: 'momentum', learningRate: 0.02, momentum: 0.5, batchSize: 9, loss: 'mse' };
+  const { sweep, results } = await pageSweep(config, 'depth=1,3', 'learningRate=0.02,0.05', 25, 2);
+  const command = cliCommand(sweep);
+  assert.match(command, /--leaky-slope 0\.2 .*--momentum 0\.5/);
+  const args = command.split(' ').slice(2);   // after 'initscope sweep'
+  assert.equal(cli(...args, '--format', 'csv').out, sweepCSV(sweep, results), command);
+  // Fields at their defaults are left out; a 2-D toy's inputDim and classes are implied.
+  const run = engine.createRun({});
+  const plain = cliCommand({ ...sweep, base: { ...run.config } });
+  run.dispose();
+  assert.doesNotMatch(plain, /--momentum|--input-dim|--classes|--loss/);
 });
 
 test('sweep: a cell abandoned half-way frees its run', async () => {

@@ -214,16 +214,44 @@ export function sweepCSV(sweep, results) {
   return `${lines.join('\n')}\n`;
 }
 
-/** The native command that computes the same sweep (shown in the view, for a bigger machine). */
+// The core's defaults (engine.defaultConfig(); tests/node/sweep.test.mjs checks they are equal):
+// a field of the sweep's base that differs from its default gets a flag in cliCommand.
+export const CORE_DEFAULTS = Object.freeze({
+  dataset: 'spiral', samples: 1000, noise: 0.05, testFraction: 0.5, inputDim: 0, classes: 0, seed: 42,
+  hidden: Object.freeze([64, 64, 64]), activation: 'relu', leakySlope: 0.01, init: 'he_normal', gain: null,
+  fanMode: 'fan_in', initValue: 0.1, initStd: 0.05, initBound: 0.05, weightVar: 1, biasVar: 0, optimizer: 'sgd',
+  learningRate: 0.01, momentum: 0.9, batchSize: 32, loss: 'cross_entropy', probeSize: 256, histBins: 40,
+});
+// Config field -> CLI flag, for the fields that can change a sweep's numbers (histBins cannot).
+const FLAGS = [['dataset', '--dataset'], ['samples', '--samples'], ['noise', '--noise'],
+  ['testFraction', '--test-fraction'], ['inputDim', '--input-dim'], ['classes', '--classes'],
+  ['hidden', '--hidden'], ['activation', '--activation'], ['leakySlope', '--leaky-slope'], ['init', '--init'],
+  ['gain', '--gain'], ['fanMode', '--fan-mode'], ['initValue', '--init-value'], ['initStd', '--init-std'],
+  ['initBound', '--init-bound'], ['weightVar', '--weight-var'], ['biasVar', '--bias-var'],
+  ['optimizer', '--optimizer'], ['learningRate', '--lr'], ['momentum', '--momentum'],
+  ['batchSize', '--batch-size'], ['loss', '--loss'], ['probeSize', '--probe-size'], ['seed', '--seed']];
+const flagText = (v) => (Array.isArray(v) ? v.join(',') : typeof v === 'number' ? formatNumber(v) : String(v));
+
+/**
+ * The native command that computes the same sweep, to the byte (shown in the view, for a bigger
+ * machine): the axes, steps and seeds, then a flag for every field of the base that differs
+ * from the core's default, plus the ones a reader looks for first (data, network, init, rate).
+ */
 export function cliCommand(sweep) {
   const b = sweep.base;
   const parts = ['initscope sweep', `--x ${axisSpec(sweep.axes[0])}`];
   if (sweep.axes[1]) parts.push(`--y ${axisSpec(sweep.axes[1])}`);
-  parts.push(`--steps ${sweep.steps}`, `--seeds ${sweep.seeds}`, `--dataset ${b.dataset}`,
-    `--samples ${b.samples}`, `--noise ${formatNumber(b.noise)}`, `--hidden ${b.hidden.join(',')}`,
-    `--activation ${b.activation}`, `--init ${b.init}`, `--optimizer ${b.optimizer}`,
-    `--lr ${formatNumber(b.learningRate)}`, `--batch-size ${b.batchSize}`, `--seed ${b.seed}`);
-  if (b.weightVar !== undefined) parts.push(`--weight-var ${formatNumber(b.weightVar)}`);
-  if (b.biasVar !== undefined) parts.push(`--bias-var ${formatNumber(b.biasVar)}`);
+  parts.push(`--steps ${sweep.steps}`, `--seeds ${sweep.seeds}`);
+  const always = new Set(['dataset', 'hidden', 'activation', 'init', 'learningRate', 'seed']);
+  for (const [field, flag] of FLAGS) {
+    const v = b[field];
+    if (v === undefined || (v === null && field === 'gain')) continue;
+    if (!always.has(field) && flagText(v) === flagText(CORE_DEFAULTS[field])) continue;
+    // The resolved config carries the dataset's own inputDim and classes (2-D toys 2 and 2,
+    // fashion_mnist 784 and 10), which the CLI derives the same way: only a free choice is shown.
+    if (field === 'inputDim' && b.dataset !== 'gaussian_nd') continue;
+    if (field === 'classes' && (v === 2 || b.dataset === 'fashion_mnist')) continue;
+    parts.push(`${flag} ${flagText(v)}`);
+  }
   return parts.join(' ');
 }
