@@ -7,6 +7,10 @@
 //   npm run build && node bench/sweep-bench.mjs [--rounds 3] [--jobs 2] [--x SPEC] [--y SPEC]
 //                                               [--steps 300] [--width 64] [--out FILE]
 //   node bench/sweep-bench.mjs --page-only      one page sweep, for farm-bench (prints cells/s)
+//   node bench/sweep-bench.mjs --preset edge_of_chaos_sweep [--rounds 1]
+//                                               a sweep preset as a student starts it: the page
+//                                               opened at #preset=ID, Start pressed, against
+//                                               `initscope sweep --preset ID --jobs N`
 //
 // Page time is from the Start click to the last cell (the engine is loaded and the workers are
 // warm: a first, small sweep runs before timing); native time is the whole process (start-up
@@ -38,15 +42,20 @@ const split = (spec) => {
 };
 const [xField, xSpec] = split(X);
 const [yField, ySpec] = split(Y);
-const HASH = `#inits=he_normal&hidden=${WIDTH}x1&seed=42`;
-const cliArgs = ['sweep', '--x', X, '--y', Y, '--hidden', `${WIDTH}x1`, '--steps', String(STEPS),
-  '--seeds', '1', '--seed', '42', '--init', 'he_normal', '--lr', '0.05', '--format', 'csv'];
+const PRESET = opt('preset', null);
+const HASH = PRESET ? `#preset=${PRESET}` : `#inits=he_normal&hidden=${WIDTH}x1&seed=42`;
+const cliArgs = PRESET ? ['sweep', '--preset', PRESET, '--format', 'csv']
+  : ['sweep', '--x', X, '--y', Y, '--hidden', `${WIDTH}x1`, '--steps', String(STEPS),
+    '--seeds', '1', '--seed', '42', '--init', 'he_normal', '--lr', '0.05', '--format', 'csv'];
 
 async function pageSweep(page, settings) {
-  await page.evaluate((s) => {
-    window.initscope.sweep.setMode(true);
-    window.initscope.sweep.configure(s);
-  }, settings);
+  // settings null: the sweep the page holds (a preset's, as its link opened it).
+  if (settings) {
+    await page.evaluate((s) => {
+      window.initscope.sweep.setMode(true);
+      window.initscope.sweep.configure(s);
+    }, settings);
+  }
   const t0 = await page.evaluate(() => performance.now());
   await page.click('#b-sweep-start');
   await page.waitForFunction(() => {
@@ -73,9 +82,10 @@ const browser = await launch();
 try {
   const page = await openPage(browser, server.origin);
   await load(page, server.url, HASH);
-  const settings = { xField, xSpec, yField, ySpec, steps: STEPS, seeds: 1 };
-  // Warm-up: load every worker's engine and let V8 optimise.
-  await pageSweep(page, { ...settings, xSpec: '0.01,0.02', ySpec: '1,2', steps: 50 });
+  const settings = PRESET ? null : { xField, xSpec, yField, ySpec, steps: STEPS, seeds: 1 };
+  // Warm-up: load every worker's engine and let V8 optimise (a preset is timed as a student meets
+  // it: cold, straight after the link opened the page, which is the 'within a minute' question).
+  if (!PRESET) await pageSweep(page, { ...settings, xSpec: '0.01,0.02', ySpec: '1,2', steps: 50 });
   if (PAGE_ONLY) {
     const p = await pageSweep(page, settings);
     console.log(JSON.stringify({ cellsPerSecond: p.cells / p.seconds, seconds: p.seconds, cells: p.cells, workers: p.workers }));
@@ -92,6 +102,7 @@ try {
     const cells = rows[0].cells;
     const summary = {
       date: new Date().toISOString(), load: os.loadavg(), cpus: os.cpus().length, sweep: { x: X, y: Y, steps: STEPS, width: WIDTH },
+      preset: PRESET,
       pageCellsPerSecond: cells / median(rows.map((r) => r.page)),
       nativeCellsPerSecond: cells / median(rows.map((r) => r.native)),
       medianRatio: median(rows.map((r) => r.ratio)),
