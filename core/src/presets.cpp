@@ -212,8 +212,9 @@ std::vector<Preset> build() {
   {
     // reference: Schoenholz et al. 2017, fig. 5-6: deep tanh nets train where depth is below
     // about 6 xi_c, a band around the critical sigma_w^2 that narrows with depth. 13 x 10 cells
-    // of 32-wide tanh nets on 64-D Gaussian data, 300 SGD updates each: 45 s natively on two
-    // cores, about as long in the page's pool. The numbers in `watch` are tested (5 seeds).
+    // of 32-wide tanh nets on 64-D Gaussian data, 300 SGD updates each: 35 s natively on two
+    // cores, 42-44 s in the page's pool (bench/README.md). The numbers in `watch` are tested (5
+    // seeds).
     Config c = gaussian_base(32, 10);
     c.input_dim = 64;  // 64-D inputs (the others' 32 left the deep chaotic cells noisier)
     c.activation = Activation::tanh;
