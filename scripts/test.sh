@@ -12,7 +12,11 @@ echo "== native tests under ASan + UBSan (build/asan)"; bash scripts/sanitize.sh
 echo "== fuzzing (libFuzzer, ${FUZZ_SECONDS:-20} s per target)"; bash scripts/fuzz.sh
 echo "== wasm build"; bash scripts/build-wasm.sh
 echo "== web build"; node scripts/build-web.mjs
+# --test-force-exit: a test that fails half-way may leave a server listening, which kept its
+# file's process (and CI) waiting forever; --test-timeout: no single test may hang either (the
+# longest takes ~25 s).
+NODE_TEST=(node --test --test-concurrency=1 --test-force-exit --test-timeout=300000)
 echo "== node tests (wasm engine, CLI, native parity)"
-node --test --test-concurrency=1 tests/node/
+"${NODE_TEST[@]}" tests/node/
 echo "== browser tests (Chromium)"
-node --test --test-concurrency=1 tests/browser/
+"${NODE_TEST[@]}" tests/browser/

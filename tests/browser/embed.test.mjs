@@ -3,7 +3,7 @@
 // takes its settings from attributes (hostile ones included), and ignores forged messages.
 // Frames are polled by timer, not animation frame: an off-screen cross-origin iframe gets none.
 
-import test from 'node:test';
+import test, { after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { useSite, openPage, sleep, artifact } from './helpers.mjs';
@@ -19,11 +19,25 @@ async function article(body) {
 <body style="margin:0 auto;max-width:1200px;padding:0 8px;font-family:serif">${body}</body></html>`);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
+  const doc = {
     url: `http://localhost:${server.address().port}/`,
-    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
+    close: () => new Promise((resolve) => {
+      openDocs.delete(doc);
+      server.closeAllConnections?.();
+      server.close(() => resolve());
+    }),
   };
+  openDocs.add(doc);
+  return doc;
 }
+
+// A test that fails half-way leaves its article server listening, and a listening server keeps
+// this file's process alive: the runner then waits forever (seen in CI after one failed
+// assertion). Whatever a test left open is closed here.
+const openDocs = new Set();
+after(async () => {
+  for (const doc of [...openDocs]) await doc.close();
+});
 
 const SMALL = 'inits="he_normal,zeros" hidden="16x4" embed="loss,variance,badges"';
 
@@ -176,7 +190,17 @@ test('events and methods; messages from another window or of another shape chang
   });
   const a = await frameOf(page, '#a');
   await page.waitForFunction(() => window.seen.ready === 1);
-  const height = await page.evaluate(() => document.getElementById('a').shadowRoot.querySelector('iframe').style.height);
+  // The real page keeps posting its height while its charts settle after `ready` (seen: 275 px
+  // at ready, 333 px a moment later on a loaded machine); wait until it holds for 600 ms, so a
+  // change below can only come from a forged message.
+  const frameHeight = () => page.evaluate(() => document.getElementById('a').shadowRoot.querySelector('iframe').style.height);
+  let height = await frameHeight();
+  for (let stable = 0, tries = 0; stable < 3 && tries < 50; tries++) {
+    await sleep(200);
+    const now = await frameHeight();
+    stable = now === height ? stable + 1 : 0;
+    height = now;
+  }
 
   // Forged: play from an unrelated window; play in the wrong shape from the parent.
   await page.evaluate(() => {
@@ -198,7 +222,7 @@ test('events and methods; messages from another window or of another shape chang
   assert.equal(await a.evaluate(() => window.initscope.playing), false, 'no forged message played it');
   assert.equal(await a.evaluate(() => Number(document.body.dataset.step)), 0);
   assert.equal(await page.evaluate(() => window.seen.ready), 1, 'no forged ready event');
-  assert.equal(await page.evaluate(() => document.getElementById('a').shadowRoot.querySelector('iframe').style.height), height);
+  assert.equal(await frameHeight(), height, 'no forged height');
 
   // A plain iframe of the site, on a page that loads embed.js, is sized to its content too.
   const plain = await (await page.$('#plain')).contentFrame();
@@ -217,10 +241,14 @@ test('events and methods; messages from another window or of another shape chang
   await a.waitForFunction(() => window.initscope.playing === false, null, { polling: 100, timeout: 10000 });
   const progress = await page.evaluate(() => window.seen.progress);
   assert.ok(progress.length >= 4, `progress events arrived (${progress.length})`);
-  // The page sends one at most every 250 ms; arriving in another process, two may land a little
-  // closer: 200 ms still means at most 5 a second.
-  const gaps = progress.slice(1).map((p, i) => p.t - progress[i].t);
-  assert.ok(Math.min(...gaps) >= 200, `progress events ${Math.min(...gaps).toFixed(0)} ms apart`);
+  // The page sends one at most every 250 ms. They arrive in another process, where a busy main
+  // thread can hold two and deliver them together (seen: 93 ms apart on a loaded machine), so
+  // the test bounds the rate, not each gap: n events sent >= 250 ms apart span >= (n - 1) 250 ms
+  // when sent; a delivery delay under 250 ms shortens the received span by less than one gap.
+  // A broken throttle (one per frame) would send ~15 times as many.
+  const span = progress[progress.length - 1].t - progress[0].t;
+  assert.ok(progress.length - 1 <= span / 250 + 1,
+    `${progress.length} progress events in ${span.toFixed(0)} ms: more than one per 250 ms`);
   const last = progress[progress.length - 1];
   assert.ok(last.step > 0 && last.runs.length === 2 && last.runs[0].init === 'he_normal' && Number.isFinite(last.runs[0].loss));
   await page.evaluate(() => document.getElementById('a').reset());
