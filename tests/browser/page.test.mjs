@@ -173,3 +173,28 @@ test('keyboard: space plays and pauses, s steps, r resets; focus is visible', as
   assert.notEqual(outline, 'none');
   assert.deepEqual(page.problems.pageErrors, []);
 });
+
+// The gradient badge compares layer 1 with the last hidden layer, the depth effect mean-field
+// theory predicts: per layer Var[delta] is multiplied by chi_1 (0.66 for tanh at sigma_w^2 = 1,
+// sigma_b^2 = 0.05: x1e-3 over 20 layers; 1 at the critical 1.76). It once compared with the
+// output layer, whose 2 units add a width factor of ~1/20 and made the critical run read
+// "gradients vanish". The engine's own layerStats decide which run must carry the badge.
+test('badges: gradients vanish through an ordered tanh stack, not at the critical sigma_w^2', async () => {
+  const hash = '#inits=mean_field,mean_field&activation=tanh&weightVar=1,1.76&biasVar=0.05&hidden=64x20&dataset=gaussian_nd';
+  const p = await openPage(browser, server.origin);
+  await load(p, server.url, hash);
+  await p.waitForFunction(() => document.querySelectorAll('#badges .iv-badge-run').length === 2);
+  const rows = await p.$$eval('#badges .iv-badge-run', (els) => els.map((e) => e.textContent));
+  const ratios = [1, 1.76].map((weightVar) => {
+    const run = engine.createRun({ dataset: 'gaussian_nd', hidden: Array(20).fill(64), activation: 'tanh',
+      init: 'mean_field', weightVar, biasVar: 0.05, learningRate: 0.05 });
+    const g = run.layerStats().gradVar;
+    run.dispose();
+    return g[0] / g[19];
+  });
+  assert.ok(ratios[0] < 0.01 && ratios[1] > 0.01, `engine: layer 1 / layer 20 gradient variance ${ratios}`);
+  assert.match(rows[0], /gradients vanish: Var ×[\d.e⁻⁰¹²³⁴⁵⁶⁷⁸⁹-]+ from layer 20 to 1/);
+  assert.doesNotMatch(rows[1], /gradients vanish/);
+  assert.deepEqual(p.problems.pageErrors, []);
+  await p.context().close();
+});

@@ -3,7 +3,7 @@
 //   x% dead ReLUs in layer l        (worst hidden layer's deadFraction above `deadThreshold`)
 //   symmetric: all units identical  (any hidden layer's symmetric[l]; zero / constant init)
 //   activations vanish / explode    (last vs first hidden layer preVar, beyond `ratio`x)
-//   gradients vanish / explode      (first vs last layer gradVar, beyond `ratio`x)
+//   gradients vanish / explode      (first vs last hidden layer gradVar, beyond `ratio`x)
 // The DOM is rebuilt only when the badge text changes.
 
 import { withAlpha } from '../colors.js';
@@ -69,11 +69,15 @@ export class BadgesView {
       const t = trend(a, b, ratio);
       if (t) out.push({ kind: t, text: `activations ${t === 'vanish' ? 'vanish' : 'explode'}: Var ${ratioText(b / a)} from layer 1 to ${hidden}`, title: 'pre-activation variance of the last hidden layer relative to the first' });
     }
-    if (hidden >= 1 && ls.gradVar && ls.gradVar.length > hidden) {
-      const a = ls.gradVar[hidden];
+    // Across the hidden stack, last hidden layer -> layer 1, as for the activations. Not from the
+    // output layer: its dL/dpre sits behind the output's few units (2 for most datasets), so the
+    // step to the last hidden layer scales by fan_out * Var[w], a width effect of ~1/20 that
+    // made a critical tanh net (chi_1 = 1, depth 12) read "gradients vanish: Var x0.0083".
+    if (hidden >= 2 && ls.gradVar && ls.gradVar.length > hidden) {
+      const a = ls.gradVar[hidden - 1];
       const b = ls.gradVar[0];
       const t = trend(a, b, ratio);
-      if (t) out.push({ kind: t, text: `gradients ${t === 'vanish' ? 'vanish' : 'explode'}: Var ${ratioText(b / a)} from output to layer 1`, title: 'backpropagated gradient variance at layer 1 relative to the output layer' });
+      if (t) out.push({ kind: t, text: `gradients ${t === 'vanish' ? 'vanish' : 'explode'}: Var ${ratioText(b / a)} from layer ${hidden} to 1`, title: 'backpropagated gradient variance at layer 1 relative to the last hidden layer' });
     }
     return out;
   }
