@@ -15,11 +15,12 @@ let cancelled = false;          // set by `cancel` for that cell
 // Lets a `cancel` message in between two chunks of a cell. A MessageChannel task, not
 // setTimeout(0): nested timers are clamped to 4 ms after five levels, and a 300-update cell
 // yields 12 times, which cost 30-50 ms a cell (as long as the cell's training on spiral).
+// One cell runs at a time, so at most one yield is pending.
 const channel = new MessageChannel();
-const waiting = [];
-channel.port1.onmessage = () => waiting.shift()();
+let wake = null;
+channel.port1.onmessage = () => wake();
 const yieldToMessages = () => new Promise((resolve) => {
-  waiting.push(resolve);
+  wake = resolve;
   channel.port2.postMessage(0);
 });
 

@@ -232,36 +232,33 @@ inline int reduce_pio2(double x, double& r) {
   return n & 3;
 }
 constexpr double kTrigLimit = 823549.6;  // 2^19 pi/2
+// sin(q pi/2 + r) for a quadrant q in 0..3; cos x = sin(x + pi/2) is the next quadrant.
+inline double sin_quadrant(int q, double r) {
+  switch (q & 3) {
+    case 0:
+      return sin_kernel(r);
+    case 1:
+      return cos_kernel(r);
+    case 2:
+      return -sin_kernel(r);
+    default:
+      return -cos_kernel(r);
+  }
+}
 }  // namespace detail
 
 inline double sin(double x) {
   if (!(std::fabs(x) < detail::kTrigLimit)) return std::numeric_limits<double>::quiet_NaN();
   double r;
-  switch (detail::reduce_pio2(x, r)) {
-    case 0:
-      return detail::sin_kernel(r);
-    case 1:
-      return detail::cos_kernel(r);
-    case 2:
-      return -detail::sin_kernel(r);
-    default:
-      return -detail::cos_kernel(r);
-  }
+  const int q = detail::reduce_pio2(x, r);
+  return detail::sin_quadrant(q, r);
 }
 
 inline double cos(double x) {
   if (!(std::fabs(x) < detail::kTrigLimit)) return std::numeric_limits<double>::quiet_NaN();
   double r;
-  switch (detail::reduce_pio2(x, r)) {
-    case 0:
-      return detail::cos_kernel(r);
-    case 1:
-      return -detail::sin_kernel(r);
-    case 2:
-      return -detail::cos_kernel(r);
-    default:
-      return detail::sin_kernel(r);
-  }
+  const int q = detail::reduce_pio2(x, r);
+  return detail::sin_quadrant(q + 1, r);
 }
 
 // b^n for an integer n >= 0 by repeated squaring (Adam's bias corrections beta^t); relative
