@@ -1,4 +1,4 @@
-// pool-bench.mjs: the page's run pool (web/js/run-pool.js) against the single-worker path, in
+// pool-bench.mjs: the page's run pool (web/js/runs/run-pool.js) against the single-worker path, in
 // one run. The same page trains the same runs (10 hidden layers of 64, ReLU, spiral, the
 // fastest speed: 200 steps per tick, so the engine and not the page's pacing sets the rate)
 // with `workers=1` and with `workers=auto` (one worker per core, up to one per run), in turns,

@@ -1,6 +1,6 @@
 // bench/run-bench.mjs: `npm run bench` (via scripts/bench.sh). One run, one machine, one table:
 // the same MLP configurations (bench/configs.json) trained by
-//   - our engine in WebAssembly (web/js/engine.js, the module the page uses),
+//   - our engine in WebAssembly (web/js/engine/engine.js, the module the page uses),
 //   - TensorFlow.js 4.22 with its wasm backend (XNNPACK, SIMD, one thread) and its cpu backend,
 //   - our core natively (build/native/bin/initscope_bench, run as a child process),
 // plus the GEMM kernels alone (ours in wasm and native, tf.matMul) and the machine's SIMD128
@@ -30,7 +30,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 
-import { loadEngine } from '../web/js/engine.js';
+import { loadEngine } from '../web/js/engine/engine.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -6,7 +6,7 @@
 // What it does: the page's loop without the page. Several runs side by side (he_normal,
 // xavier_normal, zeros: the page's default comparison), `every` updates each, then one snapshot
 // per run as worker.js takes it (evaluate + layerStats, a decision-boundary grid every 30th
-// snapshot, about once a second on the page), kept in a history bounded like web/js/main.js's
+// snapshot, about once a second on the page), kept in a history bounded like web/js/app/main.js's
 // (over 1,000 records per run, every other record is dropped; step 0 and the latest stay).
 // At step 0, 1k, 10k, 100k, 1M (and the end) it reports the wasm heap (linear memory, which never
 // shrinks, and the bytes malloc'd now), the JS heap after a full GC, and the records held.
@@ -17,9 +17,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-import { loadEngine } from '../web/js/engine.js';
+import { loadEngine } from '../web/js/engine/engine.js';
 
-export const MAX_RECORDS = 1000;  // web/js/main.js: per run, then every other record is dropped
+export const MAX_RECORDS = 1000;  // web/js/app/main.js: per run, then every other record is dropped
 const GRID_EVERY = 30;            // snapshots between decision-boundary grids (worker: ~1 per s)
 
 // The page's history rule (main.js thin()): keep step 0, every other record, and the latest.

@@ -9,8 +9,8 @@
 // (fashion_mnist) are refused with a message saying so, instead of a failed fetch.
 //
 // A few lines of the sources are replaced by name and the build fails if they are not found: the
-// `new Worker(...)` of the run pool's shards and of the theory worker (main.js) and of the sweep's
-// workers (sweep-pool.js), which all become the one blob worker, named for what it runs; and
+// `new Worker(...)` of the run pool's shards and of the theory worker (app/main.js) and of the sweep's
+// workers (sweep/sweep-pool.js), which all become the one blob worker, named for what it runs; and
 // engine.js's dynamic `await import(...)` (the factory, and node:fs for a data file, refused here).
 
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -87,7 +87,7 @@ const inline = (code) => code.replace(/<\/script/gi, '<\\/script').replace(/<!--
 
 // The page's three kinds of worker share one blob (one copy of the wasm); the worker's name says
 // which module it runs: the run pool's shards have none.
-const WORKERS = { '': 'js/worker.js', theory: 'js/theory-worker.js', sweep: 'js/sweep-worker.js' };
+const WORKERS = { '': 'js/runs/worker.js', theory: 'js/theory/theory-worker.js', sweep: 'js/sweep/sweep-worker.js' };
 
 export function buildSingle(dist) {
   // The wasm goes in gzipped (about 2.6x smaller as base64 text) and is inflated in the worker
@@ -108,19 +108,19 @@ async function __import(href) {
   const f = __req('wasm/initscope.mjs').default;
   return { default: async (options) => f({ ...options, wasmBinary: await __wasm }) };
 }
-${collect(dist, Object.values(WORKERS), { 'js/engine.js': [['await import(', 'await __import(']] })}
-__req(${JSON.stringify(WORKERS)}[self.name] ?? 'js/worker.js');
+${collect(dist, Object.values(WORKERS), { 'js/engine/engine.js': [['await import(', 'await __import(']] })}
+__req(${JSON.stringify(WORKERS)}[self.name] ?? 'js/runs/worker.js');
 `;
   const pageCode = `${RUNTIME}
 const __workerUrl = URL.createObjectURL(new Blob([document.getElementById('initscope-worker').textContent], { type: 'text/javascript' }));
-${collect(dist, 'js/main.js', {
-    'js/main.js': [
-      ["new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })", 'new Worker(__workerUrl)'],
-      ["new Worker(new URL('./theory-worker.js', import.meta.url), { type: 'module' })", "new Worker(__workerUrl, { name: 'theory' })"],
+${collect(dist, 'js/app/main.js', {
+    'js/app/main.js': [
+      ["new Worker(new URL('../runs/worker.js', import.meta.url), { type: 'module' })", 'new Worker(__workerUrl)'],
+      ["new Worker(new URL('../theory/theory-worker.js', import.meta.url), { type: 'module' })", "new Worker(__workerUrl, { name: 'theory' })"],
     ],
-    'js/sweep-pool.js': [["new Worker(WORKER_URL, { type: 'module' })", "new Worker(__workerUrl, { name: 'sweep' })"]],
+    'js/sweep/sweep-pool.js': [["new Worker(WORKER_URL, { type: 'module' })", "new Worker(__workerUrl, { name: 'sweep' })"]],
   })}
-__req('js/main.js');
+__req('js/app/main.js');
 `;
   let html = readFileSync(join(dist, 'index.html'), 'utf8');
   const css = (href) => `<style>\n${readFileSync(join(dist, href), 'utf8').replace(/<\/style/gi, '<\\/style')}\n</style>`;
@@ -131,8 +131,8 @@ __req('js/main.js');
   html = html.replace(/<meta http-equiv="Content-Security-Policy"\s+content="[^"]*">/,
     '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; script-src \'unsafe-inline\' \'unsafe-eval\' \'wasm-unsafe-eval\' blob:; worker-src blob:; style-src \'unsafe-inline\'; img-src data: blob:; connect-src \'none\'; object-src \'none\'; base-uri \'none\'; form-action \'none\'">');
   const loads = html.match(/<script[^>]+src=[^>]*>|<link rel="stylesheet"[^>]*>/g) ?? [];
-  if (loads.length !== 1 || !loads[0].includes('js/main.js')) throw new Error(`build-single: still loaded from files: ${loads.join(' ')}`);
-  html = html.replace('<script type="module" src="js/main.js"></script>',
+  if (loads.length !== 1 || !loads[0].includes('js/app/main.js')) throw new Error(`build-single: still loaded from files: ${loads.join(' ')}`);
+  html = html.replace('<script type="module" src="js/app/main.js"></script>',
     `<script type="text/plain" id="initscope-worker">${inline(workerCode)}</script>\n<script type="module">${inline(pageCode)}</script>`);
   // Links to the rest of the site do not exist next to a single file, and an embed snippet
   // would point at this file's path: the header link and the Embed button go.

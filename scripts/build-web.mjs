@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // build-web.mjs: assembles the deployable static site in dist/.
 //
-//   dist/            <- web/ (index.html, css/, js/ with engine.js, the worker and the views)
+//   dist/            <- web/ (index.html, css/, js/ by feature: engine/, runs/, views/, ... as in web/js/)
 //   dist/wasm/       <- build/wasm/initscope.{mjs,wasm}  (scripts/build-wasm.sh makes them)
 //   dist/data/       <- build/data/fashion-mnist.bin     (scripts/prepare-data.mjs, run by build-wasm.sh;
 //                       the engine fetches it only when a run uses that dataset)
@@ -31,7 +31,7 @@ const inputs = [
   { from: 'node_modules/uplot/dist/uPlot.min.css', to: 'vendor/uPlot.min.css', hint: 'run `npm ci` (package uplot)' },
   { from: 'node_modules/katex/dist/katex.min.css', to: 'vendor/katex/katex.min.css', hint: 'run `npm ci` (package katex)' },
   { from: 'web/index.html', to: null, hint: 'the page source is missing' },
-  { from: 'web/js/engine.js', to: null, hint: 'the engine wrapper is missing' },
+  { from: 'web/js/engine/engine.js', to: null, hint: 'the engine wrapper is missing' },
 ];
 
 const missing = inputs.filter((i) => !existsSync(join(root, i.from)));

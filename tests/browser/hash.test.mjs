@@ -1,14 +1,14 @@
-// The page's state rules without a browser (web/js/state.js, presets.js) against the real
+// The page's state rules without a browser (web/js/state/state.js, presets.js) against the real
 // engine: every preset and the default survive a hash round trip; the page refuses exactly the
 // configs the engine refuses, naming the same field; hostile hash text only produces notices.
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadEngine } from '../../web/js/engine.js';
+import { loadEngine } from '../../web/js/engine/engine.js';
 import {
   DEFAULTS, StateError, VIEW_PARTS, parseHash, toHash, validateState, runConfig, engineCatalog,
-} from '../../web/js/state.js';
-import { pagePresets } from '../../web/js/presets.js';
+} from '../../web/js/state/state.js';
+import { pagePresets } from '../../web/js/state/presets.js';
 
 let engine;
 let catalog;

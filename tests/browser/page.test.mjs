@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadEngine } from '../../web/js/engine.js';
+import { loadEngine } from '../../web/js/engine/engine.js';
 import { serveDist, launch, openPage, load, waitReady, waitStep, sleep } from './helpers.mjs';
 
 let server;

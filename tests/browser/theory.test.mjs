@@ -7,10 +7,10 @@
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadEngine } from '../../web/js/engine.js';
+import { loadEngine } from '../../web/js/engine/engine.js';
 import {
   DEFAULTS, parseHash, toHash, validateState, runConfig, engineCatalog,
-} from '../../web/js/state.js';
+} from '../../web/js/state/state.js';
 import { useSite, openPage, load, artifact } from './helpers.mjs';
 
 let engine;

@@ -10,7 +10,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { loadEngine, cliJson } from './helpers.mjs';
-import { toJSON } from '../../web/js/export.js';
+import { toJSON } from '../../web/js/export/export.js';
 
 let engine;
 let inits;

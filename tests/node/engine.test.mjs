@@ -1,4 +1,4 @@
-// tests/node/engine.test.mjs: the JavaScript engine API (web/js/engine.js over the wasm module).
+// tests/node/engine.test.mjs: the JavaScript engine API (web/js/engine/engine.js over the wasm module).
 // Every function with normal input, then every validation rule with bad input: each error must
 // name the field and the value in the core's format, and the engine must keep working after it.
 import { test, describe, before } from 'node:test';
@@ -40,18 +40,18 @@ describe('loading', () => {
     assert.equal(e.activations()[0], 'relu');
   });
 
-  test('the deployed layout dist/js/engine.js + dist/wasm/ is found first', async () => {
+  test('the deployed layout dist/js/engine/engine.js + dist/wasm/ is found first', async () => {
     const dist = await mkdtemp(path.join(tmpdir(), 'initscope-dist-'));
     try {
-      await mkdir(path.join(dist, 'js'));
+      await mkdir(path.join(dist, 'js/engine'), { recursive: true });
       await mkdir(path.join(dist, 'wasm'));
       for (const f of ['engine.js', 'validate.js']) {
-        await cp(path.join(root, 'web/js', f), path.join(dist, 'js', f));
+        await cp(path.join(root, 'web/js/engine', f), path.join(dist, 'js/engine', f));
       }
       for (const f of ['initscope.mjs', 'initscope.wasm']) {
         await cp(path.join(root, 'build/wasm', f), path.join(dist, 'wasm', f));
       }
-      const mod = await import(pathToFileURL(path.join(dist, 'js/engine.js')).href);
+      const mod = await import(pathToFileURL(path.join(dist, 'js/engine/engine.js')).href);
       const e = await mod.loadEngine();
       const run = e.createRun(SMALL);
       assert.equal(run.step(1).step, 1);

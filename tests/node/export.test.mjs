@@ -1,4 +1,4 @@
-// tests/node/export.test.mjs: the page's Download files (web/js/export.js) read the same as the
+// tests/node/export.test.mjs: the page's Download files (web/js/export/export.js) read the same as the
 // CLI's `initscope run --format json|csv` for the same experiment. The records come from the
 // real wasm engine, taken the way the page's worker takes them (evaluate() + layerStats() after
 // each batch of updates); the CLI runs the same flags here.
@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { loadEngine, bin } from './helpers.mjs';
 import { CSV_HEADER, LAYER_FIELDS, exportDocument, exportFileName, formatNumber, toCSV, toJSON }
-  from '../../web/js/export.js';
+  from '../../web/js/export/export.js';
 
 let engine;
 before(async () => { engine = await loadEngine(); });

@@ -4,8 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-export { loadEngine } from '../../web/js/engine.js';
-export { formatValue } from '../../web/js/validate.js';
+export { loadEngine } from '../../web/js/engine/engine.js';
+export { formatValue } from '../../web/js/engine/validate.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const bin = process.env.INITSCOPE_BIN ?? path.join(root, 'build/native/bin/initscope');

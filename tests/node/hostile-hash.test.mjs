@@ -1,4 +1,4 @@
-// tests/node/hostile-hash.test.mjs: hostile URL hashes through web/js/state.js, one table row per
+// tests/node/hostile-hash.test.mjs: hostile URL hashes through web/js/state/state.js, one table row per
 // case with the exact notice it must give.
 //
 // A link is text anyone can write, and the page quotes it back in notices. So for every field:
@@ -11,8 +11,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { loadEngine } from '../../web/js/engine.js';
-import { DEFAULTS, FIELDS, parseHash, toHash, validateState, engineCatalog } from '../../web/js/state.js';
+import { loadEngine } from '../../web/js/engine/engine.js';
+import { DEFAULTS, FIELDS, parseHash, toHash, validateState, engineCatalog } from '../../web/js/state/state.js';
 
 // At the top: the tables quote the engine's id lists (theirs to grow; the wording is ours).
 const catalog = engineCatalog(await loadEngine());

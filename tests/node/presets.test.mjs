@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { loadEngine } from '../../web/js/engine.js';
+import { loadEngine } from '../../web/js/engine/engine.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = process.env.INITSCOPE_BIN ?? path.join(root, 'build/native/bin/initscope');

@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { loadEngine } from '../../web/js/engine.js';
+import { loadEngine } from '../../web/js/engine/engine.js';
 import { createSoak } from '../../bench/soak.mjs';
 
 test('30,000 updates x 3 runs with snapshots: no wasm heap growth after the warm-up', async (t) => {

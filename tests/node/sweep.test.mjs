@@ -1,13 +1,13 @@
 // tests/node/sweep.test.mjs: `initscope sweep` (core/cli/sweep.cpp) and the page's sweep code
-// (web/js/sweep-grid.js, sweep-cell.js) on the wasm engine: the same bytes for any --jobs, and
+// (web/js/sweep/sweep-grid.js, sweep-cell.js) on the wasm engine: the same bytes for any --jobs, and
 // the page's CSV/JSON export equal to the CLI's for the same sweep and seeds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { bin, loadEngine } from './helpers.mjs';
 import { parseAxis, taskCount, taskConfig, sweepCSV, sweepJSON, progressiveOrder, cliCommand, CORE_DEFAULTS }
-  from '../../web/js/sweep-grid.js';
-import { evaluateCell } from '../../web/js/sweep-cell.js';
+  from '../../web/js/sweep/sweep-grid.js';
+import { evaluateCell } from '../../web/js/sweep/sweep-cell.js';
 
 function cli(...args) {
   const r = spawnSync(bin, ['sweep', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });

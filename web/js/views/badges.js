@@ -6,7 +6,7 @@
 //   gradients vanish / explode      (first vs last hidden layer gradVar, beyond `ratio`x)
 // The DOM is rebuilt only when the badge text changes.
 
-import { withAlpha } from '../colors.js';
+import { withAlpha } from '../theme/colors.js';
 import { Panel, h, runColor, runLabel, recordAt, formatValue, superscript } from './common.js';
 
 const DEFAULTS = { deadThreshold: 0.1, ratio: 100 };

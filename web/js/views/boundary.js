@@ -7,9 +7,9 @@
 // sampled at cell centres or at the edges is off by at most half a cell.
 // The grid is the run's latest prediction, not the scrubbed record's (the model holds one grid).
 
-import { CLASS_COLORS, hexToRgb } from '../colors.js';
+import { CLASS_COLORS, hexToRgb } from '../theme/colors.js';
 import { Panel, h, setText, runColor, runLabel, formatPercent, KEY_COLOR } from './common.js';
-import { cssColor } from '../theme.js';
+import { cssColor } from '../theme/theme.js';
 
 const CAPTION = 18;
 const GAP = 8;

@@ -6,8 +6,8 @@
 // everything here is allocation-light and never reads layout inside update().
 
 import uPlot from '../../vendor/uPlot.esm.js';
-import { colorFor, labelFor } from '../colors.js';
-import { cssColor } from '../theme.js';
+import { colorFor, labelFor } from '../theme/colors.js';
+import { cssColor } from '../theme/theme.js';
 
 // ---------------------------------------------------------------------------------------------
 // runs and records

@@ -11,9 +11,9 @@
 // holding 0 (ReLU sends half the units there) would flatten the rest, so when it dwarfs the other
 // bins it is clipped and labelled with its share instead.
 
-import { withAlpha } from '../colors.js';
+import { withAlpha } from '../theme/colors.js';
 import { Panel, h, setText, runColor, runLabel, recordAt, formatValue, sampleIndices, KEY_COLOR } from './common.js';
-import { cssColor } from '../theme.js';
+import { cssColor } from '../theme/theme.js';
 
 const MAX_ROWS = 10;
 

@@ -9,8 +9,8 @@
 // Input: model.theory.jacobian = per run { singularValues: [Float64Array, ...], meanSquared,
 // theoryMeanSquared, firstLayer, lastLayer } or { error }, or null while it is computed.
 
-import { withAlpha } from '../colors.js';
-import { cssColor } from '../theme.js';
+import { withAlpha } from '../theme/colors.js';
+import { cssColor } from '../theme/theme.js';
 import { Panel, h, setText, runColor, runLabel, formatValue, formatLogTick, logRange, logSplits, isFiniteNumber } from './common.js';
 
 const PAD = { left: 12, right: 12, top: 4, bottom: 32 };

@@ -11,8 +11,8 @@
 // Input: model.theory.phase = { wMax, bMax, nx, ny, chi1, xiC (row-major, y = sigma_b^2 rows,
 // cell centres), critical: [[sigma_w^2, sigma_b^2], ...] } or { pending } or { error }.
 
-import { withAlpha } from '../colors.js';
-import { cssColor } from '../theme.js';
+import { withAlpha } from '../theme/colors.js';
+import { cssColor } from '../theme/theme.js';
 import { Panel, h, setText, runColor, runLabel, formatValue, isFiniteNumber } from './common.js';
 
 const PAD = { left: 46, right: 12, top: 8, bottom: 34 };

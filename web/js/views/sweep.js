@@ -16,8 +16,8 @@
 import {
   NUMERIC_FIELDS, CATEGORICAL_FIELDS, parseAxis, taskCount, taskConfig, cellCount,
   cellConfig, axisIndex, summarize, progressiveOrder, sweepCSV, sweepJSON, cliCommand,
-} from '../sweep-grid.js';
-import { SweepPool, defaultPoolSize } from '../sweep-pool.js';
+} from '../sweep/sweep-grid.js';
+import { SweepPool, defaultPoolSize } from '../sweep/sweep-pool.js';
 import { Panel, h, setText, formatValue } from './common.js';
 
 const METRICS = [
@@ -680,7 +680,7 @@ export class SweepView {
     if (!sweep) return this.options.notify?.('nothing to save yet: start a sweep');
     const name = `initscope-sweep-${sweep.axes.map((a) => a.field).join('-')}-seed${sweep.base.seed}`;
     if (what === 'png') {
-      const { panelPNG } = await import('../picture.js');
+      const { panelPNG } = await import('../export/picture.js');
       const blob = await panelPNG(this.panel.root, { footer: cliCommand(sweep) });
       return this.options.save?.(blob, `${name}.png`);
     }

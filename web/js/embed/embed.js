@@ -19,11 +19,13 @@
 // Messages (see frame.js for the other side) are accepted only from our own iframe's window and
 // origin, and only in exactly the expected shape; commands go to that window and origin only.
 
-import { VIEW_PARTS, EMBED_PARTS, FIELDS } from './state.js';
+import { VIEW_PARTS, EMBED_PARTS, FIELDS } from '../state/state.js';
 
-const PAGE_URL = new URL('../index.html', import.meta.url);
+const PAGE_URL = new URL('../../index.html', import.meta.url);
 const PAGE_ORIGIN = PAGE_URL.origin;
-const SCRIPT_URL = new URL('./embed.js', import.meta.url);
+// The snippet names the public entry js/embed.js (a one-line re-export of this module), the URL
+// that pages already embedding the lab load.
+const SCRIPT_URL = new URL('../embed.js', import.meta.url);
 const DEFAULT_HEIGHT = 560;
 const SOURCE = 'initscope';
 const MAX_HEIGHT = 20000;

@@ -5,9 +5,9 @@
 // invalid one stays in its input, marked aria-invalid with the message under it, and nothing is
 // passed on. Every text set here goes through textContent / option.text, never innerHTML.
 
-import { DEFAULTS, MAX_RUNS, SPEEDS, SMOOTHINGS, StateError, validateState, formatHidden, parseInteger, perRun, usesField } from './state.js';
-import { INIT_NOTES, matchPreset, nextPreset } from './presets.js';
-import { labelFor } from './colors.js';
+import { DEFAULTS, MAX_RUNS, SPEEDS, SMOOTHINGS, StateError, validateState, formatHidden, parseInteger, perRun, usesField } from '../state/state.js';
+import { INIT_NOTES, matchPreset, nextPreset } from '../state/presets.js';
+import { labelFor } from '../theme/colors.js';
 
 // Inputs whose text maps one-to-one onto a state field.
 const TEXT_FIELDS = ['leakySlope', 'noise', 'learningRate', 'batchSize', 'seed', 'samples',

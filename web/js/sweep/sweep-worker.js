@@ -5,7 +5,7 @@
 // Messages out: ready | fatal {message} | result {id, result} | cancelled {id}
 //               | error {id, message} | memory {memory} | theory {theory}
 
-import { loadEngine } from './engine.js';
+import { loadEngine } from '../engine/engine.js';
 import { evaluateCell } from './sweep-cell.js';
 
 let engine = null;

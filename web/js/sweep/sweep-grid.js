@@ -10,7 +10,7 @@
 //   sweep { base (a resolved engine config), axes: [x] or [x, y], steps, seeds }
 //   task  t = cell * seeds + s,  cell = iy * nx + ix  (the CLI's row order)
 
-import { formatNumber, jsonText } from './export.js';
+import { formatNumber, jsonText } from '../export/export.js';
 
 // The fields an axis can vary, as in the core's table (numeric first; the rest take lists).
 export const NUMERIC_FIELDS = ['depth', 'width', 'weightVar', 'biasVar', 'learningRate', 'batchSize', 'momentum', 'gain',

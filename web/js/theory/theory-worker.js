@@ -14,7 +14,7 @@
 //               | jacobian {id, configs}
 // Messages out: phase {id, ...grid} | jacobian {id, spectra: [spectrum | {error}]} | error {id, kind, message}
 
-import { loadEngine } from './engine.js';
+import { loadEngine } from '../engine/engine.js';
 
 const CRITICAL_POINTS = 12;  // segments of the critical line (each point ~0.25 s of the engine's)
 

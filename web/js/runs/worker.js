@@ -15,8 +15,8 @@
 // with the runs it had. Ticks are queued and run one per task (a MessageChannel yield between
 // them), so a cancel gets in between two ticks of a long queue.
 
-import { loadEngine } from './engine.js';
-import { engineCatalog } from './state.js';
+import { loadEngine } from '../engine/engine.js';
+import { engineCatalog } from '../state/state.js';
 
 const PREDICTION_IMAGES = 24; // views/predictions.js shows this many test images
 

@@ -10,7 +10,7 @@
 // produced it instead of by the engine. Ids and limits come from the catalog the engine reports
 // (engineCatalog below), never from a copy kept here.
 
-import { escapeInvisible } from './validate.js';
+import { escapeInvisible } from '../engine/validate.js';
 
 export const MAX_RUNS = 4;
 

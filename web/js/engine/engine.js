@@ -27,14 +27,14 @@ const isNode = typeof process === 'object' && process !== null &&
   typeof window === 'undefined';
 
 // Where the Emscripten factory lives, best guess first:
-//   deployed site: dist/js/engine.js  -> dist/wasm/initscope.mjs   (scripts/build-web.mjs copies it)
-//   the repository: web/js/engine.js  -> build/wasm/initscope.mjs  (scripts/build-wasm.sh)
-const MODULE_CANDIDATES = ['../wasm/initscope.mjs', '../../build/wasm/initscope.mjs'];
+//   deployed site: dist/js/engine/engine.js  -> dist/wasm/initscope.mjs   (scripts/build-web.mjs copies it)
+//   the repository: web/js/engine/engine.js  -> build/wasm/initscope.mjs  (scripts/build-wasm.sh)
+const MODULE_CANDIDATES = ['../../wasm/initscope.mjs', '../../../build/wasm/initscope.mjs'];
 // Where a dataset's file (datasets()[i].file) lives, the same way round:
 //   deployed site: dist/data/<file>        (scripts/build-web.mjs copies it)
 //   the repository: build/data/<file>      (scripts/prepare-data.mjs writes it)
 // The browser only ever asks for the first (its own origin, no probing by 404s).
-const DATA_CANDIDATES = ['../data/', '../../build/data/'];
+const DATA_CANDIDATES = ['../../data/', '../../../build/data/'];
 
 function unwrap(result) {
   if (result instanceof Error) throw result;

@@ -3,27 +3,27 @@
 // in the URL hash, and routes the controls, keys and buttons. It draws at most once per
 // animation frame and acks each snapshot after drawing it, which is what paces the pool.
 
-import { DEFAULTS, MAX_RUNS, THEORY_PARTS, VIEW_PARTS, USES, parseHash, toHash, runConfig, sameRuns, validateState, formatHidden, perRun } from './state.js';
+import { DEFAULTS, MAX_RUNS, THEORY_PARTS, VIEW_PARTS, USES, parseHash, toHash, runConfig, sameRuns, validateState, formatHidden, perRun } from '../state/state.js';
 import { Controls } from './controls.js';
-import { pagePresets, presetById } from './presets.js';
-import { applyEmbedMode, setupEmbedDialog } from './embed.js';
-import { runColors, labelFor } from './colors.js';
-import { LossView } from './views/loss.js';
-import { VarianceView } from './views/variance.js';
-import { GradientView } from './views/gradient.js';
-import { HistogramView } from './views/histograms.js';
-import { BoundaryView } from './views/boundary.js';
-import { PredictionsView } from './views/predictions.js';
-import { BadgesView } from './views/badges.js';
-import { CorrelationView } from './views/correlation.js';
-import { PhaseView } from './views/phase.js';
-import { JacobianView } from './views/jacobian.js';
-import { toJSON, toCSV, exportFileName } from './export.js';
-import { panelPNG } from './picture.js';
-import { SweepView } from './views/sweep.js';
-import { applyTheme, themedRunColor } from './theme.js';
-import { connectFrame, framed } from './frame.js';
-import { RunPool } from './run-pool.js';
+import { pagePresets, presetById } from '../state/presets.js';
+import { applyEmbedMode, setupEmbedDialog } from '../embed/embed.js';
+import { runColors, labelFor } from '../theme/colors.js';
+import { LossView } from '../views/loss.js';
+import { VarianceView } from '../views/variance.js';
+import { GradientView } from '../views/gradient.js';
+import { HistogramView } from '../views/histograms.js';
+import { BoundaryView } from '../views/boundary.js';
+import { PredictionsView } from '../views/predictions.js';
+import { BadgesView } from '../views/badges.js';
+import { CorrelationView } from '../views/correlation.js';
+import { PhaseView } from '../views/phase.js';
+import { JacobianView } from '../views/jacobian.js';
+import { toJSON, toCSV, exportFileName } from '../export/export.js';
+import { panelPNG } from '../export/picture.js';
+import { SweepView } from '../views/sweep.js';
+import { applyTheme, themedRunColor } from '../theme/theme.js';
+import { connectFrame, framed } from '../embed/frame.js';
+import { RunPool } from '../runs/run-pool.js';
 
 const MAX_RECORDS = 1000;     // per run; beyond this every other record is dropped (step 0 stays)
 const GRID_RES = 32;
@@ -53,7 +53,7 @@ const model = {
 
 // The runs train in a pool of workers (run-pool.js), which answers as one worker would.
 const pool = new RunPool({
-  create: () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }),
+  create: () => new Worker(new URL('../runs/worker.js', import.meta.url), { type: 'module' }),
   shards: startShards(),
   size: (runs) => Math.min(runs, state && state.workers !== 'auto' ? state.workers : autoShards()),
 });
@@ -485,7 +485,7 @@ function requestTheory() {
   }
   if (!theoryWorker) {
     try {
-      theoryWorker = new Worker(new URL('./theory-worker.js', import.meta.url), { type: 'module' });
+      theoryWorker = new Worker(new URL('../theory/theory-worker.js', import.meta.url), { type: 'module' });
     } catch (e) {
       // e.g. a page whose policy forbids workers (the single file starts this one from a blob)
       console.warn('initscope: no theory worker', e);

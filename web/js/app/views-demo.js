@@ -8,16 +8,16 @@
 //   (model.theory.jacobian; the phase grid and spectra are synthetic, shaped like the real ones).
 // window.__demo exposes { views, model, makeModel, render, options } for tests.
 
-import { LossView } from './views/loss.js';
-import { VarianceView } from './views/variance.js';
-import { GradientView } from './views/gradient.js';
-import { HistogramView } from './views/histograms.js';
-import { BoundaryView } from './views/boundary.js';
-import { BadgesView } from './views/badges.js';
-import { CorrelationView } from './views/correlation.js';
-import { PhaseView } from './views/phase.js';
-import { JacobianView } from './views/jacobian.js';
-import { runColors, labelFor } from './colors.js';
+import { LossView } from '../views/loss.js';
+import { VarianceView } from '../views/variance.js';
+import { GradientView } from '../views/gradient.js';
+import { HistogramView } from '../views/histograms.js';
+import { BoundaryView } from '../views/boundary.js';
+import { BadgesView } from '../views/badges.js';
+import { CorrelationView } from '../views/correlation.js';
+import { PhaseView } from '../views/phase.js';
+import { JacobianView } from '../views/jacobian.js';
+import { runColors, labelFor } from '../theme/colors.js';
 
 const INITS = ['he_normal', 'xavier_normal', 'zeros', 'orthogonal'];
 // theory=1: mean-field runs at sigma_w^2 = 1, 1.76, 4 (ordered, critical, chaotic for tanh)
