@@ -5,7 +5,7 @@
 // the frames drawn and the steps per second per run, once with the runs on one worker
 // (workers=1) and once on the pool (workers=auto). The target (issue 9): no long task at all.
 //
-// Before the panels' resizes were moved to tasks of their own (views/common.js Panel#deliver),
+// Before the panels' resizes were moved to tasks of their own (views/panel.js Panel#deliver),
 // the run strip growing by a line when a badge appeared resized every chart inside one layout
 // task: 79-119 ms. That is the long task this bench caught.
 //

@@ -7,7 +7,9 @@
 // The DOM is rebuilt only when the badge text changes.
 
 import { withAlpha } from '../theme/colors.js';
-import { Panel, h, runColor, runLabel, recordAt, formatValue, superscript } from './common.js';
+import { h } from './dom.js';
+import { Panel } from './panel.js';
+import { runColor, runLabel, recordAt, formatValue, superscript } from './format.js';
 
 const DEFAULTS = { deadThreshold: 0.1, ratio: 100 };
 

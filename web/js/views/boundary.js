@@ -8,7 +8,10 @@
 // The grid is the run's latest prediction, not the scrubbed record's (the model holds one grid).
 
 import { CLASS_COLORS, hexToRgb } from '../theme/colors.js';
-import { Panel, h, setText, runColor, runLabel, formatPercent, KEY_COLOR } from './common.js';
+import { h, setText } from './dom.js';
+import { Panel } from './panel.js';
+import { KEY_COLOR } from './axis.js';
+import { runColor, runLabel, formatPercent } from './format.js';
 import { cssColor } from '../theme/theme.js';
 
 const CAPTION = 18;

@@ -6,7 +6,8 @@
 // reference: B. Poole et al., "Exponential expressivity in deep neural networks through transient
 // chaos" (2016); S. Schoenholz et al., "Deep information propagation" (2017).
 
-import { LayerProfileChart, runLabel } from './common.js';
+import { LayerProfileChart } from './chart.js';
+import { runLabel } from './format.js';
 
 /** [lo, 1]: 0 at the bottom unless a correlation is negative (then down to the next 0.2). */
 function correlationRange(min) {

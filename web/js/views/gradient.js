@@ -4,7 +4,7 @@
 // initialization (theoryGradVar), Var[delta_l] = Var[delta_l+1] n_l+1 Var[w_l+1] E[f'(y_l)^2]
 // (Schoenholz et al. 2017), started from the measured output gradient.
 
-import { LayerProfileChart } from './common.js';
+import { LayerProfileChart } from './chart.js';
 
 export class GradientView extends LayerProfileChart {
   constructor(container, options = {}) {

@@ -12,7 +12,10 @@
 // bins it is clipped and labelled with its share instead.
 
 import { withAlpha } from '../theme/colors.js';
-import { Panel, h, setText, runColor, runLabel, recordAt, formatValue, sampleIndices, KEY_COLOR } from './common.js';
+import { h, setText } from './dom.js';
+import { Panel } from './panel.js';
+import { KEY_COLOR } from './axis.js';
+import { runColor, runLabel, recordAt, formatValue, sampleIndices } from './format.js';
 import { cssColor } from '../theme/theme.js';
 
 const MAX_ROWS = 10;

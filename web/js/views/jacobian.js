@@ -11,7 +11,10 @@
 
 import { withAlpha } from '../theme/colors.js';
 import { cssColor } from '../theme/theme.js';
-import { Panel, h, setText, runColor, runLabel, formatValue, formatLogTick, logRange, logSplits, isFiniteNumber } from './common.js';
+import { h, setText } from './dom.js';
+import { Panel } from './panel.js';
+import { logRange, logSplits } from './axis.js';
+import { runColor, runLabel, formatValue, formatLogTick, isFiniteNumber } from './format.js';
 
 const PAD = { left: 12, right: 12, top: 4, bottom: 32 };
 const BINS = 36;

@@ -4,10 +4,10 @@
 // curve stops with a ✕ where it diverged; the scrubber's step is a grey vertical line.
 
 import uPlot from '../../vendor/uPlot.esm.js';
-import {
-  UPlotView, baseOptions, chartSize, xAxis, yAxis, runColor, runLabel, recordAt, cursorStep,
-  logSafe, linSafe, logRange, logSplits, formatLogTick, formatValue, formatPercent, setText, KEY_COLOR,
-} from './common.js';
+import { setText } from './dom.js';
+import { UPlotView } from './chart.js';
+import { baseOptions, chartSize, xAxis, yAxis, logRange, logSplits, KEY_COLOR } from './axis.js';
+import { runColor, runLabel, recordAt, cursorStep, logSafe, linSafe, formatLogTick, formatValue, formatPercent } from './format.js';
 
 // TensorBoard's smoothing: an exponential moving average with weight w on the past, debiased by
 // 1 - w^k so the first points are not pulled towards 0; gaps (null) are skipped, not filled.

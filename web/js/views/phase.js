@@ -13,7 +13,9 @@
 
 import { withAlpha } from '../theme/colors.js';
 import { cssColor } from '../theme/theme.js';
-import { Panel, h, setText, runColor, runLabel, formatValue, isFiniteNumber } from './common.js';
+import { h, setText } from './dom.js';
+import { Panel } from './panel.js';
+import { runColor, runLabel, formatValue, isFiniteNumber } from './format.js';
 
 const PAD = { left: 46, right: 12, top: 8, bottom: 34 };
 const XI_LEVELS = [3, 10, 30];

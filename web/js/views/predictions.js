@@ -7,7 +7,9 @@
 // run.classAccuracy()); like the boundary grid it is the latest prediction, not the scrubbed one.
 // Plain DOM and <canvas>, no chart library; every text through textContent.
 
-import { Panel, h, setText, runColor, runLabel, formatPercent } from './common.js';
+import { h, setText } from './dom.js';
+import { Panel } from './panel.js';
+import { runColor, runLabel, formatPercent } from './format.js';
 
 export const FASHION_LABELS = Object.freeze(['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat',
   'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']);

@@ -18,7 +18,9 @@ import {
   cellConfig, axisIndex, summarize, progressiveOrder, sweepCSV, sweepJSON, cliCommand,
 } from '../sweep/sweep-grid.js';
 import { SweepPool, defaultPoolSize } from '../sweep/sweep-pool.js';
-import { Panel, h, setText, formatValue } from './common.js';
+import { h, setText } from './dom.js';
+import { Panel } from './panel.js';
+import { formatValue } from './format.js';
 
 const METRICS = [
   ['testAccuracy', 'test accuracy'], ['trainAccuracy', 'train accuracy'],

@@ -2,7 +2,7 @@
 // record, with the initialization theory (theoryVar) dashed in the run's colour. Pre-activation,
 // not post: it is the quantity He et al. (2015, eq. 9) and Glorot & Bengio (2010) predict.
 
-import { LayerProfileChart } from './common.js';
+import { LayerProfileChart } from './chart.js';
 
 export class VarianceView extends LayerProfileChart {
   constructor(container, options = {}) {

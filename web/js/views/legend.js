@@ -1,0 +1,20 @@
+// One legend entry of a view (swatch or marker, label, value note); Panel#setLegend lays them out.
+
+import { h } from './dom.js';
+
+export function legendItem({ color, label, dash, marker, note, title, cls }) {
+  const li = h('li', `iv-legend-item${cls ? ` ${cls}` : ''}`);
+  if (title) li.title = title;
+  if (marker) {
+    const m = h('span', 'iv-marker', marker);
+    if (color) m.style.color = color;
+    li.append(m);
+  } else if (color) {
+    const sw = h('span', `iv-swatch${dash ? ' iv-swatch-dash' : ''}`);
+    sw.style.color = color;
+    li.append(sw);
+  }
+  if (label) li.append(h('span', 'iv-legend-label', label));
+  if (note) li.append(h('span', 'iv-legend-note', note));
+  return li;
+}
