@@ -9,8 +9,8 @@
 // (fashion_mnist) are refused with a message saying so, instead of a failed fetch.
 //
 // A few lines of the sources are replaced by name and the build fails if they are not found: the
-// `new Worker(...)` of the run pool's shards and of the theory worker (app/main.js) and of the sweep's
-// workers (sweep/sweep-pool.js), which all become the one blob worker, named for what it runs; and
+// `new Worker(...)` of the run pool's shards (app/main.js), of the theory worker (app/tabs.js)
+// and of the sweep's workers (sweep/sweep-pool.js), which all become the one blob worker, named for what it runs; and
 // engine.js's dynamic `await import(...)` (the factory, and node:fs for a data file, refused here).
 
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -116,6 +116,8 @@ const __workerUrl = URL.createObjectURL(new Blob([document.getElementById('inits
 ${collect(dist, 'js/app/main.js', {
     'js/app/main.js': [
       ["new Worker(new URL('../runs/worker.js', import.meta.url), { type: 'module' })", 'new Worker(__workerUrl)'],
+    ],
+    'js/app/tabs.js': [
       ["new Worker(new URL('../theory/theory-worker.js', import.meta.url), { type: 'module' })", "new Worker(__workerUrl, { name: 'theory' })"],
     ],
     'js/sweep/sweep-pool.js': [["new Worker(WORKER_URL, { type: 'module' })", "new Worker(__workerUrl, { name: 'sweep' })"]],
