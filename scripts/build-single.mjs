@@ -11,7 +11,8 @@
 // A few lines of the sources are replaced by name and the build fails if they are not found: the
 // `new Worker(...)` of the run pool's shards (app/main.js), of the theory worker (app/tabs.js)
 // and of the sweep's workers (sweep/sweep-pool.js), which all become the one blob worker, named for what it runs; and
-// engine.js's dynamic `await import(...)` (the factory, and node:fs for a data file, refused here).
+// engine.js's dynamic `await import(...)` (the factory, and node:fs for a data file, refused here);
+// and fields.js's `await loadRegistry()`, which becomes the registry's JSON itself.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
@@ -95,6 +96,8 @@ export function buildSingle(dist) {
   // Eigen code inside.
   const wasm = gzipSync(readFileSync(join(dist, 'wasm/initscope.wasm')), { level: 9 }).toString('base64');
   const factory = transform('wasm/initscope.mjs', readFileSync(join(dist, 'wasm/initscope.mjs'), 'utf8'));
+  // The field registry goes in as a literal: the file has no network to fetch it with.
+  const fields = [['await loadRegistry()', readFileSync(join(dist, 'js/fields.json'), 'utf8').trim()]];
   const OFFLINE = 'this single-file copy of initscope works offline, without its data files: ' +
     'fashion_mnist needs a 4.7 MB download, so open the hosted lab (index.html) for it';
   const workerCode = `${RUNTIME}
@@ -108,7 +111,7 @@ async function __import(href) {
   const f = __req('wasm/initscope.mjs').default;
   return { default: async (options) => f({ ...options, wasmBinary: await __wasm }) };
 }
-${collect(dist, Object.values(WORKERS), { 'js/engine/engine.js': [['await import(', 'await __import(']] })}
+${collect(dist, Object.values(WORKERS), { 'js/engine/engine.js': [['await import(', 'await __import(']], 'js/engine/fields.js': fields })}
 __req(${JSON.stringify(WORKERS)}[self.name] ?? 'js/runs/worker.js');
 `;
   const pageCode = `${RUNTIME}
@@ -120,6 +123,7 @@ ${collect(dist, 'js/app/main.js', {
     'js/app/tabs.js': [
       ["new Worker(new URL('../theory/theory-worker.js', import.meta.url), { type: 'module' })", "new Worker(__workerUrl, { name: 'theory' })"],
     ],
+    'js/engine/fields.js': fields,
     'js/sweep/sweep-pool.js': [["new Worker(WORKER_URL, { type: 'module' })", "new Worker(__workerUrl, { name: 'sweep' })"]],
   })}
 __req('js/app/main.js');

@@ -10,6 +10,9 @@
 //                       at build time, with katex.renderToString: no KaTeX script at run time)
 //   dist/article.html  <- web/article.html with every <span|div class="math"> rendered
 //   dist/initscope.html <- the whole lab in one file (scripts/build-single.mjs), for file:// offline
+//   dist/js/fields.json <- the core's field registry, engine.configFields() of the built wasm
+//                       engine (web/js/engine/fields.js reads it); also build/fields.json, which
+//                       Node code loading web/js from the repository reads
 //
 // Every URL in the site is relative, so dist/ works from any static host and any subpath.
 // Fails with a clear message (and exit code 1) when an input is missing; nothing is fetched.
@@ -19,6 +22,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import katex from 'katex';
 import { buildSingle } from './build-single.mjs';
+import { loadEngine } from '../web/js/engine/engine.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -49,6 +53,36 @@ for (const { from, to } of inputs) {
   mkdirSync(dirname(join(dist, to)), { recursive: true });
   cpSync(join(root, from), join(dist, to));
 }
+
+// The field registry, from the engine itself: the page's defaults, checks, hash keys, the
+// element's attributes and the sweep's axes are loops over it (web/js/engine/fields.js).
+// INITSCOPE_FIELDS_FIXTURE: a registry JSON file to use while the engine has no configFields()
+// yet (development only; a warning says so).
+async function fieldRegistry() {
+  const engine = await loadEngine();
+  const raw = typeof engine.configFields === 'function' ? engine.configFields() : undefined;
+  const fields = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  if (fields?.version === 1) return fields;
+  const fixture = process.env.INITSCOPE_FIELDS_FIXTURE;
+  if (fixture) {
+    console.warn(`build-web: WARNING: the wasm engine has no registry configFields(); using the fixture ${fixture}`);
+    return JSON.parse(readFileSync(fixture, 'utf8'));
+  }
+  console.error('build-web: the wasm engine in build/wasm does not return the field registry from ' +
+    'configFields() ({"version":1,"fields":[...]}, core/include/initscope/fields.hpp); rebuild it with ' +
+    '`bash scripts/build-wasm.sh` from a tree whose wasm/ binds the registry (issue 17)');
+  process.exit(1);
+}
+const registry = await fieldRegistry();
+if (registry?.version !== 1 || !Array.isArray(registry.fields) || registry.fields.length === 0) {
+  console.error(`build-web: engine.configFields() is not {"version":1,"fields":[...]}: ${JSON.stringify(registry).slice(0, 200)}`);
+  process.exit(1);
+}
+const registryText = `${JSON.stringify(registry)}\n`;
+writeFileSync(join(dist, 'js/fields.json'), registryText);
+mkdirSync(join(root, 'build'), { recursive: true });
+writeFileSync(join(root, 'build/fields.json'), registryText);
+console.log(`build-web: dist/js/fields.json and build/fields.json (${registry.fields.length} config fields)`);
 
 // KaTeX: only the woff2 fonts (every browser that runs the lab reads woff2, so the css's
 // woff/ttf fallbacks are never requested).

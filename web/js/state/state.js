@@ -5,12 +5,17 @@
 // for everything it ignored; toHash() writes every field, so a link keeps meaning the same
 // experiment even if a default changes later.
 //
-// Validation mirrors core/src/config.cpp's rules with the same message wording
-// (`invalid <field> = <value>: expected <allowed>`), so a value is refused at the control that
-// produced it instead of by the engine. Ids and limits come from the catalog the engine reports
-// (engineCatalog below), never from a copy kept here.
+// The config fields come from the core's registry (engine/fields.js): their hash keys, kinds,
+// ranges, ids, allowed texts and defaults, so a field added to core/src/fields.cpp is read from
+// and written to links, checked and sent to the engine with no edit here. Each value is checked
+// first against its registry entry, with the core's wording (`invalid <field> = <value>:
+// expected <allowed>`, the registry's `allowed`); then the rules across fields that
+// core/src/config.cpp keeps as code (a dataset's own sizes, the training split, the caps) are
+// checked here too, so a value is refused at the control that produced it instead of by the
+// engine. Limits not in the registry come from the catalog the engine reports (engineCatalog).
 
 import { escapeInvisible } from '../engine/validate.js';
+import { CONFIG_FIELDS, configField, inRange } from '../engine/fields.js';
 
 export const MAX_RUNS = 4;
 
@@ -51,27 +56,25 @@ const REPEATABLE = Object.freeze(['mean_field', 'orthogonal']);
 // Parts an embed may keep besides the views.
 export const EMBED_PARTS = Object.freeze([...VIEW_PARTS, 'controls', 'intro', 'sweep']);
 
-export const DEFAULTS = Object.freeze({
+// The page's state keeps the registry's `init` as `inits`: the compared runs, one initializer
+// each (MAX_RUNS at most). Every other config field is kept under its registry name.
+export const stateKey = (field) => (field.name === 'init' ? 'inits' : field.name);
+// A nullable field's null (gain: the initializer's own) reads "default" in links and controls.
+const NULL_WORD = 'default';
+const stateDefault = (f) => (f.nullable && f.default === null ? NULL_WORD
+  : Array.isArray(f.default) ? Object.freeze(f.default.slice()) : f.default);
+
+// Where the page chose otherwise than the core (the CLI's defaults stay the core's):
+const PAGE_DEFAULTS = {
+  // three runs side by side is what the page is for; the CLI trains one
   inits: Object.freeze(['he_normal', 'xavier_normal', 'zeros']),
-  dataset: 'spiral',
-  samples: 1000,
-  noise: 0.05,          // the core default: at 0.1 the spiral arms (0.29 apart) blur together
-  testFraction: 0.5,
-  inputDim: 0,          // 0 = the dataset's default
-  classes: 0,           // 0 = the dataset's default
-  seed: 42,
+  // ten layers: deep enough that Xavier's shrinking and He's flat variance are plain to see
   hidden: Object.freeze(Array(10).fill(64)),
-  activation: 'relu',
-  leakySlope: 0.01,
-  gain: 'default',      // 'default' | 'auto' | number
-  initStd: 0.05,        // s of the `normal` and `truncated_normal` initializers (the core default)
-  weightVar: 1,         // sigma_w^2 of mean_field: one number for every run, or an array, one per run
-  biasVar: 0,           // sigma_b^2 of mean_field and orthogonal: the same
-  optimizer: 'sgd',
+  // the spiral trains within a few hundred steps at 0.05 with SGD; 0.01 looks stuck on the page
   learningRate: 0.05,
-  momentum: 0.9,
-  batchSize: 32,
-  loss: 'cross_entropy',
+};
+
+const VIEW_DEFAULTS = {
   // view state (shared in links too, but does not change the runs)
   speed: 10,
   hist: 0,              // index of the run whose histograms are shown
@@ -83,12 +86,33 @@ export const DEFAULTS = Object.freeze({
   // Web Workers the runs are spread over (run-pool.js): 'auto' = one per core up to one per run
   // (one in an embed that shares the screen), or 1..MAX_RUNS. Changing it restarts the runs.
   workers: 'auto',
+};
+
+// Validation order: `inits` first (per-run fields read how many runs there are), then the
+// scalar fields in the registry's (Config) order, which already has dataset before inputDim and
+// samples / testFraction before batchSize; list fields (hidden) last, as their caps read
+// everything else (batchSize, probeSize, the resolved sizes).
+const ORDERED = [
+  ...CONFIG_FIELDS.filter((f) => f.name === 'init'),
+  ...CONFIG_FIELDS.filter((f) => f.name !== 'init' && f.kind !== 'intList'),
+  ...CONFIG_FIELDS.filter((f) => f.kind === 'intList'),
+];
+
+export const DEFAULTS = Object.freeze({
+  ...Object.fromEntries(ORDERED.map((f) => [stateKey(f), stateDefault(f)])),
+  ...PAGE_DEFAULTS,
+  ...VIEW_DEFAULTS,
 });
 
-// Fields that define the runs: changing one re-creates them (step 0).
-export const RUN_FIELDS = Object.freeze(['inits', 'dataset', 'samples', 'noise', 'testFraction',
-  'inputDim', 'classes', 'seed', 'hidden', 'activation', 'leakySlope', 'gain', 'initStd', 'weightVar',
-  'biasVar', 'optimizer', 'learningRate', 'momentum', 'batchSize', 'loss']);
+// Fields that define the runs (every config field): changing one re-creates them (step 0).
+export const RUN_FIELDS = Object.freeze(ORDERED.map(stateKey));
+// The fields links carried before the registry: always written, so every link written since
+// keeps reading the same (and a link keeps its meaning if a default changes). A field added to
+// the registry later is written only when it differs from its default: links stay as short as
+// they were, and every old link still reads the same experiment.
+const ALWAYS_LINKED = Object.freeze(['inits', 'dataset', 'samples', 'noise', 'testFraction', 'inputDim',
+  'classes', 'seed', 'activation', 'leakySlope', 'gain', 'initStd', 'optimizer', 'learningRate', 'momentum',
+  'batchSize', 'loss', 'hidden']);
 
 export class StateError extends Error {
   constructor(field, value, allowed) {
@@ -154,10 +178,34 @@ function int(field, raw, lo, hi, allowed = `an integer in ${lo}..${hi}`) {
   }
   return v + 0;
 }
-function oneOf(field, raw, ids) {
+function oneOf(field, raw, ids, allowed = `one of ${ids.join(', ')}`) {
   const v = String(raw);
-  if (!ids.includes(v)) throw new StateError(field, show(v), `one of ${ids.join(', ')}`);
+  if (!ids.includes(v)) throw new StateError(field, show(v), allowed);
   return v;
+}
+const shownRaw = (raw) => (typeof raw === 'number' ? String(raw) : show(Array.isArray(raw) ? raw.join(',') : raw));
+
+// One value checked against its registry entry, with the core's message (the entry's
+// `allowed`): the field's kind, its ids and words, and its range with open or closed ends.
+function checkAgainst(f, raw, key = f.name) {
+  if (f.nullable && (raw === null || raw === NULL_WORD)) return NULL_WORD;
+  if (f.kind === 'enum') return oneOf(key, raw, f.ids, f.allowed);
+  if (f.kind === 'boolean') {
+    if (raw === true || raw === 'true' || raw === '1') return true;
+    if (raw === false || raw === 'false' || raw === '0') return false;
+    throw new StateError(key, shownRaw(raw), f.allowed);
+  }
+  if (f.kind === 'intList') {
+    const items = Array.isArray(raw) ? raw : String(raw).split(',').map((t) => parseInteger(t));
+    if (!items.length || items.some((v) => !Number.isInteger(v) || !inRange(f, v))) throw new StateError(key, shownRaw(raw), f.allowed);
+    return items.map((v) => v + 0);
+  }
+  if (typeof raw === 'string' && f.words.includes(raw)) return raw;
+  const v = typeof raw === 'number' ? raw : f.kind === 'integer' ? parseInteger(raw) : parseNumber(raw);
+  if (v === undefined || !inRange(f, v) || (f.kind === 'integer' && !Number.isInteger(v))) {
+    throw new StateError(key, shownRaw(raw), f.allowed);
+  }
+  return v + 0;  // "-0" is 0 (a link would otherwise keep a negative zero around)
 }
 function list(raw) {
   return Array.isArray(raw) ? raw.map(String) : String(raw).split(',').map((s) => s.trim()).filter(Boolean);
@@ -165,20 +213,15 @@ function list(raw) {
 
 // One number for every run, or a comma list / array with one number per run (s.inits validated
 // before). A list whose values are all equal is that one number: both links mean the same runs.
-function perRunNumbers(field, raw, s, lo, hi, { openLo = false } = {}) {
+function perRunNumbers(f, raw, s) {
   const n = s.inits.length;
-  const range = `${openLo ? '(' : '['}${lo}, ${hi}]`;
-  const allowed = n > 1
-    ? `a number in ${range}, or a list of ${n} such numbers (one per run)`
-    : `a number in ${range}`;
+  const allowed = n > 1 ? `${f.allowed}, or a list of ${n} such numbers (one per run)` : f.allowed;
   const items = typeof raw === 'number' ? [raw] : Array.isArray(raw) ? raw : String(raw).split(',');
-  const shown = typeof raw === 'number' ? String(raw) : show(Array.isArray(raw) ? raw.join(',') : raw);
-  if (items.length !== 1 && items.length !== n) throw new StateError(field, shown, allowed);
+  const shown = shownRaw(raw);
+  if (items.length !== 1 && items.length !== n) throw new StateError(f.name, shown, allowed);
   const v = items.map((x) => {
     const y = typeof x === 'number' ? x : parseNumber(x);
-    if (y === undefined || !Number.isFinite(y) || (openLo ? y <= lo : y < lo) || y > hi) {
-      throw new StateError(field, shown, allowed);
-    }
+    if (y === undefined || !inRange(f, y)) throw new StateError(f.name, shown, allowed);
     return y;
   });
   return v.every((y) => y === v[0]) ? v[0] : v;
@@ -213,34 +256,17 @@ export function parameterCount(hidden, inputDim, classes) {
   return n + (prev + 1) * classes;
 }
 
-const FREE_CLASSES = ['spiral', 'gaussians', 'gaussian_nd'];
-
-// Order matters: a validator may read fields validated before it (dataset before inputDim,
-// samples and testFraction before batchSize, everything before the caps in `hidden`).
-const VALIDATORS = {
-  inits(raw, s, catalog) {
-    const ids = catalog.initializers.map((i) => i.id);
-    const v = list(raw);
-    if (v.length < 1 || v.length > MAX_RUNS) {
-      throw new StateError('inits', show(v.join(',')), `1 to ${MAX_RUNS} initializers`);
-    }
-    for (const id of v) oneOf('inits', id, ids);
-    const once = v.filter((id) => !REPEATABLE.includes(id));
-    if (new Set(once).size !== once.length) {
-      throw new StateError('inits', show(v.join(',')),
-        `each initializer at most once (${REPEATABLE.join(' and ')} may repeat with their own weightVar / biasVar)`);
-    }
+// The rules across fields, checked after a value passed its registry entry (core/src/config.cpp
+// keeps the same rules as code): (value, state so far, catalog, raw) -> value, or throw.
+const ACROSS = {
+  samples(v, s, catalog, raw) {
+    // A dataset read from a file has as many samples as the file (known once it is loaded).
+    const f = configField('samples');
+    const max = Math.min(f.max, datasetInfo(catalog, s.dataset).maxSamples ?? f.max);
+    if (v > max) throw new StateError('samples', shownRaw(raw), `an integer in ${f.min}..${max}`);
     return v;
   },
-  dataset: (raw, s, catalog) => oneOf('dataset', raw, catalog.datasets.map((d) => d.id)),
-  samples(raw, s, { limits: L, ...catalog }) {
-    // A dataset read from a file has as many samples as the file (known once it is loaded).
-    const max = Math.min(L.maxSamples, datasetInfo(catalog, s.dataset).maxSamples ?? L.maxSamples);
-    return int('samples', raw, L.minSamples, max);
-  },
-  noise: (raw, s, { limits: L }) => num('noise', raw, 0, L.maxNoise, `a number in [0, ${L.maxNoise}]`),
-  testFraction(raw, s, { limits: L }) {
-    const v = num('testFraction', raw, 0, L.maxTestFraction, `a number in [0, ${L.maxTestFraction}]`);
+  testFraction(v, s) {
     if (trainCount({ ...s, testFraction: v }) < 1) {
       throw new StateError('testFraction', String(v), 'a fraction that leaves at least one training sample');
     }
@@ -248,75 +274,93 @@ const VALIDATORS = {
   },
   // gaussian_nd takes any input size; spiral, gaussians and gaussian_nd any class count; every
   // other dataset has its own fixed sizes (0 = use them).
-  inputDim(raw, s, catalog) {
-    const L = catalog.limits;
-    if (s.dataset === 'gaussian_nd') return int('inputDim', raw, 0, L.maxInputDim, `an integer in 1..${L.maxInputDim} (0 = default)`);
+  inputDim(v, s, catalog, raw) {
+    if (s.dataset === 'gaussian_nd') return v;
     const own = datasetInfo(catalog, s.dataset).inputDim;
-    const v = int('inputDim', raw, 0, own, `${own} (or 0 = unset) for ${s.dataset}`);
-    if (v !== 0 && v !== own) throw new StateError('inputDim', String(v), `${own} (or 0 = unset) for ${s.dataset}`);
+    if (v !== 0 && v !== own) throw new StateError('inputDim', shownRaw(raw), `${own} (or 0 = unset) for ${s.dataset}`);
     return v;
   },
-  classes(raw, s, catalog) {
+  classes(v, s, catalog, raw) {
     if (FREE_CLASSES.includes(s.dataset)) {
-      const allowed = `an integer in 2..${catalog.limits.maxClasses} (0 = default)`;
-      const v = int('classes', raw, 0, catalog.limits.maxClasses, allowed);
-      if (v === 1) throw new StateError('classes', '1', allowed);
+      if (v === 1) throw new StateError('classes', '1', `an integer in 2..${configField('classes').max} (0 = default)`);
       return v;
     }
     const own = datasetInfo(catalog, s.dataset).classes;
-    const v = int('classes', raw, 0, own, `${own} (or 0 = unset) for ${s.dataset}`);
-    if (v !== 0 && v !== own) throw new StateError('classes', String(v), `${own} (or 0 = unset) for ${s.dataset}`);
+    if (v !== 0 && v !== own) throw new StateError('classes', shownRaw(raw), `${own} (or 0 = unset) for ${s.dataset}`);
     return v;
   },
-  seed: (raw) => int('seed', raw, 0, MAX_SEED),
-  activation: (raw, s, catalog) => oneOf('activation', raw, catalog.activations),
-  leakySlope: (raw) => num('leakySlope', raw, 0, 1, 'a number in [0, 1]'),
-  gain(raw, s, { limits: L }) {
-    if (raw === 'default' || raw === 'auto') {
-      if (raw === 'auto' && s.activation === 'gelu') {
-        throw new StateError('gain', '"auto"', 'a number: calculate_gain has no value for gelu');
-      }
-      return raw;
-    }
-    return num('gain', raw, 0, L.maxGain, `"default", "auto" or a number in [0, ${L.maxGain}]`);
-  },
-  initStd: (raw) => num('initStd', raw, 0, 100, 'a number in [0, 100]'),
-  weightVar: (raw, s, { limits: L }) => perRunNumbers('weightVar', raw, s, 0, L.maxWeightVar ?? 100, { openLo: true }),
-  biasVar: (raw, s, { limits: L }) => perRunNumbers('biasVar', raw, s, 0, L.maxBiasVar ?? 100),
-  optimizer: (raw, s, catalog) => oneOf('optimizer', raw, catalog.optimizers),
-  learningRate: (raw, s, { limits: L }) => num('learningRate', raw, 0, L.maxLearningRate,
-    `a number in (0, ${L.maxLearningRate}]`, { openLo: true }),
-  momentum: (raw) => num('momentum', raw, 0, 1, 'a number in [0, 1)', { openHi: true }),
-  batchSize(raw, s) {
-    const n = trainCount(s);
-    return int('batchSize', raw, 0, n, `an integer in 0..${n} (0 = full batch; ${n} training samples)`);
-  },
-  loss: (raw, s, catalog) => oneOf('loss', raw, catalog.losses),
-  hidden(raw, s, catalog) {
-    const L = catalog.limits;
-    const v = Array.isArray(raw) ? raw.slice() : parseHidden(raw);
-    if (v && v.tooDeep) {
-      throw new StateError('hidden', `${v.tooDeep} layers`, `1..${L.maxDepth} hidden layers`);
-    }
-    if (!v || v.length < 1 || v.length > L.maxDepth) {
-      throw new StateError('hidden', Array.isArray(raw) ? `a list of ${raw.length} layers` : show(raw),
-        `"WIDTHxDEPTH" (e.g. 64x10) or a list of widths (e.g. 128,64,32), 1..${L.maxDepth} layers`);
-    }
-    v.forEach((w, i) => int(`hidden[${i}]`, w, 1, L.maxWidth));
-    const params = parameterCount(v, resolvedInputDim(s, catalog), resolvedClasses(s, catalog));
-    if (params > L.maxParameters) {
-      throw new StateError('hidden', `a network of ${params} parameters`,
-        `at most ${L.maxParameters} parameters (fewer or narrower layers)`);
-    }
-    const units = v.reduce((a, b) => a + b, 0) + resolvedClasses(s, catalog);
-    const n = trainCount(s);
-    const rows = Math.max(s.batchSize === 0 ? n : s.batchSize, Math.min(catalog.probeSize, n), 1);
-    if (rows * units > L.maxActivations) {
-      throw new StateError('hidden', `a network of ${units} units`,
-        `at most ${L.maxActivations} activations per batch (${rows} rows x ${units} units): use fewer units or a smaller batch`);
+  gain(v, s) {
+    if (v === 'auto' && s.activation === 'gelu') {
+      throw new StateError('gain', '"auto"', 'a number: calculate_gain has no value for gelu');
     }
     return v;
   },
+  batchSize(v, s, catalog, raw) {
+    const n = trainCount(s);
+    if (v > n) throw new StateError('batchSize', shownRaw(raw), `an integer in 0..${n} (0 = full batch; ${n} training samples)`);
+    return v;
+  },
+};
+
+function validateInits(raw, s) {
+  const f = configField('init');
+  const v = list(raw);
+  if (v.length < 1 || v.length > MAX_RUNS) {
+    throw new StateError('inits', show(v.join(',')), `1 to ${MAX_RUNS} initializers`);
+  }
+  for (const id of v) oneOf('inits', id, f.ids, f.allowed);
+  const once = v.filter((id) => !REPEATABLE.includes(id));
+  if (new Set(once).size !== once.length) {
+    throw new StateError('inits', show(v.join(',')),
+      `each initializer at most once (${REPEATABLE.join(' and ')} may repeat with their own weightVar / biasVar)`);
+  }
+  return v;
+}
+
+// "WIDTHxDEPTH" or a list of widths; each width in the registry's range, then the caps.
+function validateHidden(raw, s, catalog) {
+  const L = catalog.limits;
+  const f = configField('hidden');
+  const v = Array.isArray(raw) ? raw.slice() : parseHidden(raw);
+  if (v && v.tooDeep) {
+    throw new StateError('hidden', `${v.tooDeep} layers`, `1..${L.maxDepth} hidden layers`);
+  }
+  if (!v || v.length < 1 || v.length > L.maxDepth) {
+    throw new StateError('hidden', Array.isArray(raw) ? `a list of ${raw.length} layers` : show(raw),
+      `"WIDTHxDEPTH" (e.g. 64x10) or a list of widths (e.g. 128,64,32), 1..${L.maxDepth} layers`);
+  }
+  v.forEach((w, i) => int(`hidden[${i}]`, w, f.min, f.max));
+  const params = parameterCount(v, resolvedInputDim(s, catalog), resolvedClasses(s, catalog));
+  if (params > L.maxParameters) {
+    throw new StateError('hidden', `a network of ${params} parameters`,
+      `at most ${L.maxParameters} parameters (fewer or narrower layers)`);
+  }
+  const units = v.reduce((a, b) => a + b, 0) + resolvedClasses(s, catalog);
+  const n = trainCount(s);
+  const rows = Math.max(s.batchSize === 0 ? n : s.batchSize, Math.min(s.probeSize ?? catalog.probeSize, n), 1);
+  if (rows * units > L.maxActivations) {
+    throw new StateError('hidden', `a network of ${units} units`,
+      `at most ${L.maxActivations} activations per batch (${rows} rows x ${units} units): use fewer units or a smaller batch`);
+  }
+  return v;
+}
+
+// A config field's validator: (raw value, state so far, catalog) -> valid value, or throw.
+function configValidator(f) {
+  if (f.name === 'init') return validateInits;
+  if (f.name === 'hidden') return validateHidden;
+  return (raw, s, catalog) => {
+    const v = f.perRun && f.kind === 'number' ? perRunNumbers(f, raw, s) : checkAgainst(f, raw);
+    return ACROSS[f.name] ? ACROSS[f.name](v, s, catalog, raw) : v;
+  };
+}
+
+const FREE_CLASSES = ['spiral', 'gaussians', 'gaussian_nd'];
+
+// Order matters: a validator may read fields validated before it (ORDERED's config fields, then
+// the view fields, which read `inits`).
+const VALIDATORS = {
+  ...Object.fromEntries(ORDERED.map((f) => [stateKey(f), configValidator(f)])),
   speed(raw) {
     const v = int('speed', raw, 1, SPEEDS[SPEEDS.length - 1]);
     if (!SPEEDS.includes(v)) throw new StateError('speed', String(v), `one of ${SPEEDS.join(', ')}`);
@@ -412,6 +456,8 @@ export function toHash(state) {
       // Unused and default: left out, so every link from before these fields reads the same.
     } else if (field === 'tab' || field === 'workers') {
       if (v !== DEFAULTS[field]) p.set(field, String(v));
+    } else if (RUN_FIELDS.includes(field) && !ALWAYS_LINKED.includes(field) && JSON.stringify(v) === JSON.stringify(DEFAULTS[field])) {
+      // A field newer than the links: at its default it is left out (see ALWAYS_LINKED).
     } else if (field === 'hidden') {
       p.set('hidden', formatHidden(v));
     } else if (field === 'logY') {
@@ -464,19 +510,23 @@ export function parseHash(hash, catalog) {
   return { state, notices: notices.concat(invalid) };
 }
 
-// The engine config of run `index` (camelCase fields of DESIGN.md's createRun). weightVar and
-// biasVar go only to the initializers that read them, and biasVar 0 not even there for
-// orthogonal: every config from before these fields stays exactly the same.
+// The engine config of run `index` (camelCase fields of DESIGN.md's createRun), every registry
+// field in Config order: a nullable field at "default" (gain) is left out, and so is a field
+// newer than the links at its default, so every config from before them stays exactly the same;
+// the nullable ones follow the rest, as they always did. weightVar and biasVar go only to the
+// initializers that read them, and biasVar 0 not even there for orthogonal.
 export function runConfig(state, init, index = 0) {
-  const config = {
-    dataset: state.dataset, samples: state.samples, noise: state.noise,
-    testFraction: state.testFraction, inputDim: state.inputDim, classes: state.classes,
-    seed: state.seed, hidden: state.hidden.slice(), activation: state.activation,
-    leakySlope: state.leakySlope, init, initStd: state.initStd, optimizer: state.optimizer,
-    learningRate: state.learningRate, momentum: state.momentum, batchSize: state.batchSize,
-    loss: state.loss,
+  const config = {};
+  const put = (f) => {
+    const key = stateKey(f);
+    const v = f.name === 'init' ? init : Object.prototype.hasOwnProperty.call(state, key) ? state[key] : DEFAULTS[key];
+    if (f.nullable && v === NULL_WORD) return;
+    if (f.name !== 'init' && !ALWAYS_LINKED.includes(key) && JSON.stringify(v) === JSON.stringify(DEFAULTS[key])) return;
+    config[f.name] = Array.isArray(v) ? v.slice() : v;
   };
-  if (state.gain !== 'default') config.gain = state.gain;
+  const perRunNumber = (f) => f.perRun && f.kind === 'number';
+  for (const f of CONFIG_FIELDS) if (!f.nullable && !perRunNumber(f)) put(f);
+  for (const f of CONFIG_FIELDS) if (f.nullable && !perRunNumber(f)) put(f);
   if (USES.weightVar.includes(init)) config.weightVar = perRun(state.weightVar ?? DEFAULTS.weightVar, index);
   const biasVar = perRun(state.biasVar ?? DEFAULTS.biasVar, index);
   if (init === 'mean_field' || (USES.biasVar.includes(init) && biasVar !== 0)) config.biasVar = biasVar;
