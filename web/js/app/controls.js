@@ -8,15 +8,20 @@
 import { DEFAULTS, MAX_RUNS, SPEEDS, SMOOTHINGS, StateError, validateState, formatHidden, parseInteger, perRun, usesField } from '../state/state.js';
 import { INIT_NOTES, matchPreset, nextPreset } from '../state/presets.js';
 import { labelFor } from '../theme/colors.js';
-
-// Inputs whose text maps one-to-one onto a state field.
-const TEXT_FIELDS = ['leakySlope', 'noise', 'learningRate', 'batchSize', 'seed', 'samples',
-  'testFraction', 'momentum', 'gain', 'initStd', 'inputDim', 'classes', 'weightVar', 'biasVar'];
-// Fields with one value per run: when runs come and go, each run keeps its own value.
-const PER_RUN_FIELDS = ['weightVar', 'biasVar'];
-const SELECT_FIELDS = ['activation', 'dataset', 'optimizer', 'loss'];
+import { CONFIG_FIELDS, configField } from '../engine/fields.js';
 
 const $ = (id) => document.getElementById(id);
+
+// The registry's fields that have a control in index.html (id c-<name>): a field added to the
+// core gets its control by adding the element, with no edit here. `init` has its own row of
+// per-run selects and `hidden` its depth / width inputs (below).
+const withControl = (pred) => CONFIG_FIELDS
+  .filter((f) => f.name !== 'init' && f.name !== 'hidden' && pred(f) && $(`c-${f.name}`)).map((f) => f.name);
+// Inputs whose text maps one-to-one onto a state field.
+const TEXT_FIELDS = withControl((f) => f.kind === 'number' || f.kind === 'integer');
+// Fields with one value per run: when runs come and go, each run keeps its own value.
+const PER_RUN_FIELDS = withControl((f) => f.perRun);
+const SELECT_FIELDS = withControl((f) => f.kind === 'enum');
 
 function option(value, text, title) {
   const o = document.createElement('option');
@@ -47,11 +52,13 @@ export class Controls {
         select.add(option(init.id, note ? `${label} — ${note}` : label, `${init.label}: ${init.formula}`));
       }
     }
-    for (const id of catalog.activations) $('c-activation').add(option(id, id.replace('_', ' ')));
     const names = { sgd: 'SGD', momentum: 'SGD + momentum', adam: 'Adam', cross_entropy: 'cross-entropy', mse: 'MSE' };
-    for (const id of catalog.optimizers) $('c-optimizer').add(option(id, names[id] ?? id));
-    for (const id of catalog.losses) $('c-loss').add(option(id, names[id] ?? id));
-    for (const d of catalog.datasets) $('c-dataset').add(option(d.id, d.label, d.id));
+    for (const field of SELECT_FIELDS) {
+      const select = $(`c-${field}`);
+      // datasets have labels of their own in the catalog; other ids read as they are
+      if (field === 'dataset') for (const d of catalog.datasets) select.add(option(d.id, d.label, d.id));
+      else for (const id of configField(field).ids) select.add(option(id, names[id] ?? id.replace('_', ' ')));
+    }
     for (const n of SPEEDS) $('c-speed').add(option(String(n), `${n}×`));
     for (const w of SMOOTHINGS) $('c-smooth').add(option(String(w), w === 0 ? 'off' : String(w)));
     // The course: one group per chapter, in the core's order (symmetry -> ... -> theory).

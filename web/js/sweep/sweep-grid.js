@@ -11,14 +11,17 @@
 //   task  t = cell * seeds + s,  cell = iy * nx + ix  (the CLI's row order)
 
 import { formatNumber, jsonText } from '../export/export.js';
+import { CONFIG_FIELDS, coreDefaults } from '../engine/fields.js';
 
-// The fields an axis can vary, as in the core's table (numeric first; the rest take lists).
-export const NUMERIC_FIELDS = ['depth', 'width', 'weightVar', 'biasVar', 'learningRate', 'batchSize', 'momentum', 'gain',
-  'initStd', 'initBound', 'initValue', 'leakySlope', 'noise', 'samples', 'testFraction', 'inputDim',
-  'classes', 'probeSize', 'histBins'];
-const INTEGER_FIELDS = new Set(['depth', 'width', 'batchSize', 'samples', 'inputDim', 'classes',
-  'probeSize', 'histBins']);
-export const CATEGORICAL_FIELDS = ['init', 'activation', 'optimizer', 'dataset', 'loss', 'fanMode'];
+// The fields an axis can vary: the registry's sweepable fields, plus depth (layers of the first
+// width) and width (every layer), which the sweep derives from `hidden`. Numbers and integers
+// take START:STOP:COUNT or a list; the rest (ids, booleans) take lists.
+const SWEEPABLE = CONFIG_FIELDS.filter((f) => f.sweepable);
+const isNumeric = (f) => f.kind === 'number' || f.kind === 'integer';
+export const NUMERIC_FIELDS = ['depth', 'width', ...SWEEPABLE.filter(isNumeric).map((f) => f.name)];
+const INTEGER_FIELDS = new Set(['depth', 'width', ...SWEEPABLE.filter((f) => f.kind === 'integer').map((f) => f.name)]);
+export const CATEGORICAL_FIELDS = SWEEPABLE.filter((f) => !isNumeric(f)).map((f) => f.name);
+const BOOLEAN_FIELDS = new Set(SWEEPABLE.filter((f) => f.kind === 'boolean').map((f) => f.name));
 export const MAX_AXIS_COUNT = 1000;
 export const MAX_SEEDS = 100;
 
@@ -42,8 +45,9 @@ export function parseAxis(spec, what = 'axis') {
     throw invalid(`${what} field`, quote(field), `one of ${[...NUMERIC_FIELDS, ...CATEGORICAL_FIELDS].join(', ')}`);
   }
   if (!numeric) {
-    const values = rest.split(',');
-    return { field, numeric, values, labels: values.slice() };
+    const labels = rest.split(',');
+    const values = BOOLEAN_FIELDS.has(field) ? labels.map((t) => (t === 'true' ? true : t === 'false' ? false : t)) : labels;
+    return { field, numeric, values, labels };
   }
   const values = [];
   const add = (v) => {
@@ -214,22 +218,17 @@ export function sweepCSV(sweep, results) {
   return `${lines.join('\n')}\n`;
 }
 
-// The core's defaults (engine.defaultConfig(); tests/node/sweep.test.mjs checks they are equal):
-// a field of the sweep's base that differs from its default gets a flag in cliCommand.
-export const CORE_DEFAULTS = Object.freeze({
-  dataset: 'spiral', samples: 1000, noise: 0.05, testFraction: 0.5, inputDim: 0, classes: 0, seed: 42,
-  hidden: Object.freeze([64, 64, 64]), activation: 'relu', leakySlope: 0.01, init: 'he_normal', gain: null,
-  fanMode: 'fan_in', initValue: 0.1, initStd: 0.05, initBound: 0.05, weightVar: 1, biasVar: 0, optimizer: 'sgd',
-  learningRate: 0.01, momentum: 0.9, batchSize: 32, loss: 'cross_entropy', probeSize: 256, histBins: 40,
-});
-// Config field -> CLI flag, for the fields that can change a sweep's numbers (histBins cannot).
-const FLAGS = [['dataset', '--dataset'], ['samples', '--samples'], ['noise', '--noise'],
-  ['testFraction', '--test-fraction'], ['inputDim', '--input-dim'], ['classes', '--classes'],
-  ['hidden', '--hidden'], ['activation', '--activation'], ['leakySlope', '--leaky-slope'], ['init', '--init'],
-  ['gain', '--gain'], ['fanMode', '--fan-mode'], ['initValue', '--init-value'], ['initStd', '--init-std'],
-  ['initBound', '--init-bound'], ['weightVar', '--weight-var'], ['biasVar', '--bias-var'],
-  ['optimizer', '--optimizer'], ['learningRate', '--lr'], ['momentum', '--momentum'],
-  ['batchSize', '--batch-size'], ['loss', '--loss'], ['probeSize', '--probe-size'], ['seed', '--seed']];
+// The core's defaults (the registry's; tests/node/sweep.test.mjs checks they are
+// engine.defaultConfig()): a field of the sweep's base that differs from its default gets a flag
+// in cliCommand.
+export const CORE_DEFAULTS = Object.freeze(coreDefaults());
+// Config field -> CLI flag (the short spelling where there is one: --lr), in Config order with
+// the seed last (which draw of the experiment comes after what it is). Left out: histBins, the
+// histograms' bins, which a sweep does not report, so they cannot change its numbers.
+const NOT_IN_COMMAND = new Set(['histBins']);
+const FLAGS = [...CONFIG_FIELDS.filter((f) => f.name !== 'seed'), ...CONFIG_FIELDS.filter((f) => f.name === 'seed')]
+  .filter((f) => !NOT_IN_COMMAND.has(f.name))
+  .map((f) => [f.name, `--${f.short || f.flag}`]);
 const flagText = (v) => (Array.isArray(v) ? v.join(',') : typeof v === 'number' ? formatNumber(v) : String(v));
 
 /**
