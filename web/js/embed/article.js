@@ -1,7 +1,7 @@
 // article.js: the article's theme toggle. The choice lives in the link (#theme=dark) like the
 // lab's, sets the page's colours, and is handed to every figure as its `theme` attribute.
 
-import { THEMES } from '../state/state.js';
+import { THEMES } from '../theme/themes.js';
 import { applyTheme } from '../theme/theme.js';
 
 const select = document.getElementById('c-theme');

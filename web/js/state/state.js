@@ -16,6 +16,7 @@
 
 import { escapeInvisible } from '../engine/validate.js';
 import { CONFIG_FIELDS, configField, inRange } from '../engine/fields.js';
+import { THEMES } from '../theme/themes.js';
 
 export const MAX_RUNS = 4;
 
@@ -38,7 +39,7 @@ export function engineCatalog(engine) {
 const MAX_SEED = 4294967295;   // seeds are uint32
 const MAX_PARSED_DEPTH = 100000; // "64x1e9" must not allocate a billion layers before it is refused
 
-export const THEMES = Object.freeze(['auto', 'light', 'dark']);
+export { THEMES };
 export const SPEEDS = Object.freeze([1, 2, 5, 10, 20, 50, 100, 200]);
 // Loss-chart smoothing weights (TensorBoard's EMA); 0 = off, the default as in TensorBoard.
 export const SMOOTHINGS = Object.freeze([0, 0.6, 0.8, 0.9, 0.95, 0.99]);

@@ -4,7 +4,7 @@
 // `theme` is a view field of the URL state ('auto' | 'light' | 'dark'): 'auto' follows the
 // system's prefers-color-scheme and keeps following it while the page is open.
 
-import { THEMES } from '../state/state.js';
+import { THEMES } from './themes.js';
 
 export { THEMES };
 
