@@ -2,7 +2,7 @@
 // per-layer profile chart that the variance, gradient and correlation views all are.
 
 import uPlot from '../../vendor/uPlot.esm.js';
-import { logRange, logSplits, layerSplits, KEY_COLOR, yAxis, xAxis, chartSize } from './axis.js';
+import { baseOptions, logRange, logSplits, layerSplits, KEY_COLOR, yAxis, xAxis, chartSize } from './axis.js';
 import { setText } from './dom.js';
 import { runColor, runLabel, recordAt, cursorStep, logSafe, linSafe, formatValue, formatLogTick, sampleIndices } from './format.js';
 import { Panel } from './panel.js';
