@@ -677,6 +677,7 @@ function openSweepPreset(preset) {
 function setSweepMode(on) {
   document.body.classList.toggle('sweep-mode', on);
   $('b-sweep').setAttribute('aria-pressed', String(on));
+  if (on) sweepView?.refreshPreview();   // its axes, empty cells and overlay at once
   if (on) sweepView?.resize();   // the first apply() runs before setupSweep()
 }
 
