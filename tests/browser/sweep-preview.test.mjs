@@ -50,7 +50,20 @@ function canvasInk(page) {
   });
 }
 
-test('a sweep preset opens on its axes, empty cells and theory overlay', { timeout: 300000 }, async () => {
+function commandFits(page) {
+  return page.evaluate(() => {
+    const el = document.querySelector('.sweep-command');
+    const r = el.getBoundingClientRect();
+    const cs = getComputedStyle(el);
+    return {
+      text: el.textContent, scroll: el.scrollWidth, client: el.clientWidth, visible: r.width > 0 && r.height > 0,
+      ellipsis: cs.textOverflow === 'ellipsis' && cs.overflow !== 'visible', right: r.right, viewport: innerWidth,
+      lines: Math.round(r.height / parseFloat(cs.lineHeight || '14')),
+    };
+  });
+}
+
+test('a sweep preset opens on its axes, empty cells and theory overlay; its CLI line is whole', { timeout: 300000 }, async () => {
   const page = await openPage(site.browser, site.server.origin);
   await load(page, site.server.url, PRESET);
   await page.waitForFunction(() => document.body.classList.contains('sweep-mode'));
@@ -71,7 +84,20 @@ test('a sweep preset opens on its axes, empty cells and theory overlay', { timeo
   assert.equal(await page.locator('#v-sweep').getAttribute('data-overlay'), 'shown');
   assert.match(await page.locator('#v-sweep .iv-sub').textContent(), /130 cells, press Start sweep/);
 
+  // The CLI line, whole.
+  const cmd = await commandFits(page);
+  assert.ok(cmd.visible, 'the command is shown before the sweep starts');
+  assert.match(cmd.text, /^\$ initscope sweep --x weightVar=1,1\.25,.*,4 --y depth=10,20,.*,100 --steps 300 --seeds 1 .* --seed 42$/);
+  assert.ok(cmd.scroll <= cmd.client, `not clipped: scrollWidth ${cmd.scroll} > clientWidth ${cmd.client}`);
+  assert.equal(cmd.ellipsis, false);
+  assert.ok(cmd.right <= cmd.viewport, 'inside the window');
   await page.screenshot({ path: artifact('sweep-preview-1280-light.png') });
+
+  // Started and cancelled: still whole.
+  await page.click('#b-sweep-start');
+  await page.click('#b-sweep-cancel');
+  const after = await commandFits(page);
+  assert.ok(after.scroll <= after.client, `after start: scrollWidth ${after.scroll} > clientWidth ${after.client}`);
 
   assert.deepEqual(page.problems.pageErrors, []);
   assert.deepEqual(page.problems.console, []);
@@ -79,7 +105,7 @@ test('a sweep preset opens on its axes, empty cells and theory overlay', { timeo
 });
 
 for (const [theme, width, height] of [['dark', 1280, 800], ['light', 390, 844], ['dark', 390, 844]]) {
-  test(`sweep preset preview, ${theme} at ${width}x${height}: drawn`, { timeout: 300000 }, async () => {
+  test(`sweep preset preview, ${theme} at ${width}x${height}: drawn, command whole`, { timeout: 300000 }, async () => {
     const page = await openPage(site.browser, site.server.origin, { width, height });
     await load(page, site.server.url, `${PRESET}&theme=${theme}`);
     await page.waitForFunction(() => document.body.classList.contains('sweep-mode'));
@@ -87,6 +113,9 @@ for (const [theme, width, height] of [['dark', 1280, 800], ['light', 390, 844], 
     const ink = await canvasInk(page);
     assert.ok(ink.theory > 100, `overlay drawn (${ink.theory})`);
     assert.ok(ink.changes >= 24, `cells outlined (${ink.changes})`);
+    const cmd = await commandFits(page);
+    assert.ok(cmd.scroll <= cmd.client, `not clipped: ${cmd.scroll} > ${cmd.client}`);
+    assert.ok(cmd.right <= cmd.viewport + 0.5, `inside the window: ${cmd.right} > ${cmd.viewport}`);
     await page.locator('#sweep').scrollIntoViewIfNeeded();
     await page.screenshot({ path: artifact(`sweep-preview-${width}-${theme}.png`), fullPage: width < 900 });
     assert.deepEqual(page.problems.pageErrors, []);
