@@ -63,7 +63,7 @@ function commandFits(page) {
   });
 }
 
-test('a sweep preset opens on its axes, empty cells and theory overlay; its CLI line is whole', { timeout: 300000 }, async () => {
+test('a sweep preset opens on its axes, empty cells and theory overlay, and says so in the intro', { timeout: 300000 }, async () => {
   const page = await openPage(site.browser, site.server.origin);
   await load(page, site.server.url, PRESET);
   await page.waitForFunction(() => document.body.classList.contains('sweep-mode'));
@@ -84,6 +84,21 @@ test('a sweep preset opens on its axes, empty cells and theory overlay; its CLI 
   assert.equal(await page.locator('#v-sweep').getAttribute('data-overlay'), 'shown');
   assert.match(await page.locator('#v-sweep .iv-sub').textContent(), /130 cells, press Start sweep/);
 
+  // The intro: about the sweep, not ReLU / the space key.
+  const intro = page.locator('#intro-sweep');
+  assert.equal(await intro.isVisible(), true);
+  const text = await intro.textContent();
+  assert.match(text, /each of the 130 cells is one network, σw² \(1 to 4\) along x, depth \(10 to 100\) upwards/);
+  assert.match(text, /σw²/);
+  assert.match(text, /depth/);
+  assert.match(text, /300 updates/);
+  assert.match(text, /its colour is its train accuracy after 300 updates/);
+  assert.match(text, /6·ξc/);
+  assert.match(text, /Start sweep/);
+  const visibleIntro = await page.evaluate(() => [...document.querySelectorAll('.intro p, .intro details')]
+    .filter((e) => e.offsetParent !== null).map((e) => e.textContent).join(' '));
+  assert.doesNotMatch(visibleIntro, /ReLU|space/);
+
   // The CLI line, whole.
   const cmd = await commandFits(page);
   assert.ok(cmd.visible, 'the command is shown before the sweep starts');
@@ -93,12 +108,18 @@ test('a sweep preset opens on its axes, empty cells and theory overlay; its CLI 
   assert.ok(cmd.right <= cmd.viewport, 'inside the window');
   await page.screenshot({ path: artifact('sweep-preview-1280-light.png') });
 
-  // Started and cancelled: still whole.
+  // Started and cancelled: still whole, and the intro says the cells can be opened.
   await page.click('#b-sweep-start');
   await page.click('#b-sweep-cancel');
   const after = await commandFits(page);
   assert.ok(after.scroll <= after.client, `after start: scrollWidth ${after.scroll} > clientWidth ${after.client}`);
+  assert.match(await intro.textContent(), /Hover a cell for its numbers/);
 
+  // Back to the charts: the lab's own intro returns.
+  await page.click('#b-sweep');
+  assert.equal(await intro.isVisible(), false);
+  assert.match(await page.locator('.intro > p:not(.intro-sweep)').textContent(), /ReLU/);
+  assert.equal(await page.locator('.intro > p:not(.intro-sweep)').isVisible(), true);
   assert.deepEqual(page.problems.pageErrors, []);
   assert.deepEqual(page.problems.console, []);
   await page.context().close();
@@ -116,6 +137,7 @@ for (const [theme, width, height] of [['dark', 1280, 800], ['light', 390, 844], 
     const cmd = await commandFits(page);
     assert.ok(cmd.scroll <= cmd.client, `not clipped: ${cmd.scroll} > ${cmd.client}`);
     assert.ok(cmd.right <= cmd.viewport + 0.5, `inside the window: ${cmd.right} > ${cmd.viewport}`);
+    assert.equal(await page.locator('#intro-sweep').isVisible(), true);
     await page.locator('#sweep').scrollIntoViewIfNeeded();
     await page.screenshot({ path: artifact(`sweep-preview-${width}-${theme}.png`), fullPage: width < 900 });
     assert.deepEqual(page.problems.pageErrors, []);

@@ -24,6 +24,7 @@ import { SweepView } from './views/sweep.js';
 import { applyTheme, themedRunColor } from './theme.js';
 import { connectFrame, framed } from './frame.js';
 import { RunPool } from './run-pool.js';
+import { showIntro } from './intro.js';
 
 const MAX_RECORDS = 1000;     // per run; beyond this every other record is dropped (step 0 stays)
 const GRID_RES = 32;
@@ -679,6 +680,7 @@ function setSweepMode(on) {
   $('b-sweep').setAttribute('aria-pressed', String(on));
   if (on) sweepView?.refreshPreview();   // its axes, empty cells and overlay at once
   if (on) sweepView?.resize();   // the first apply() runs before setupSweep()
+  showIntro(on ? sweepView?.describe() : null);   // the intro says what is on screen
 }
 
 // The experiment the sweep varies: the first compared run, with its sizes resolved once the
@@ -714,6 +716,7 @@ function setupSweep() {
     onOpenCell: openSweepCell,
     notify,
     save: saveBlob,
+    onSettings: () => { if (document.body.classList.contains('sweep-mode')) showIntro(sweepView.describe()); },
     embedded: !!embed && !(embed.length === 1 && embed[0] === 'sweep'),
   });
   new ResizeObserver(() => sweepView.resize()).observe($('v-sweep'));

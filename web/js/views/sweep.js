@@ -146,7 +146,7 @@ export class SweepView {
     ml.htmlFor = this.metric.id;
     for (const [v, l] of METRICS) this.metric.append(option(v, l));
     metricWrap.append(ml, this.metric);
-    this.metric.addEventListener('change', () => { this.settings.metric = this.metric.value; this.#scheduleDraw(); });
+    this.metric.addEventListener('change', () => { this.settings.metric = this.metric.value; this.#scheduleDraw(); this.options.onSettings?.(); });
 
     this.startButton = h('button', 'primary', 'Start sweep');
     this.startButton.type = 'submit';
@@ -246,6 +246,22 @@ export class SweepView {
       this.#requestOverlay(preview);
     }
     this.#scheduleDraw();
+    this.options.onSettings?.();
+  }
+
+  /** What the view shows, for the page's intro (intro.js), or null before any valid settings. */
+  describe() {
+    const sweep = this.sweep ?? this.preview;
+    if (!sweep) return null;
+    const [x, y] = sweep.axes;
+    return {
+      axes: sweep.axes.map((a) => ({ field: a.field, labels: a.labels })), cells: cellCount(sweep),
+      steps: sweep.steps, seeds: sweep.seeds,
+      metric: METRICS.find(([m]) => m === this.settings.metric)?.[1] ?? this.settings.metric,
+      activation: sweep.base.activation, init: sweep.base.init,
+      overlay: x.field === 'weightVar' && y?.field === 'depth' && sweep.base.init === 'mean_field',
+      started: !!this.sweep,
+    };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -293,6 +309,7 @@ export class SweepView {
     this.cancelButton.disabled = false;
     this.container.dataset.state = 'running';
     this.#scheduleDraw();
+    this.options.onSettings?.();
     return true;
   }
 
