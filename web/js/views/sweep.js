@@ -630,10 +630,14 @@ export class SweepView {
     }
     ctx.restore();
     ctx.font = FONT;
-    ctx.fillStyle = THEORY;
     ctx.textAlign = 'left';
     ctx.textBaseline = 'top';
-    ctx.fillText('— 6·ξc   ┆ critical σw²', g.left + 6, g.top + 4);
+    // on a veil of the chart's background: the curve often runs through this corner
+    const key = '— 6·ξc   ┆ critical σw²';
+    ctx.fillStyle = cssColor('--chart-veil', 'rgba(255,255,255,0.7)');
+    ctx.fillRect(g.left + 3, g.top + 2, ctx.measureText(key).width + 6, 15);
+    ctx.fillStyle = THEORY;
+    ctx.fillText(key, g.left + 6, g.top + 4);
   }
 
   #drawColorbar(ctx, g, d, label) {
