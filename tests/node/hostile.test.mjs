@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { loadEngine } from './helpers.mjs';
+import { MAX_STEPS_PER_CALL } from '../../web/js/engine.js';
 
 // Loaded at the top (not in before()) because the tables below quote its id lists: the lists are
 // the engine's to grow (cli.test and engine.test check them), the wording around them is ours.
@@ -120,12 +121,15 @@ for (const [what, config, message] of CREATE_RUN) {
 
 // [what, call on a live run, exact message]
 const RUN_CALLS = [
-  ['step(NaN)', (r) => r.step(NaN), 'invalid n = NaN: expected an integer in 0..2147483647'],
-  ['step(-1)', (r) => r.step(-1), 'invalid n = -1: expected an integer in 0..2147483647'],
-  ['step(1.5)', (r) => r.step(1.5), 'invalid n = 1.5: expected an integer in 0..2147483647'],
-  ['step(Infinity)', (r) => r.step(Infinity), 'invalid n = Infinity: expected an integer in 0..2147483647'],
-  ['step(2^31)', (r) => r.step(2 ** 31), 'invalid n = 2147483648: expected an integer in 0..2147483647'],
-  ['step("10")', (r) => r.step('10'), 'invalid n = "10": expected an integer in 0..2147483647'],
+  ['step(NaN)', (r) => r.step(NaN), 'invalid n = NaN: expected an integer in 0..100000 (at most 100000 updates per call: call step repeatedly for more)'],
+  ['step(-1)', (r) => r.step(-1), 'invalid n = -1: expected an integer in 0..100000 (at most 100000 updates per call: call step repeatedly for more)'],
+  ['step(1.5)', (r) => r.step(1.5), 'invalid n = 1.5: expected an integer in 0..100000 (at most 100000 updates per call: call step repeatedly for more)'],
+  ['step(Infinity)', (r) => r.step(Infinity), 'invalid n = Infinity: expected an integer in 0..100000 (at most 100000 updates per call: call step repeatedly for more)'],
+  ['step(2^31)', (r) => r.step(2 ** 31), 'invalid n = 2147483648: expected an integer in 0..100000 (at most 100000 updates per call: call step repeatedly for more)'],
+  // One call runs to its end on the caller's thread: 2^31 - 1 updates would block it for hours.
+  ['step(2^31 - 1)', (r) => r.step(2 ** 31 - 1), 'invalid n = 2147483647: expected an integer in 0..100000 (at most 100000 updates per call: call step repeatedly for more)'],
+  ['step(100001)', (r) => r.step(100001), 'invalid n = 100001: expected an integer in 0..100000 (at most 100000 updates per call: call step repeatedly for more)'],
+  ['step("10")', (r) => r.step('10'), 'invalid n = "10": expected an integer in 0..100000 (at most 100000 updates per call: call step repeatedly for more)'],
   ['weights(-1)', (r) => r.weights(-1), 'invalid layer = -1: expected an integer in 0..2'],
   ['weights(3)', (r) => r.weights(3), 'invalid layer = 3: expected an integer in 0..2'],
   ['weights(0.5)', (r) => r.weights(0.5), 'invalid layer = 0.5: expected an integer in 0..2'],
@@ -143,8 +147,12 @@ test('run methods refuse hostile arguments and the run keeps training', () => {
     assert.throws(() => call(run), { message }, what);
   }
   assert.equal(run.stepCount, 0, 'a refused call trained');
+  // The bound itself is allowed, and calling repeatedly goes past it.
+  assert.equal(run.step(MAX_STEPS_PER_CALL).step, MAX_STEPS_PER_CALL);
+  run.step(MAX_STEPS_PER_CALL);
+  assert.equal(run.stepCount, 2 * MAX_STEPS_PER_CALL);
   const r = run.step(3);
-  assert.equal(r.step, 3);
+  assert.equal(r.step, 2 * MAX_STEPS_PER_CALL + 3);
   assert.ok(Number.isFinite(r.loss), `loss ${r.loss}`);
   run.dispose();
 });

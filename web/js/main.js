@@ -24,6 +24,7 @@ import { SweepView } from './views/sweep.js';
 import { applyTheme, themedRunColor } from './theme.js';
 import { connectFrame, framed } from './frame.js';
 import { RunPool } from './run-pool.js';
+import { showIntro } from './intro.js';
 
 const MAX_RECORDS = 1000;     // per run; beyond this every other record is dropped (step 0 stays)
 const GRID_RES = 32;
@@ -304,6 +305,8 @@ const handlers = {
       ready = true;
       writeHash();
       controls.render(state, colorsFor(state.inits));
+      // The step counter said "loading <dataset>…" for the refused runs: show the kept runs' step.
+      scheduleDraw();
     } else if (msg.gen === gen && !good && !sameRuns(state, DEFAULTS)) {
       // Refused on the very first load (a link): start from the defaults instead.
       notify('using the default experiment instead');
@@ -675,7 +678,9 @@ function openSweepPreset(preset) {
 function setSweepMode(on) {
   document.body.classList.toggle('sweep-mode', on);
   $('b-sweep').setAttribute('aria-pressed', String(on));
+  if (on) sweepView?.refreshPreview();   // its axes, empty cells and overlay at once
   if (on) sweepView?.resize();   // the first apply() runs before setupSweep()
+  showIntro(on ? sweepView?.describe() : null);   // the intro says what is on screen
 }
 
 // The experiment the sweep varies: the first compared run, with its sizes resolved once the
@@ -711,6 +716,7 @@ function setupSweep() {
     onOpenCell: openSweepCell,
     notify,
     save: saveBlob,
+    onSettings: () => { if (document.body.classList.contains('sweep-mode')) showIntro(sweepView.describe()); },
     embedded: !!embed && !(embed.length === 1 && embed[0] === 'sweep'),
   });
   new ResizeObserver(() => sweepView.resize()).observe($('v-sweep'));

@@ -14,11 +14,13 @@
 // in Node against the CLI.
 
 import {
-  NUMERIC_FIELDS, CATEGORICAL_FIELDS, parseAxis, taskCount, taskConfig, cellCount,
+  NUMERIC_FIELDS, CATEGORICAL_FIELDS, taskCount, taskConfig, cellCount,
   cellConfig, axisIndex, summarize, progressiveOrder, sweepCSV, sweepJSON, cliCommand,
 } from '../sweep-grid.js';
 import { SweepPool, defaultPoolSize } from '../sweep-pool.js';
-import { Panel, h, setText, formatValue } from './common.js';
+import { buildSweep, previewSweep } from '../sweep-preview.js';
+import { Panel, h, setText, formatValue, AXIS_STROKE, GRID_STROKE } from './common.js';
+import { cssColor } from '../theme.js';
 
 const METRICS = [
   ['testAccuracy', 'test accuracy'], ['trainAccuracy', 'train accuracy'],
@@ -79,6 +81,8 @@ export class SweepView {
     this.finishedAt = 0;
     this.hover = -1;
     this.overlay = null;      // { critical, weightVars, xiC } in data units
+    this.preview = null;      // the sweep the settings describe, drawn empty before start()
+    this.overlays = new Map(); // overlay query -> { latest, promise }: computed once, a preview's reused by start()
     this.drawPending = false;
 
     this.form = this.#buildForm();
@@ -142,7 +146,7 @@ export class SweepView {
     ml.htmlFor = this.metric.id;
     for (const [v, l] of METRICS) this.metric.append(option(v, l));
     metricWrap.append(ml, this.metric);
-    this.metric.addEventListener('change', () => { this.settings.metric = this.metric.value; this.#scheduleDraw(); });
+    this.metric.addEventListener('change', () => { this.settings.metric = this.metric.value; this.#scheduleDraw(); this.options.onSettings?.(); });
 
     this.startButton = h('button', 'primary', 'Start sweep');
     this.startButton.type = 'submit';
@@ -177,6 +181,7 @@ export class SweepView {
     const row2 = h('div', 'sweep-row');
     row2.append(this.startButton, this.cancelButton, this.progress, this.status, h('span', 'spacer'), exportWrap);
     form.append(row1, row2, this.error, this.command);
+    form.addEventListener('change', () => this.refreshPreview());
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       this.start();
@@ -220,6 +225,43 @@ export class SweepView {
     this.settings = { ...this.settings, fixed: {}, ...settings };
     this.#writeForm();
     if (start) this.start();
+    else this.refreshPreview();
+  }
+
+  /** Until a sweep is started: draw the one the settings describe (axes, empty cells, overlay). */
+  refreshPreview() {
+    if (this.sweep) return;
+    let settings = null;
+    try {
+      settings = { ...this.#readForm(), fixed: this.settings.fixed ?? {} };
+    } catch {
+      settings = null;
+    }
+    const preview = settings && previewSweep(settings, this.options.getBase());
+    this.preview = preview;
+    setText(this.command, preview ? `$ ${cliCommand(preview)}` : '');
+    if (preview) {
+      if (!this.pool) this.pool = new SweepPool({ size: defaultPoolSize(!!this.options.embedded) });
+      this.overlay = null;
+      this.#requestOverlay(preview);
+    }
+    this.#scheduleDraw();
+    this.options.onSettings?.();
+  }
+
+  /** What the view shows, for the page's intro (intro.js), or null before any valid settings. */
+  describe() {
+    const sweep = this.sweep ?? this.preview;
+    if (!sweep) return null;
+    const [x, y] = sweep.axes;
+    return {
+      axes: sweep.axes.map((a) => ({ field: a.field, labels: a.labels })), cells: cellCount(sweep),
+      steps: sweep.steps, seeds: sweep.seeds,
+      metric: METRICS.find(([m]) => m === this.settings.metric)?.[1] ?? this.settings.metric,
+      activation: sweep.base.activation, init: sweep.base.init,
+      overlay: x.field === 'weightVar' && y?.field === 'depth' && sweep.base.init === 'mean_field',
+      started: !!this.sweep,
+    };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -231,12 +273,7 @@ export class SweepView {
     try {
       const s = { ...this.#readForm(), fixed: this.settings.fixed ?? {} };
       this.settings = s;
-      const axes = [parseAxis(`${s.xField}=${s.xSpec}`, 'x')];
-      if (s.yField) axes.push(parseAxis(`${s.yField}=${s.ySpec}`, 'y'));
-      if (axes[1] && axes[1].field === axes[0].field) throw new Error(`invalid axes = "${axes[1].field}": expected two different fields`);
-      const base = { ...this.options.getBase(), ...s.fixed };
-      sweep = { base, axes, steps: s.steps, seeds: s.seeds };
-      taskConfig(sweep, taskCount(sweep) - 1);  // throws on a bad depth x width etc. early
+      sweep = buildSweep(s, this.options.getBase());
     } catch (e) {
       setText(this.error, e.message);
       return false;
@@ -272,6 +309,7 @@ export class SweepView {
     this.cancelButton.disabled = false;
     this.container.dataset.state = 'running';
     this.#scheduleDraw();
+    this.options.onSettings?.();
     return true;
   }
 
@@ -342,23 +380,33 @@ export class SweepView {
       if (next !== undefined) weightVars.push(w + (next - w) / 3, w + (2 * (next - w)) / 3);
     });
     const query = { activation: sweep.base.activation, leakySlope: sweep.base.leakySlope ?? 0.01, biasVar: sweep.base.biasVar ?? 0, weightVars };
-    const partial = (o) => {
-      if (sweep !== this.sweep) return;
-      this.overlay = { ...o, xiC: o.xiC.slice() };
-      this.container.dataset.overlay = 'shown';
+    // One computation per query: a preview's overlay (asked for when a preset opens) goes on
+    // serving the sweep started from it, finished or still arriving point by point.
+    const key = JSON.stringify(query);
+    sweep.overlayKey = key;
+    const shown = () => (this.sweep ?? this.preview)?.overlayKey === key;
+    const show = (o) => {
+      if (!shown()) return;
+      this.overlay = o;
+      this.container.dataset.overlay = o ? 'shown' : 'none';
       this.#scheduleDraw();
     };
-    const source = this.options.theory ?? ((q) => this.pool.theory(q, partial));
-    let overlay = null;
-    try {
-      overlay = await source(query);
-    } catch {
-      overlay = null;
+    let entry = this.options.theory ? null : this.overlays.get(key);
+    if (!entry) {
+      entry = { latest: null, promise: null };
+      const partial = (o) => {
+        entry.latest = { ...o, xiC: o.xiC.slice() };
+        show(entry.latest);
+      };
+      const source = this.options.theory ?? ((q) => this.pool.theory(q, partial));
+      entry.promise = Promise.resolve().then(() => source(query)).catch(() => null);
+      if (!this.options.theory) this.overlays.set(key, entry);
+    } else if (entry.latest) {
+      show(entry.latest);
     }
-    if (sweep !== this.sweep) return;
-    this.overlay = overlay;
-    this.container.dataset.overlay = overlay ? 'shown' : 'none';
-    this.#scheduleDraw();
+    const overlay = await entry.promise;
+    if (!overlay && this.overlays.get(key) === entry) this.overlays.delete(key);   // none, or abandoned
+    show(overlay);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -380,7 +428,7 @@ export class SweepView {
 
   #geometry() {
     const { width, height } = this.panel.size;
-    const sweep = this.sweep;
+    const sweep = this.sweep ?? this.preview;
     const nx = sweep ? sweep.axes[0].values.length : 1;
     const ny = sweep && sweep.axes[1] ? sweep.axes[1].values.length : 1;
     const pw = Math.max(10, width - MARGIN.left - MARGIN.right);
@@ -392,7 +440,7 @@ export class SweepView {
   #domain() {
     const m = this.settings.metric;
     if (m.endsWith('Accuracy')) {
-      const classes = this.sweep?.base.classes || 2;
+      const classes = (this.sweep ?? this.preview)?.base.classes || 2;
       return { lo: 1 / classes, hi: 1, log: false };
     }
     let lo = Infinity;
@@ -438,12 +486,13 @@ export class SweepView {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, g.width, g.height);
     this.#status();
-    const sweep = this.sweep;
+    const sweep = this.sweep ?? this.preview;
     if (!sweep) return;
     const [xa, ya] = sweep.axes;
     const metricLabel = METRICS.find(([m]) => m === this.settings.metric)[1];
     setText(this.panel.title, `Sweep: ${metricLabel} after ${sweep.steps} updates`);
-    setText(this.panel.sub, `${sweep.base.activation} · ${sweep.base.init} · ${sweep.seeds} seed${sweep.seeds > 1 ? 's' : ''}`);
+    setText(this.panel.sub, `${sweep.base.activation} · ${sweep.base.init} · ${sweep.seeds} seed${sweep.seeds > 1 ? 's' : ''}` +
+      (sweep === this.preview ? ` · ${cellCount(sweep)} cells, press Start sweep` : ''));
     const d = this.#domain();
 
     // cells; y grows upwards (depth up, as in the papers' phase diagrams)
@@ -453,13 +502,18 @@ export class SweepView {
         const x0 = g.left + ix * g.cw;
         const y0 = g.top + (g.ny - 1 - iy) * g.ch;
         if (!p) {
-          ctx.fillStyle = '#eef0f4';
+          ctx.fillStyle = GRID_STROKE();   // not computed yet: an empty cell, outlined below
         } else {
           ctx.globalAlpha = p.exact ? 1 : 0.45;
           ctx.fillStyle = p.s.diverged === sweep.seeds ? DIVERGED : this.#color(p.s[this.settings.metric], d);
         }
         ctx.fillRect(x0, y0, Math.ceil(g.cw), Math.ceil(g.ch));
         ctx.globalAlpha = 1;
+        if (!p) {
+          ctx.strokeStyle = cssColor('--chart-frame', '#888888');
+          ctx.lineWidth = 0.5;
+          ctx.strokeRect(x0 + 0.5, y0 + 0.5, g.cw - 1, g.ch - 1);
+        }
         const s = this.summaries[iy * g.nx + ix];
         if (s && s.diverged > 0 && s.diverged < sweep.seeds) {   // some seeds diverged: a corner mark
           ctx.fillStyle = '#e0443e';
@@ -482,8 +536,8 @@ export class SweepView {
 
   #drawAxes(ctx, g, xa, ya) {
     ctx.font = FONT;
-    ctx.fillStyle = '#333';
-    ctx.strokeStyle = '#333';
+    ctx.fillStyle = AXIS_STROKE();
+    ctx.strokeStyle = AXIS_STROKE();
     ctx.lineWidth = 1;
     ctx.strokeRect(g.left + 0.5, g.top + 0.5, g.pw - 1, g.ph - 1);
     const every = (n, px) => Math.max(1, Math.ceil(n / Math.max(1, Math.floor(px))));
@@ -576,10 +630,14 @@ export class SweepView {
     }
     ctx.restore();
     ctx.font = FONT;
-    ctx.fillStyle = THEORY;
     ctx.textAlign = 'left';
     ctx.textBaseline = 'top';
-    ctx.fillText('— 6·ξc   ┆ critical σw²', g.left + 6, g.top + 4);
+    // on a veil of the chart's background: the curve often runs through this corner
+    const key = '— 6·ξc   ┆ critical σw²';
+    ctx.fillStyle = cssColor('--chart-veil', 'rgba(255,255,255,0.7)');
+    ctx.fillRect(g.left + 3, g.top + 2, ctx.measureText(key).width + 6, 15);
+    ctx.fillStyle = THEORY;
+    ctx.fillText(key, g.left + 6, g.top + 4);
   }
 
   #drawColorbar(ctx, g, d, label) {
@@ -591,7 +649,7 @@ export class SweepView {
       ctx.fillStyle = this.#color(v, d);
       ctx.fillRect(x, g.top + i, w, 1.5);
     }
-    ctx.fillStyle = '#333';
+    ctx.fillStyle = AXIS_STROKE();
     ctx.font = FONT;
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
@@ -599,7 +657,7 @@ export class SweepView {
     ctx.fillText(formatValue(d.lo), x + w + 3, g.top + g.ph - 5);
     ctx.fillStyle = DIVERGED;
     ctx.fillRect(x, g.top + g.ph + 8, w, 10);
-    ctx.fillStyle = '#333';
+    ctx.fillStyle = AXIS_STROKE();
     ctx.fillText('diverged', x - 2, g.top + g.ph + 28);
     ctx.save();
     ctx.translate(x + w + 12, g.top + g.ph / 2);
@@ -610,7 +668,7 @@ export class SweepView {
   }
 
   #summaryText() {
-    const sweep = this.sweep;
+    const sweep = this.sweep ?? this.preview;
     if (!sweep) return '';
     const m = this.settings.metric;
     const cells = this.summaries.filter(Boolean);
@@ -708,6 +766,8 @@ export class SweepView {
       poolSize: this.pool?.size ?? 0,
       pool: this.pool?.state() ?? null,
       axes: this.sweep?.axes.map((a) => ({ field: a.field, labels: a.labels })) ?? [],
+      // before start: the sweep drawn empty (its cells and axes), or null
+      preview: !this.sweep && this.preview ? { cells: cellCount(this.preview), axes: this.preview.axes.map((a) => ({ field: a.field, labels: a.labels })) } : null,
     };
   }
 
