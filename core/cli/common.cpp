@@ -65,7 +65,7 @@ const char* metavar(const Field& f) {
     case FieldKind::IntList:
       return "LIST";
     case FieldKind::Boolean:
-      return "BOOL";
+      return "";  // a switch: --readout-zero-init
   }
   return "X";
 }
@@ -89,9 +89,7 @@ FieldValue parse_value(const Field& f, const std::string& v) {
     case FieldKind::IntList:
       return FieldValue::of(parse_hidden(v));
     case FieldKind::Boolean:
-      if (v == "true" || v == "1") return FieldValue::of_bool(true);
-      if (v == "false" || v == "0") return FieldValue::of_bool(false);
-      throw BadValue{};
+      return FieldValue::of_bool(true);  // a switch, given: true
   }
   throw BadValue{};
 }
@@ -199,11 +197,18 @@ void add_stats_flags(std::vector<Flag>& f, Config& c) { add_group_flags(f, c, "S
 std::vector<Flag> config_flags(Config& c, std::vector<Init>& inits, bool many_inits,
                                std::string& data_dir, PerRun* per_run) {
   std::vector<Flag> f;
-  add_data_flags(f, c, data_dir);
-  add_network_flags(f, c);
-  add_init_flags(f, c, inits, many_inits, per_run);
-  add_training_flags(f, c);
-  add_stats_flags(f, c);
+  std::vector<std::string> groups;  // in registry order
+  for (const Field& fd : fields())
+    if (std::find(groups.begin(), groups.end(), fd.group) == groups.end())
+      groups.push_back(fd.group);
+  for (const std::string& g : groups) {
+    if (g == "Data")
+      add_data_flags(f, c, data_dir);
+    else if (g == "Initializer")
+      add_init_flags(f, c, inits, many_inits, per_run);
+    else
+      add_group_flags(f, c, g);
+  }
   return f;
 }
 

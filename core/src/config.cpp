@@ -106,6 +106,11 @@ const Table<FanMode>& fan_mode_table() {
   static const Table<FanMode> t{{{FanMode::fan_in, "fan_in"}, {FanMode::fan_out, "fan_out"}}};
   return t;
 }
+const Table<Parametrization>& parametrization_table() {
+  static const Table<Parametrization> t{
+      {{Parametrization::sp, "sp"}, {Parametrization::ntk, "ntk"}, {Parametrization::mup, "mup"}}};
+  return t;
+}
 const Table<Init>& init_table() {
   static const Table<Init> t = [] {
     Table<Init> t;
@@ -149,6 +154,14 @@ const std::vector<std::string>& fan_mode_names() {
   return n;
 }
 
+const std::vector<std::string>& parametrization_names() {
+  static const auto n = parametrization_table().names();
+  return n;
+}
+const char* to_string(Parametrization e) { return parametrization_table().name(e); }
+Parametrization parse_parametrization(const std::string& id, const std::string& f) {
+  return parametrization_table().parse(id, f);
+}
 const char* to_string(Init e) { return init_table().name(e); }
 const char* to_string(Activation e) { return activation_table().name(e); }
 const char* to_string(DatasetKind e) { return dataset_table().name(e); }

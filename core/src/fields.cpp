@@ -356,6 +356,50 @@ std::vector<Field> make_fields() {
       [](Config& c, const V& v) { c.hist_bins = as_int(v); })
       .sweepable = true;
 
+  // width parametrization (spec/parametrizations.md) ------------------------------------------
+  g = "Parametrization";
+  add(
+      enumeration("parametrization", "parametrization", g, parametrization_names(),
+                  "how the initial scale and learning rates follow the width: sp (standard), "
+                  "ntk (neural tangent), mup (maximal update, as the mup package)"),
+      [](const Config& c) { return V::of(std::string(to_string(c.parametrization))); },
+      [](Config& c, const V& v) { c.parametrization = parse_parametrization(v.text); })
+      .sweepable = true;
+  add(
+      integer("baseWidth", "base-width", g, 1, kMaxWidth,
+              "n0: the width at which ntk's and mup's learning rates equal sp's; r = width / n0"),
+      [](const Config& c) { return V::of(c.base_width); },
+      [](Config& c, const V& v) { c.base_width = as_int(v); })
+      .sweepable = true;
+  add(
+      number("outputMultiplier", "output-multiplier", g, 0, kMaxMultiplier,
+             "mup: the readout computes outputMultiplier / r_L times its weights' product", true),
+      [](const Config& c) { return V::of(c.output_multiplier); },
+      [](Config& c, const V& v) { c.output_multiplier = v.number; })
+      .sweepable = true;
+  add(
+      number("inputMultiplier", "input-multiplier", g, 0, kMaxMultiplier,
+             "im: the input layer stores W / sqrt(im) and multiplies by sqrt(im) (same function, "
+             "im times its SGD rate)",
+             true),
+      [](const Config& c) { return V::of(c.input_multiplier); },
+      [](Config& c, const V& v) { c.input_multiplier = v.number; })
+      .sweepable = true;
+  {
+    Field f{};
+    f.name = "readoutZeroInit";
+    f.flag = "readout-zero-init";
+    f.short_flag = "";
+    f.group = g;
+    f.kind = FieldKind::Boolean;
+    f.allowed = "true or false";
+    f.help = "mup: start the readout's weights and bias at 0";
+    add(
+        f, [](const Config& c) { return V::of_bool(c.readout_zero_init); },
+        [](Config& c, const V& v) { c.readout_zero_init = v.boolean; })
+        .sweepable = false;
+  }
+
   // Data fields are sweepable too (a sweep's cells may differ in their data).
   for (Field& f : t)
     if (f.data && f.kind != FieldKind::Enum && std::string(f.name) != "seed") f.sweepable = true;

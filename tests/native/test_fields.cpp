@@ -46,7 +46,8 @@ void expect_message(const Config& c, const std::string& name, const std::string&
 
 TEST_CASE("fields: every entry is complete and named as the CLI and JS spell it", "[fields]") {
   std::set<std::string> names, flags;
-  const std::set<std::string> groups = {"Data", "Network", "Initializer", "Training", "Statistics"};
+  const std::set<std::string> groups = {"Data",     "Network",    "Initializer",
+                                        "Training", "Statistics", "Parametrization"};
   for (const Field& f : fields()) {
     INFO("field " << f.name);
     CHECK(names.insert(f.name).second);
