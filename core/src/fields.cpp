@@ -3,6 +3,8 @@
 #include "initscope/fields.hpp"
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <stdexcept>
 
 namespace initscope {
@@ -126,7 +128,24 @@ Field enumeration(const char* name, const char* flag, const char* group,
   return f;
 }
 
-int as_int(const FieldValue& v) { return static_cast<int>(v.number); }
+// Saturating conversions: a setter never casts a value its type cannot hold (that is undefined
+// behaviour). Entry points call check_type() first, so clamping only shows in tests that set
+// out-of-range values directly; validate() then reports the clamped value, still out of range.
+int as_int(const FieldValue& v) {
+  const double x = v.number;
+  if (!(x == x)) return std::numeric_limits<int>::min();
+  if (x <= static_cast<double>(std::numeric_limits<int>::min()))
+    return std::numeric_limits<int>::min();
+  if (x >= static_cast<double>(std::numeric_limits<int>::max()))
+    return std::numeric_limits<int>::max();
+  return static_cast<int>(x);
+}
+uint32_t as_u32(const FieldValue& v) {
+  const double x = v.number;
+  if (!(x > 0)) return 0;
+  if (x >= 4294967295.0) return 4294967295u;
+  return static_cast<uint32_t>(x);
+}
 
 // Each entry's get/set/report are captureless lambdas (function pointers); the builders above
 // set everything else.
@@ -195,7 +214,7 @@ std::vector<Field> make_fields() {
       integer("seed", "seed", g, 0, 4294967295LL,
               "seeds the data, the weights and the batch order"),
       [](const Config& c) { return V::of(c.seed); },
-      [](Config& c, const V& v) { c.seed = static_cast<uint32_t>(v.number); })
+      [](Config& c, const V& v) { c.seed = as_u32(v); })
       .data = true;
 
   // network ------------------------------------------------------------------------------------
