@@ -1,4 +1,9 @@
-// wasm/adapters.hpp: conversions between JavaScript values and the core (namespace js).
+// wasm/adapters.hpp: every adapter bindings.cpp registers (namespace js), one concern per file:
+//   conversions.{hpp,cpp}  error translation, copies out of the heap, type checks of one value
+//   fields.{hpp,cpp}       JS config object <-> Config, the field tables (configFields,
+//   defaultConfig) catalog.cpp            the lists (initializers, datasets, presets, limits),
+//   loadDataset, heap sample.cpp             sampleInit run.cpp                createRun and the
+//   RunHandle theory.cpp             meanField, criticalWeightVar, phaseDiagram
 //
 // What this is: the thin layer between Embind and initscope's C++ API. JS objects become
 // initscope::Config, results become plain JS objects whose arrays are typed-array COPIES taken
