@@ -42,6 +42,8 @@ const char* kUsage =
     "  theory    mean-field maps (q, c), chi_1, phase, depth scales, critical weightVar\n"
     "  presets   list the ready-made experiments (run one with 'run --preset ID')\n"
     "  sweep     train every cell of a grid over one or two fields; final losses per cell\n"
+    "  fields    the config-field registry as JSON: every field's name, flag, kind, range,\n"
+    "            allowed values, default and help (the same table engine.configFields() gives)\n"
     "\n"
     "  initscope <command> --help   every flag of a command, its default and allowed values\n"
     "  initscope --version\n"
@@ -58,6 +60,7 @@ int dispatch(int argc, char** argv) {
   if (command == "theory") return cli::cmd_theory(args);
   if (command == "presets") return cli::cmd_presets(args);
   if (command == "sweep") return cli::cmd_sweep(args);
+  if (command == "fields") return cli::cmd_fields(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::fputs(kUsage, stdout);
     return 0;
@@ -71,7 +74,7 @@ int dispatch(int argc, char** argv) {
     return 2;
   }
   throw UsageError("command", initscope::quote(command),
-                   "run, sample, dump, theory, presets or sweep (see 'initscope --help')");
+                   "run, sample, dump, theory, presets, sweep or fields (see 'initscope --help')");
 }
 
 }  // namespace
