@@ -44,8 +44,9 @@ val presets();
 // The core's caps ({ maxDepth, maxWidth, maxParameters, ... }) and the default config.
 val limits();
 val default_config();
-// The field tables web/js/validate.js checks JS input against: [{ name, kind, allowed, min?,
-// max?, ids? }], for createRun and for sampleInit.
+// The field tables web/js/validate.js checks JS input against, in the registry's JSON shape
+// (initscope::fields_json()'s `fields`: [{ name, kind, allowed, min, max, ids, words, nullable,
+// ... }]): createRun's is the registry itself, sampleInit's a part of it plus fanIn and fanOut.
 val config_field_table();
 val sample_field_table();
 
@@ -102,8 +103,10 @@ val phase_field_table();
 // A RunHandle (owned by the caller, who must .delete() it) or an Error.
 val create_run(val config);
 
-// Exposed for tests of the adapter: JS config object -> Config (throws ConfigError) -> JS object.
+// Exposed for tests of the adapter: JS config object -> Config (throws ConfigError) -> JS object
+// (every registry field's get(), or with `reported` its report() where it has one: inputDim and
+// classes resolved to the dataset's sizes).
 initscope::Config config_from_js(const val& object);
-val config_to_js(const initscope::Config& config);
+val config_to_js(const initscope::Config& config, bool reported = false);
 
 }  // namespace js

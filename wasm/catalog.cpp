@@ -143,7 +143,7 @@ double heap_used_bytes() { return static_cast<double>(mallinfo().uordblks); }
 val load_dataset(val id, val bytes) {
   return guarded([&] {
     const initscope::DatasetKind kind =
-        initscope::parse_dataset(read_enum(enum_field("dataset", initscope::dataset_names()), id));
+        initscope::parse_dataset(read_value(initscope::field("dataset"), id).text);
     if (!bytes.instanceof (val::global("Uint8Array")))
       type_error("bytes", bytes, "a Uint8Array (the bytes of the dataset's file)");
     const std::vector<uint8_t> data = emscripten::convertJSArrayToNumberVector<uint8_t>(bytes);

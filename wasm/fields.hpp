@@ -1,48 +1,51 @@
-// wasm/fields.hpp: the field tables JS input is read against (namespace js), shared by the
-// adapters of createRun, sampleInit and the theory functions. Exported to web/js/validate.js
-// through fields_to_js, so the two sides can never disagree on a name or a message.
+// wasm/fields.hpp: JS values <-> config fields, through the core's one registry
+// (initscope/fields.hpp; namespace js). Nothing here lists a Config field: reading a JS config
+// object, engine.configFields() and the JS writer are loops over initscope::fields().
+//
+// An engine function's inputs that are not the Config's (sampleInit's fanIn, meanField's depth)
+// are initscope::Field values too, without get/set: they are read, checked and listed the same
+// way, and handed to the caller instead of stored in a Config.
 #pragma once
 #include <emscripten/val.h>
 
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
 #include "initscope/config.hpp"
+#include "initscope/fields.hpp"
 
 namespace js {
 
 using emscripten::val;
 
-enum class Kind { Int, Number, Enum, Hidden, Gain };
+// The registry's entries of these names, in this order (std::out_of_range for an unknown name).
+std::vector<initscope::Field> registry_fields(std::initializer_list<const char*> names);
+// An input of an engine function's own: an integer in [lo, hi], or a number in lo..hi whose
+// allowed text is the registry's wording unless `allowed` says otherwise.
+initscope::Field integer_input(const char* name, long long lo, long long hi);
+initscope::Field number_input(const char* name, double lo, double hi, bool lo_open, bool hi_open,
+                              const std::string& allowed = "");
 
-struct Field {
-  const char* name;
-  Kind kind;
-  std::string allowed;           // the "expected ..." text of a type error
-  double lo = 0, hi = 0;         // Int: the integer range accepted before the core's validate()
-  std::vector<std::string> ids;  // Enum: the valid ids
-};
+// The JS value as a value of the field's kind, checked by initscope::check_type: a ConfigError
+// `invalid <name> = <value>: expected <allowed>` otherwise. Numbers are taken as double (Embind
+// would turn NaN into 0 and 1.5 into 1); null and undefined are the null value (refused unless
+// the field is nullable); an intList's elements are checked one by one (`hidden[1]`).
+initscope::FieldValue read_value(const initscope::Field& f, const val& v);
+val to_js(const initscope::FieldValue& v);
 
-Field int_field(const char* name, long long lo, long long hi, const std::string& note = "");
-Field number_field(const char* name, const std::string& allowed);
-Field enum_field(const char* name, const std::vector<std::string>& ids);
+// A Config from `object`: each field present is read_value'd, then stored with the field's set()
+// or, for an input without set(), handed to `extra`. Missing (undefined) fields keep the
+// defaults; keys not in `fields` are refused. `what` names the object in messages.
+initscope::Config read_fields(
+    const val& object, const std::vector<initscope::Field>& fields, const char* what,
+    const std::function<void(const initscope::Field&, const initscope::FieldValue&)>& extra = {});
 
-// createRun's fields, in initscope::Config's order.
-const std::vector<Field>& config_fields();
-
-// One value of the field's kind, or a ConfigError in the core's wording.
-double read_number(const Field& f, const val& v);
-long long read_int(const Field& f, const val& v);
-std::string read_enum(const Field& f, const val& v);
-
-// A Config from the fields of `object` that are the Config's (missing ones keep the defaults);
-// the others (sampleInit's fanIn, meanField's depth) go to `extra`. Unknown keys are refused;
-// `what` names the object in messages.
-initscope::Config read_fields(const val& object, const std::vector<Field>& fields, const char* what,
-                              const std::function<void(const Field&, const val&)>& extra = {});
-
-// [{ name, kind, allowed, min?, max?, ids? }] for web/js/validate.js.
-val fields_to_js(const std::vector<Field>& fields);
+// The table in the registry's JSON shape (initscope::fields_json(), which engine.configFields()
+// returns as parsed): the registry's own entries from there, an input's with the same keys.
+val fields_to_js(const std::vector<initscope::Field>& fields);
+// initscope::fields_json() parsed: { version, fields: [...] }.
+val registry_json();
 
 }  // namespace js

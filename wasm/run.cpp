@@ -185,11 +185,8 @@ val RunHandle::class_accuracy() {
 double RunHandle::step_count() const { return static_cast<double>(run_->steps_done()); }
 
 val RunHandle::config() const {
-  // Resolved: inputDim and classes are the dataset's actual sizes, never 0.
-  Config c = run_->config();
-  c.input_dim = initscope::resolved_input_dim(c);
-  c.classes = initscope::resolved_classes(c);
-  return config_to_js(c);
+  // Reported: inputDim and classes are the dataset's actual sizes, never 0.
+  return config_to_js(run_->config(), true);
 }
 
 }  // namespace js

@@ -16,6 +16,8 @@ namespace js {
 
 using initscope::Config;
 using initscope::ConfigError;
+using initscope::Field;
+using initscope::FieldValue;
 
 namespace {
 
@@ -23,14 +25,11 @@ namespace {
 const std::vector<Field>& sample_fields() {
   using initscope::limits::kMaxParameters;
   static const std::vector<Field> fields = [] {
-    std::vector<Field> f;
-    for (const char* name : {"init", "seed", "activation", "leakySlope", "gain", "fanMode",
-                             "initValue", "initStd", "initBound", "weightVar"}) {
-      for (const auto& c : config_fields())
-        if (std::string(c.name) == name) f.push_back(c);
-    }
-    f.insert(f.begin() + 1, int_field("fanIn", 1, kMaxParameters));
-    f.insert(f.begin() + 2, int_field("fanOut", 1, kMaxParameters));
+    std::vector<Field> f =
+        registry_fields({"init", "seed", "activation", "leakySlope", "gain", "fanMode", "initValue",
+                         "initStd", "initBound", "weightVar"});
+    f.insert(f.begin() + 1, integer_input("fanIn", 1, kMaxParameters));
+    f.insert(f.begin() + 2, integer_input("fanOut", 1, kMaxParameters));
     return f;
   }();
   return fields;
@@ -47,13 +46,13 @@ val sample_init(val options) {
   return guarded([&] {
     long long fan_in = 1, fan_out = 1;
     bool has_in = false, has_out = false;
-    Config c =
-        read_fields(options, sample_fields(), "sampleInit", [&](const Field& f, const val& v) {
-          if (std::string(f.name) == "fanIn")
-            fan_in = read_int(f, v), has_in = true;
-          else
-            fan_out = read_int(f, v), has_out = true;
-        });
+    Config c = read_fields(options, sample_fields(), "sampleInit",
+                           [&](const Field& f, const FieldValue& v) {
+                             if (std::string(f.name) == "fanIn")
+                               fan_in = static_cast<long long>(v.number), has_in = true;
+                             else
+                               fan_out = static_cast<long long>(v.number), has_out = true;
+                           });
     if (!has_in) throw ConfigError("fanIn", "undefined", sample_fields()[1].allowed);
     if (!has_out) throw ConfigError("fanOut", "undefined", sample_fields()[2].allowed);
     const long long cap = initscope::limits::kMaxParameters;

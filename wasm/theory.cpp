@@ -3,7 +3,6 @@
 #include <emscripten/val.h>
 
 #include <cmath>
-#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -16,46 +15,37 @@
 namespace js {
 
 using initscope::Config;
+using initscope::Field;
+using initscope::FieldValue;
 
 // ---------------------------------------------------------------------------------------------
 // engine.meanField, engine.criticalWeightVar
 
 namespace {
-// The network fields of the theory (named as in createRun) and its own: depth, q0, c0.
+// The network fields of the theory (the registry's, named as in createRun) and its own: depth,
+// q0, c0.
 const std::vector<Field>& theory_fields(bool with_input) {
-  auto pick = [](std::vector<Field>& out, std::initializer_list<const char*> names) {
-    for (const char* name : names)
-      for (const auto& c : config_fields())
-        if (std::string(c.name) == name) out.push_back(c);
-  };
-  static const std::vector<Field> full = [&] {
-    std::vector<Field> f;
-    pick(f, {"activation", "leakySlope", "weightVar", "biasVar"});
-    f.push_back(int_field("depth", 1, initscope::kMaxTheoryDepth));
-    f.push_back(number_field("q0", "a number in (0, 1e6]"));
-    f.push_back(number_field("c0", "a number in [-1, 1]"));
+  static const std::vector<Field> full = [] {
+    std::vector<Field> f = registry_fields({"activation", "leakySlope", "weightVar", "biasVar"});
+    f.push_back(integer_input("depth", 1, initscope::kMaxTheoryDepth));
+    f.push_back(number_input("q0", 0, 1e6, true, false, "a number in (0, 1e6]"));
+    f.push_back(number_input("c0", -1, 1, false, false));
     return f;
   }();
-  static const std::vector<Field> critical = [&] {
-    std::vector<Field> f;
-    pick(f, {"activation", "leakySlope", "biasVar"});
-    return f;
-  }();
+  static const std::vector<Field> critical =
+      registry_fields({"activation", "leakySlope", "biasVar"});
   return with_input ? full : critical;
 }
 
 // engine.phaseDiagram: the activation and the grid.
 const std::vector<Field>& phase_fields() {
   static const std::vector<Field> f = [] {
-    std::vector<Field> out;
-    for (const auto& c : config_fields())
-      if (std::string(c.name) == "activation" || std::string(c.name) == "leakySlope")
-        out.push_back(c);
-    const std::string cap = initscope::format_number(initscope::limits::kMaxWeightVar);
-    out.push_back(number_field("wMax", "a number in (0, " + cap + "]"));
-    out.push_back(number_field("bMax", "a number in (0, " + cap + "]"));
-    out.push_back(int_field("nx", 2, initscope::kMaxPhaseCells));
-    out.push_back(int_field("ny", 2, initscope::kMaxPhaseCells));
+    using initscope::limits::kMaxWeightVar;
+    std::vector<Field> out = registry_fields({"activation", "leakySlope"});
+    out.push_back(number_input("wMax", 0, kMaxWeightVar, true, false));
+    out.push_back(number_input("bMax", 0, kMaxWeightVar, true, false));
+    out.push_back(integer_input("nx", 2, initscope::kMaxPhaseCells));
+    out.push_back(integer_input("ny", 2, initscope::kMaxPhaseCells));
     return out;
   }();
   return f;
@@ -67,16 +57,16 @@ val numbers_or_null(double v) { return std::isfinite(v) ? val(v) : val::null(); 
 val mean_field(val options) {
   return guarded([&] {
     initscope::MeanFieldQuery q;
-    const Config c =
-        read_fields(options, theory_fields(true), "meanField", [&](const Field& f, const val& v) {
-          const std::string n = f.name;
-          if (n == "depth")
-            q.depth = static_cast<int>(read_int(f, v));
-          else if (n == "q0")
-            q.q0 = read_number(f, v);
-          else
-            q.c0 = read_number(f, v);
-        });
+    const Config c = read_fields(options, theory_fields(true), "meanField",
+                                 [&](const Field& f, const FieldValue& v) {
+                                   const std::string n = f.name;
+                                   if (n == "depth")
+                                     q.depth = static_cast<int>(v.number);
+                                   else if (n == "q0")
+                                     q.q0 = v.number;
+                                   else
+                                     q.c0 = v.number;
+                                 });
     q.params = {c.activation, c.leaky_slope, c.weight_var, c.bias_var};
     const initscope::MeanFieldResult r = initscope::mean_field(q);
     val o = val::object();
@@ -99,18 +89,18 @@ val mean_field(val options) {
 val phase_diagram(val options) {
   return guarded([&] {
     initscope::PhaseGridQuery q;
-    const Config c =
-        read_fields(options, phase_fields(), "phaseDiagram", [&](const Field& f, const val& v) {
-          const std::string n = f.name;
-          if (n == "wMax")
-            q.w_max = read_number(f, v);
-          else if (n == "bMax")
-            q.b_max = read_number(f, v);
-          else if (n == "nx")
-            q.nx = static_cast<int>(read_int(f, v));
-          else
-            q.ny = static_cast<int>(read_int(f, v));
-        });
+    const Config c = read_fields(options, phase_fields(), "phaseDiagram",
+                                 [&](const Field& f, const FieldValue& v) {
+                                   const std::string n = f.name;
+                                   if (n == "wMax")
+                                     q.w_max = v.number;
+                                   else if (n == "bMax")
+                                     q.b_max = v.number;
+                                   else if (n == "nx")
+                                     q.nx = static_cast<int>(v.number);
+                                   else
+                                     q.ny = static_cast<int>(v.number);
+                                 });
     q.activation = c.activation;
     q.leaky_slope = c.leaky_slope;
     const initscope::PhaseGrid g = initscope::phase_grid(q);
