@@ -322,7 +322,7 @@ class Engine {
   presets() { return this.#m.presets(); }
   /** The C++ defaults of every config field (inputDim/classes 0 = the dataset's own). */
   defaultConfig() { return this.#m.defaultConfig(); }
-  /** The field table inputs are checked against: [{ name, kind, allowed, min?, max?, ids? }]. */
+  /** The core's field registry (fields.json's `fields`: [{ name, kind, allowed, min, max, ids, ... }]). */
   configFields() { return structuredClone(this.#configFields); }
 
   /**
