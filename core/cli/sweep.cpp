@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common.hpp"
+#include "gemm_flag.hpp"
 #include "initscope/presets.hpp"
 
 namespace cli {
@@ -75,12 +76,14 @@ void write_result(JsonWriter& j, const CellResult& r) {
   }
 }
 
-void write_sweep_json(const SweepSpec& spec, const std::vector<CellResult>& results) {
+void write_sweep_json(const SweepSpec& spec, const GemmOptions& g,
+                      const std::vector<CellResult>& results) {
   JsonWriter j(stdout);
   j.begin_object();
   j.key("config").begin_object();
   write_config(j, spec.base, {spec.base.init}, false);
   j.end_object();
+  write_gemm_json(j, g);
   j.key("steps").integer(spec.steps);
   j.key("seeds").integer(spec.seeds);
   j.key("axes").begin_array();
@@ -164,7 +167,8 @@ const char* kSweepUsage =
     "Seed index s runs with seed (--seed + s) mod 2^32: `initscope run` with that seed and the\n"
     "cell's fields gives the same run. The output does not depend on --jobs.\n"
     "\n"
-    "Output (stdout): JSON { config, steps, seeds, axes: [ { field, values } ], cells: [ { x, y,\n"
+    "Output (stdout): JSON { config, gemm, steps, seeds, axes: [ { field, values } ], cells: [ { "
+    "x, y,\n"
     "trainLoss, testLoss, trainAccuracy, testAccuracy (means over the seeds that did not\n"
     "diverge; null if none), diverged (how many did), runs: [ { seed, step, trainLoss, testLoss,\n"
     "trainAccuracy, testAccuracy, diverged: null | step } ] } ] }, cells x-fastest. CSV: one row\n"
@@ -215,6 +219,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
                    int_range(1, 1024),
                    [&o](auto& v) { o.jobs = static_cast<int>(to_integer(v, 1, 1024)); }, s});
   flags.push_back(choice_flag("format", "output format", o.format, {"json", "csv"}, s));
+  GemmOptions gemm;
+  add_gemm_flags(flags, gemm);
 
   Parsed parsed;
   if (!parse_or_help("sweep", kSweepUsage, flags, args, parsed)) return 0;
@@ -239,11 +245,12 @@ int cmd_sweep(const std::vector<std::string>& args) {
           load_data_file(c, data_dir);
         }
     const int jobs = o.jobs > 0 ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
+    apply_gemm(gemm);
     const std::vector<CellResult> results = compute(spec, jobs);
     if (o.format == "csv") {
       write_sweep_csv(spec, results);
     } else {
-      write_sweep_json(spec, results);
+      write_sweep_json(spec, gemm, results);
     }
     return 0;
   });
