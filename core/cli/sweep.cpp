@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "common.hpp"
+#include "gemm_flag.hpp"
 #include "initscope/presets.hpp"
 #include "initscope/sweep_parts.hpp"
 #include "shard.hpp"
@@ -146,11 +147,13 @@ void write_result(JsonWriter& j, const CellResult& r) {
 }
 
 // The sweep's definition: the members of the JSON output before "cells", and a part's
-// "definition" (whose hash says which sweep a part belongs to).
-void write_definition(JsonWriter& j, const SweepSpec& spec) {
+// "definition" (whose hash says which sweep a part belongs to). The GEMM path is part of it:
+// exact and fast round differently, so parts computed by both do not merge.
+void write_definition(JsonWriter& j, const SweepSpec& spec, const GemmOptions& g) {
   j.key("config").begin_object();
   write_config(j, spec.base, {spec.base.init}, false);
   j.end_object();
+  write_gemm_json(j, g);
   j.key("steps").integer(spec.steps);
   j.key("seeds").integer(spec.seeds);
   j.key("axes").begin_array();
@@ -165,22 +168,22 @@ void write_definition(JsonWriter& j, const SweepSpec& spec) {
   j.end_array();
 }
 
-Json definition_json(const SweepSpec& spec) {
-  return parts::parse_json(capture([&spec](std::FILE* f) {
+Json definition_json(const SweepSpec& spec, const GemmOptions& g) {
+  return parts::parse_json(capture([&spec, &g](std::FILE* f) {
     JsonWriter j(f);
     j.begin_object();
-    write_definition(j, spec);
+    write_definition(j, spec, g);
     j.end_object();
   }));
 }
 
 // The two writers take every task's result in task order, however it was computed (one process,
 // a resumed checkpoint, or merged parts): the same vector gives the same bytes.
-void write_sweep_json(std::FILE* out, const SweepSpec& spec,
+void write_sweep_json(std::FILE* out, const SweepSpec& spec, const GemmOptions& g,
                       const std::vector<CellResult>& results) {
   JsonWriter j(out);
   j.begin_object();
-  write_definition(j, spec);
+  write_definition(j, spec, g);
   j.key("cells").begin_array();
   const std::size_t seeds = static_cast<std::size_t>(spec.seeds);
   for (std::size_t cell = 0; cell < cell_count(spec); ++cell) {
@@ -243,13 +246,13 @@ void emit(const std::string& out, const std::string& text) {
   }
 }
 
-std::string sweep_text(const SweepSpec& spec, const std::vector<CellResult>& results,
-                       const std::string& format) {
+std::string sweep_text(const SweepSpec& spec, const GemmOptions& g,
+                       const std::vector<CellResult>& results, const std::string& format) {
   return capture([&](std::FILE* f) {
     if (format == "csv") {
       write_sweep_csv(f, spec, results);
     } else {
-      write_sweep_json(f, spec, results);
+      write_sweep_json(f, spec, g, results);
     }
   });
 }
@@ -274,7 +277,8 @@ const char* kSweepUsage =
     "Seed index s runs with seed (--seed + s) mod 2^32: `initscope run` with that seed and the\n"
     "cell's fields gives the same run. The output does not depend on --jobs.\n"
     "\n"
-    "Output (stdout): JSON { config, steps, seeds, axes: [ { field, values } ], cells: [ { x, y,\n"
+    "Output (stdout): JSON { config, gemm, steps, seeds, axes: [ { field, values } ], cells: [ { "
+    "x, y,\n"
     "trainLoss, testLoss, trainAccuracy, testAccuracy (means over the seeds that did not\n"
     "diverge; null if none), diverged (how many did), runs: [ { seed, step, trainLoss, testLoss,\n"
     "trainAccuracy, testAccuracy, diverged: null | step } ] } ] }, cells x-fastest. CSV: one row\n"
@@ -316,6 +320,7 @@ struct SweepCommand {
   std::string data_dir;
   std::vector<Flag> flags;
   Parsed parsed;
+  GemmOptions gemm;
   SweepCommand() = default;
   SweepCommand(const SweepCommand&) = delete;
 };
@@ -386,6 +391,7 @@ bool parse_sweep(const std::vector<std::string>& args, SweepCommand& c) {
                    [&o](auto&) { o.progress = true; }, r});
   flags.push_back({"quiet", "", "--quiet", "", "no progress on stderr", "off", "",
                    [&o](auto&) { o.quiet = true; }, r});
+  add_gemm_flags(flags, c.gemm);
 
   if (!parse_or_help("sweep", kSweepUsage, flags, args, c.parsed)) return false;
   if (o.x.empty()) throw UsageError("--x", "(missing)", "FIELD=START:STOP:COUNT or FIELD=A,B,...");
@@ -457,7 +463,7 @@ int cmd_sweep_merge(const std::vector<std::string>& args) {
                      std::string("a sweep's flags (") + e.what() + ")");
   }
   const SweepSpec& spec = c.spec;
-  if (parts::compact_json(definition_json(spec)) != parts::compact_json(ps[0].definition))
+  if (parts::compact_json(definition_json(spec, c.gemm)) != parts::compact_json(ps[0].definition))
     throw UsageError("part file " + first + " definition", "not the sweep its command defines",
                      "the definition this initscope writes for it (written by another version?)");
   const int n = ps[0].n;
@@ -501,7 +507,7 @@ int cmd_sweep_merge(const std::vector<std::string>& args) {
     }
     for (const auto& t : p.tasks) results[t.first] = t.second;
   }
-  emit(out, sweep_text(spec, results, format));
+  emit(out, sweep_text(spec, c.gemm, results, format));
   return 0;
 }
 
@@ -524,6 +530,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
           load_data_file(cfg, c.data_dir);
         }
     const int jobs = o.jobs > 0 ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
+    apply_gemm(c.gemm);
     const std::pair<int, int> kn =
         o.shard.empty() ? std::make_pair(1, 1) : parts::parse_shard(o.shard, "--shard");
     const std::size_t total = task_count(spec);
@@ -532,7 +539,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     Part part;
     part.k = kn.first;
     part.n = kn.second;
-    part.definition = definition_json(spec);
+    part.definition = definition_json(spec, c.gemm);
     part.definition_hash = parts::hash_text(parts::compact_json(part.definition));
     part.command = definition_command(args);
     const std::vector<std::size_t> mine =
@@ -598,7 +605,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     progress.end();
     if (!o.checkpoint.empty() && (since_checkpoint > 0 || !file_exists(o.checkpoint)))
       write_file_atomic(o.checkpoint, part_text());
-    emit(o.out, o.shard.empty() ? sweep_text(spec, results, o.format) : part_text());
+    emit(o.out, o.shard.empty() ? sweep_text(spec, c.gemm, results, o.format) : part_text());
     return 0;
   });
 }
