@@ -16,6 +16,7 @@
 #pragma once
 #include <algorithm>
 #include <cerrno>
+#include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -416,6 +417,7 @@ inline Json json_token(const std::string& number_text) {
 // A double as the shortest text that reads back to it; JSON has no NaN or infinities, so those
 // are the strings "NaN", "Infinity", "-Infinity" (the CSV's spelling).
 inline Json json_double(double v) {
+  if (v == 0 && std::signbit(v)) return json_token("-0");  // format_number writes -0 as 0
   return std::isfinite(v) ? json_token(format_number(v)) : json_string(format_number(v));
 }
 inline Json json_integer(int64_t v) { return json_token(std::to_string(v)); }
@@ -636,7 +638,10 @@ inline Part read_part(const std::string& text, const std::string& file) {
     } else if (v.kind == Json::Number) {
       errno = 0;
       const double d = std::strtod(v.text.c_str(), nullptr);
-      if (errno == 0 && std::isfinite(d)) return d;
+      // strtod reports ERANGE for a subnormal result too (5e-324 is a valid double: keep it);
+      // only an overflow to infinity is refused.
+      if (std::isfinite(d) && (errno == 0 || (errno == ERANGE && std::fabs(d) <= DBL_MIN)))
+        return d;
     }
     throw ConfigError(field + " " + what, compact_json(v).substr(0, 80),
                       "a number, \"NaN\", \"Infinity\" or \"-Infinity\"");
