@@ -78,7 +78,7 @@ std::vector<int> read_list(const Field& f, const val& v) {
   const double n = v["length"].as<double>();
   if (n > 1e6)
     throw ConfigError(f.name, "an array of " + initscope::format_number(n) + " widths", f.allowed);
-  const std::string each = initscope::int_range(int64_t(f.lo), int64_t(f.hi));
+  const std::string each = initscope::list_item_allowed(f);
   std::vector<int> list;
   for (int i = 0; i < n; ++i) {
     const std::string name = std::string(f.name) + "[" + std::to_string(i) + "]";

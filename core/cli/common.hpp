@@ -21,6 +21,7 @@ int cmd_theory(const std::vector<std::string>& args);
 int cmd_presets(const std::vector<std::string>& args);
 int cmd_sweep(const std::vector<std::string>& args);
 int cmd_fields(const std::vector<std::string>& args);
+int cmd_coordcheck(const std::vector<std::string>& args);
 
 // Numbers in messages read as in the core's and the engine's messages.
 std::string num(double v);

@@ -383,22 +383,23 @@ void validate(const Config& c) {
   }
 
   // caps
+  const SizeCaps& caps = size_caps();
   const int64_t params = parameter_count(c);
-  if (params > kMaxParameters)
-    throw ConfigError(
-        "hidden", "a network of " + std::to_string(params) + " parameters",
-        "at most " + std::to_string(kMaxParameters) + " parameters (fewer or narrower layers)");
+  if (params > caps.max_parameters)
+    throw ConfigError("hidden", "a network of " + std::to_string(params) + " parameters",
+                      "at most " + std::to_string(caps.max_parameters) +
+                          " parameters (fewer or narrower layers)" + caps.note);
   int64_t units = 0;
   for (int w : c.hidden) units += w;
   units += resolved_classes(c);
   const int64_t rows = std::max<int64_t>({c.batch_size == 0 ? train_count(c) : c.batch_size,
                                           std::min<int64_t>(c.probe_size, train_count(c)), 1});
-  if (rows * units > kMaxActivations)
+  if (rows * units > caps.max_activations)
     throw ConfigError(
         "hidden", "a network of " + std::to_string(units) + " units",
-        "at most " + std::to_string(kMaxActivations) +
+        "at most " + std::to_string(caps.max_activations) +
             " activations per batch (batch rows x total units = " + std::to_string(rows) + " x " +
-            std::to_string(units) + "): use fewer units or a smaller batchSize");
+            std::to_string(units) + "): use fewer units or a smaller batchSize" + caps.note);
 }
 
 }  // namespace initscope

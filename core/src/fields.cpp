@@ -149,6 +149,12 @@ uint32_t as_u32(const FieldValue& v) {
 
 // Each entry's get/set/report are captureless lambdas (function pointers); the builders above
 // set everything else.
+std::string hidden_allowed(const SizeCaps& caps) {
+  return "1.." + std::to_string(limits::kMaxDepth) + " layers of width 1.." +
+         std::to_string(caps.max_width) + ", at most " + std::to_string(caps.max_parameters) +
+         " parameters" + caps.note;
+}
+
 std::vector<Field> make_fields() {
   using namespace limits;
   using V = FieldValue;
@@ -227,10 +233,8 @@ std::vector<Field> make_fields() {
     f.group = g;
     f.kind = FieldKind::IntList;
     f.lo = 1;
-    f.hi = kMaxWidth;
-    f.allowed = "1.." + std::to_string(kMaxDepth) + " layers of width 1.." +
-                std::to_string(kMaxWidth) + ", at most " + std::to_string(kMaxParameters) +
-                " parameters";
+    f.hi = size_caps().max_width;
+    f.allowed = hidden_allowed(size_caps());
     f.help = "hidden widths: 128,64,32, or 64x30 for 30 layers of width 64";
     add(
         f, [](const Config& c) { return V::of(c.hidden); },
@@ -469,12 +473,44 @@ void json_ids(std::string& out, const std::vector<std::string>& ids) {
   out += "]";
 }
 
-}  // namespace
-
-const std::vector<Field>& fields() {
-  static const std::vector<Field> t = make_fields();
+std::vector<Field>& registry() {
+  static std::vector<Field> t = make_fields();
   return t;
 }
+
+SizeCaps& current_caps() {
+  static SizeCaps c = page_caps();
+  return c;
+}
+
+}  // namespace
+
+SizeCaps page_caps() {
+  using namespace limits;
+  return {kMaxWidth, kMaxParameters, kMaxActivations,
+          " (the page's caps; the native CLI allows width " + std::to_string(kNativeMaxWidth) +
+              " and " + std::to_string(kNativeMaxParameters) + " parameters)"};
+}
+
+SizeCaps native_caps() {
+  using namespace limits;
+  return {kNativeMaxWidth, kNativeMaxParameters, kNativeMaxActivations,
+          " (the native CLI's caps; the page's are width " + std::to_string(kMaxWidth) + " and " +
+              std::to_string(kMaxParameters) + " parameters)"};
+}
+
+const SizeCaps& size_caps() { return current_caps(); }
+
+void set_size_caps(const SizeCaps& caps) {
+  current_caps() = caps;
+  for (Field& f : registry())
+    if (f.name == std::string("hidden")) {
+      f.hi = caps.max_width;
+      f.allowed = hidden_allowed(caps);
+    }
+}
+
+const std::vector<Field>& fields() { return registry(); }
 
 const Field* find_field(const std::string& name) {
   for (const Field& f : fields())
@@ -499,13 +535,17 @@ void check_field(const Field& f, const Config& c) {
       for (std::size_t i = 0; i < v.list.size(); ++i)
         if (!in_range(f, v.list[i]))
           throw ConfigError(std::string(f.name) + "[" + std::to_string(i) + "]",
-                            std::to_string(v.list[i]),
-                            int_range(static_cast<int64_t>(f.lo), static_cast<int64_t>(f.hi)));
+                            std::to_string(v.list[i]), list_item_allowed(f));
       break;
     case FieldKind::Enum:
     case FieldKind::Boolean:
       break;  // the Config's type holds only valid values
   }
+}
+
+std::string list_item_allowed(const Field& f) {
+  return int_range(static_cast<int64_t>(f.lo), static_cast<int64_t>(f.hi)) +
+         (f.name == std::string("hidden") ? size_caps().note : "");
 }
 
 void check_type(const Field& f, const FieldValue& v, const std::string& shown_value) {

@@ -155,7 +155,7 @@ void Run::next_batch() {
 StepResult Run::step(int n) {
   for (int i = 0; i < n && !diverged_at_; ++i) {
     // forward -> loss -> backward -> update
-    next_batch();
+    if (!fixed_batch_) next_batch();
     const bool full = config_.batch_size == 0;
     const float* x = full ? data_.x_train.data() : batch_x_.data();
     const int* y = full ? data_.y_train.data() : batch_y_.data();
@@ -173,6 +173,18 @@ StepResult Run::step(int n) {
     if (!finite) diverged_at_ = step_;
   }
   return {step_, last_loss_};
+}
+
+void Run::fix_batch() {
+  if (fixed_batch_) return;
+  next_batch();
+  fixed_batch_ = true;
+}
+
+const std::vector<std::vector<float>>& Run::batch_pre_activations() {
+  const float* x = config_.batch_size == 0 ? data_.x_train.data() : batch_x_.data();
+  net_.forward(x, batch_rows_, ws_);
+  return ws_.pre;
 }
 
 Evaluation Run::evaluate() {

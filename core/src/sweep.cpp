@@ -202,8 +202,9 @@ void set_axis_value(Config& c, const SweepAxis& axis, std::size_t i) {
   // depth and width become `hidden`, whose messages would not name the axis: check them here.
   if (axis.field == "depth" && (v < 1 || v > limits::kMaxDepth))
     throw ConfigError("depth", format_number(v), int_range(1, limits::kMaxDepth));
-  if (axis.field == "width" && (v < 1 || v > limits::kMaxWidth))
-    throw ConfigError("width", format_number(v), int_range(1, limits::kMaxWidth));
+  if (axis.field == "width" && (v < 1 || v > size_caps().max_width))
+    throw ConfigError("width", format_number(v),
+                      int_range(1, size_caps().max_width) + size_caps().note);
   find_numeric(axis.field)->set(c, v);
 }
 

@@ -272,7 +272,7 @@ test('bad input: exit 2, and the message names the field or flag, the value and 
       [['run', '--hidden', '64x0'], ['hidden', '"64x0"']],
       [['run', '--hidden', '64x'], ['hidden', '"64x"']],
       [['run', '--hidden', '64,,32'], ['hidden', '"64,,32"']],
-      [['run', '--hidden', '16,0'], ['hidden[1] = 0', '1..2048']],
+      [['run', '--hidden', '16,0'], ['hidden[1] = 0', '1..8192']],
       [['run', '--hidden', '2048x200'], ['hidden', 'parameters']],
       [['run', '--dataset', 'mnist'], ['dataset', '"mnist"', 'spiral']],
       [['run', '--classes', '3', '--dataset', 'circles'], ['classes = 3']],

@@ -123,7 +123,29 @@ constexpr int kMaxHistBins = 200;
 constexpr double kMaxGain = 100.0;
 constexpr double kMaxWeightVar = 100.0;  // sigma_w^2; also the bound of sigma_b^2
 constexpr double kMaxMultiplier = 1e6;   // outputMultiplier, inputMultiplier (mup uses 2^-8)
+// The native CLI's caps (SizeCaps below): a coordinate check reaches width 8192. 2^28 float32
+// parameters are 1 GiB, 4 GiB with gradients and Adam's moments.
+constexpr int kNativeMaxWidth = 8192;
+constexpr int64_t kNativeMaxParameters = 268435456;   // 2^28
+constexpr int64_t kNativeMaxActivations = 134217728;  // 2^27
 }  // namespace limits
+
+// How large a network may be: hidden widths, parameters, activations per batch. The page's caps
+// (kMaxWidth, kMaxParameters, kMaxActivations) are the default, so the wasm engine keeps a tab
+// safe; the native CLI calls set_size_caps(native_caps()) before anything else. Each cap's
+// message names the other one, so a page user learns that the CLI goes further.
+struct SizeCaps {
+  int max_width;
+  int64_t max_parameters;
+  int64_t max_activations;
+  std::string note;  // " (the page's caps; the native CLI allows ...)"
+};
+SizeCaps page_caps();
+SizeCaps native_caps();
+const SizeCaps& size_caps();
+// Process-wide, like the GEMM mode: call before any Run exists (also updates the registry's
+// `hidden` range and its allowed text).
+void set_size_caps(const SizeCaps& caps);
 
 // How the initializer's gain is chosen.
 //   Default: the initializer's own default (He: calculate_gain(activation), others: 1)
