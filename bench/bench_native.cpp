@@ -7,6 +7,9 @@
 //
 // Usage: initscope_bench [--configs bench/configs.json] [--window SECONDS] [--windows N]
 //                        [--warmup SECONDS] [--only S,L,D,gemm,peak]
+//                        [--path exact|portable|avx2|fast] [--threads N]
+// --path: exact = the exact path's default kernel for this CPU; portable / avx2 = that exact
+// kernel (same bits); fast = OpenBLAS (--threads N of them, default 1).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -20,6 +23,7 @@
 
 #include "gemm_timing.hpp"
 #include "initscope/config.hpp"
+#include "initscope/gemm.hpp"
 #include "initscope/run.hpp"
 
 namespace {
@@ -158,7 +162,8 @@ bool wanted(const std::string& only, const std::string& what) {
 int main(int argc, char** argv) {
   std::string configs_path = "bench/configs.json", only;
   double window = 0.5, warmup = 1.5;
-  int windows = 7;
+  int windows = 7, threads = 1;
+  std::string path = "exact";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -175,14 +180,33 @@ int main(int argc, char** argv) {
       warmup = std::stod(next());
     else if (a == "--only")
       only = next();
+    else if (a == "--path")
+      path = next();
+    else if (a == "--threads")
+      threads = std::stoi(next());
     else {
       std::fprintf(stderr, "initscope_bench: unknown argument %s\n", a.c_str());
       return 2;
     }
   }
   try {
+    using initscope::ExactKernel;
+    if (path == "fast") {
+      initscope::set_gemm_mode(initscope::GemmMode::fast);
+      initscope::set_gemm_threads(threads);
+    } else if (path == "portable") {
+      initscope::set_exact_kernel(ExactKernel::portable);
+    } else if (path == "avx2") {
+      initscope::set_exact_kernel(ExactKernel::avx2);
+    } else if (path != "exact") {
+      throw std::runtime_error("--path " + path + ": expected exact, portable, avx2 or fast");
+    }
+    const std::string kernel =
+        path == "fast" ? "openblas" : initscope::to_string(initscope::exact_kernel());
+    std::fprintf(stderr, "native path %s (kernel %s)\n", path.c_str(), kernel.c_str());
     std::ostringstream js;
-    js << "{\"configs\":[";
+    js << "{\"path\":\"" << path << "\",\"kernel\":\"" << kernel << "\",\"threads\":" << threads
+       << ",\"configs\":[";
     bool first = true;
     for (const BenchConfig& b : load_configs(configs_path)) {
       if (!wanted(only, b.id)) continue;

@@ -4,6 +4,7 @@
 # configurations in one run and prints steps/s and ratios (bench/README.md); then the page in
 # headless Chromium: its run pool against one worker (pool-bench.mjs), long tasks at the size
 # limit (longtask-bench.mjs) and a 200-cell sweep against the native CLI (sweep-bench.mjs).
+# bench/native-speed.mjs: issue 21's wide networks natively (exact, fast) vs PyTorch 1-thread.
 # BENCH_PAGE=0 skips the page. Not part of npm test.
 # Extra arguments go to run-bench.mjs, e.g. `npm run bench -- --only S,gemm --windows 9`.
 set -euo pipefail
@@ -14,6 +15,9 @@ echo "== wasm build"; bash scripts/build-wasm.sh
 echo "== wasm GEMM bench module"; bash bench/build-gemm-wasm.sh
 echo "== bench"
 node bench/run-bench.mjs --native build/native/bin/initscope_bench "$@"
+# Issue 21: the wide networks natively, exact (before / after) and fast, against PyTorch 1-thread
+# and numpy sgemm when Debian's python3-torch / python3-numpy are installed (skipped otherwise).
+echo "== native speed: exact and fast GEMM paths vs PyTorch"; node bench/native-speed.mjs
 if [ "${BENCH_PAGE:-1}" != 0 ]; then
   echo "== web build"; node scripts/build-web.mjs
   echo "== the page's run pool vs one worker"; node bench/pool-bench.mjs

@@ -5,7 +5,10 @@ set -euo pipefail
 want="${1:-all}"
 # dataset-fashion-mnist: the idx files scripts/prepare-data.mjs subsets (tests and the page use it).
 # libeigen3-dev: header-only SVD for run.jacobianSpectrum() (core/src/jacobian.cpp).
-pkgs=(cmake g++ make clang-format xtensor-dev xtl-dev libeigen3-dev catch2 dataset-fashion-mnist)
+# parallel: GNU parallel, for the README's cluster recipe (tests/node/shard.test.mjs runs it).
+# libopenblas-dev: the native CLI's --gemm fast (core/src/gemm.cpp; the build works without it).
+pkgs=(cmake g++ make clang-format xtensor-dev xtl-dev libeigen3-dev catch2 dataset-fashion-mnist
+      parallel libopenblas-dev)
 case "$want" in
   native) ;;
   wasm) pkgs+=(emscripten) ;;

@@ -1,4 +1,9 @@
-// wasm/adapters.hpp: conversions between JavaScript values and the core (namespace js).
+// wasm/adapters.hpp: every adapter bindings.cpp registers (namespace js), one concern per file:
+//   conversions.{hpp,cpp}  error translation, copies out of the heap, type checks of one value
+//   fields.{hpp,cpp}       JS config object <-> Config, the field tables (configFields,
+//   defaultConfig) catalog.cpp            the lists (initializers, datasets, presets, limits),
+//   loadDataset, heap sample.cpp             sampleInit run.cpp                createRun and the
+//   RunHandle theory.cpp             meanField, criticalWeightVar, phaseDiagram
 //
 // What this is: the thin layer between Embind and initscope's C++ API. JS objects become
 // initscope::Config, results become plain JS objects whose arrays are typed-array COPIES taken
@@ -39,8 +44,9 @@ val presets();
 // The core's caps ({ maxDepth, maxWidth, maxParameters, ... }) and the default config.
 val limits();
 val default_config();
-// The field tables web/js/validate.js checks JS input against: [{ name, kind, allowed, min?,
-// max?, ids? }], for createRun and for sampleInit.
+// The field tables web/js/validate.js checks JS input against, in the registry's JSON shape
+// (initscope::fields_json()'s `fields`: [{ name, kind, allowed, min, max, ids, words, nullable,
+// ... }]): createRun's is the registry itself, sampleInit's a part of it plus fanIn and fanOut.
 val config_field_table();
 val sample_field_table();
 
@@ -97,8 +103,10 @@ val phase_field_table();
 // A RunHandle (owned by the caller, who must .delete() it) or an Error.
 val create_run(val config);
 
-// Exposed for tests of the adapter: JS config object -> Config (throws ConfigError) -> JS object.
+// Exposed for tests of the adapter: JS config object -> Config (throws ConfigError) -> JS object
+// (every registry field's get(), or with `reported` its report() where it has one: inputDim and
+// classes resolved to the dataset's sizes).
 initscope::Config config_from_js(const val& object);
-val config_to_js(const initscope::Config& config);
+val config_to_js(const initscope::Config& config, bool reported = false);
 
 }  // namespace js

@@ -13,6 +13,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "initscope/fields.hpp"
 #include "initscope/image_data.hpp"
 
 namespace cli {
@@ -47,199 +48,167 @@ std::vector<int> parse_hidden(const std::string& v) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Flag tables. Each flag writes straight into a Config (defaults shown in --help come from the
-// same default-constructed Config) or into the command's own options.
+// Flag tables, generated from the core's field registry (initscope/fields.hpp): a field's flag,
+// alias, help, allowed text and setter are its registry entry's. The defaults shown in --help
+// are the Config's values when the table is built (after a --preset, the preset's).
+
+namespace {
+
+const char* metavar(const Field& f) {
+  switch (f.kind) {
+    case FieldKind::Integer:
+      return "N";
+    case FieldKind::Number:
+      return "X";
+    case FieldKind::Enum:
+      return "ID";
+    case FieldKind::IntList:
+      return "LIST";
+    case FieldKind::Boolean:
+      return "";  // a switch: --readout-zero-init
+  }
+  return "X";
+}
+
+// Text -> FieldValue by the field's kind. Ranges are validate()'s (its messages name the flag);
+// only what cannot be stored at all throws BadValue here.
+FieldValue parse_value(const Field& f, const std::string& v) {
+  switch (f.kind) {
+    case FieldKind::Integer:
+      return FieldValue::of(static_cast<double>(
+          f.hi > std::numeric_limits<int>::max()
+              ? to_integer(v, static_cast<int64_t>(f.lo), static_cast<int64_t>(f.hi))
+              : to_integer(v, std::numeric_limits<int>::min(), std::numeric_limits<int>::max())));
+    case FieldKind::Number:
+      for (const std::string& w : f.words)
+        if (v == w) return FieldValue::of(w);
+      if (f.nullable && v == "default") return FieldValue::null();
+      return FieldValue::of(to_number(v));
+    case FieldKind::Enum:
+      return FieldValue::of(v);  // set() parses: "expected one of ..."
+    case FieldKind::IntList:
+      return FieldValue::of(parse_hidden(v));
+    case FieldKind::Boolean:
+      return FieldValue::of_bool(true);  // a switch, given: true
+  }
+  throw BadValue{};
+}
+
+}  // namespace
+
+Flag field_flag(const Field& fd, Config& c, const char* section) {
+  Flag f;
+  f.name = fd.flag;
+  f.alias = fd.short_flag;
+  f.field = fd.name;
+  f.metavar = metavar(fd);
+  f.help = fd.help;
+  f.default_text = fd.default_note.empty() ? value_text(fd.get(c)) : fd.default_note;
+  f.allowed = fd.allowed;
+  if (fd.nullable && fd.kind == FieldKind::Number)  // gain: "a number in [0, 100], auto or default"
+    f.allowed =
+        fd.allowed.substr(0, fd.allowed.find(" or ")) + ", " + join_ids(fd.words) + " or default";
+  const Field* field = &fd;
+  f.set = [&c, field](const std::string& v) { field->set(c, parse_value(*field, v)); };
+  f.section = section ? section : fd.group;
+  return f;
+}
+
+void add_group_flags(std::vector<Flag>& f, Config& c, const std::string& group) {
+  for (const Field& fd : fields())
+    if (group == fd.group) f.push_back(field_flag(fd, c));
+}
 
 // `data_dir`: where datasets read from a file (fashion_mnist) are looked for; see load_data_file.
 void add_data_flags(std::vector<Flag>& f, Config& c, std::string& data_dir) {
-  const char* s = "Data";
-  f.push_back({"dataset", "", "dataset", "ID", "the data to learn", to_string(c.dataset),
-               one_of(dataset_names()), [&c](auto& v) { c.dataset = parse_dataset(v); }, s});
-  f.push_back({"samples", "", "samples", "N", "samples in total, before the train/test split",
-               std::to_string(c.samples), int_range(limits::kMinSamples, limits::kMaxSamples),
-               [&c](auto& v) { c.samples = to_int(v); }, s});
-  f.push_back({"noise", "", "noise", "X",
-               "2-D toys: std of the added jitter; gaussian_nd: twice the label-flip "
-               "probability; fashion_mnist: ignored",
-               num(c.noise), "a number in [0, " + num(limits::kMaxNoise) + "]",
-               [&c](auto& v) { c.noise = to_number(v); }, s});
-  f.push_back({"test-fraction", "", "testFraction", "X",
-               "share of the samples held out for testing", num(c.test_fraction),
-               "a number in [0, " + num(limits::kMaxTestFraction) +
-                   "] that leaves at least one training sample",
-               [&c](auto& v) { c.test_fraction = to_number(v); }, s});
-  f.push_back({"input-dim", "", "inputDim", "N",
-               "input dimension (gaussian_nd: free; fashion_mnist: 784; 2-D toys: 2)",
-               "0 = the dataset's (gaussian_nd 64, fashion_mnist 784, others 2)",
-               "0, " + int_range(1, limits::kMaxInputDim) +
-                   " for gaussian_nd, 784 for fashion_mnist, 2 for the others",
-               [&c](auto& v) { c.input_dim = to_int(v); }, s});
-  f.push_back({"classes", "", "classes", "N", "number of classes (output units)",
-               "0 = the dataset's (fashion_mnist 10, others 2)",
-               "0, " + int_range(2, limits::kMaxClasses) +
-                   " for spiral, gaussians and gaussian_nd, 10 for fashion_mnist, 2 for the others",
-               [&c](auto& v) { c.classes = to_int(v); }, s});
-  f.push_back({"seed", "", "seed", "N", "seeds the data, the weights and the batch order",
-               std::to_string(c.seed), int_range(0, std::numeric_limits<uint32_t>::max()),
-               [&c](auto& v) {
-                 c.seed =
-                     static_cast<uint32_t>(to_integer(v, 0, std::numeric_limits<uint32_t>::max()));
-               },
-               s});
+  add_group_flags(f, c, "Data");
   f.push_back({"data-dir", "", "--data-dir", "DIR",
                "folder of the prepared data files (fashion_mnist: fashion-mnist.bin)",
                "$INITSCOPE_DATA_DIR, else build/data (../../data from this executable)",
-               "a folder holding the file", [&data_dir](auto& v) { data_dir = v; }, s});
+               "a folder holding the file", [&data_dir](auto& v) { data_dir = v; }, "Data"});
 }
 
 void add_activation_flags(std::vector<Flag>& f, Config& c, const char* s) {
-  f.push_back({"activation", "", "activation", "ID",
-               "hidden-layer activation (the output is linear)", to_string(c.activation),
-               one_of(activation_names()), [&c](auto& v) { c.activation = parse_activation(v); },
-               s});
-  f.push_back({"leaky-slope", "", "leakySlope", "X",
-               "negative slope a of leaky_relu (He's gain uses it too)", num(c.leaky_slope),
-               "a number in [0, 1]", [&c](auto& v) { c.leaky_slope = to_number(v); }, s});
+  f.push_back(field_flag(field("activation"), c, s));
+  f.push_back(field_flag(field("leakySlope"), c, s));
 }
 
-void add_network_flags(std::vector<Flag>& f, Config& c) {
-  const char* s = "Network";
-  f.push_back({"hidden", "", "hidden", "LIST",
-               "hidden widths: 128,64,32, or 64x30 for 30 layers of width 64",
-               hidden_text(c.hidden),
-               "1.." + std::to_string(limits::kMaxDepth) + " layers of width 1.." +
-                   std::to_string(limits::kMaxWidth) + ", at most " +
-                   std::to_string(limits::kMaxParameters) + " parameters",
-               [&c](auto& v) { c.hidden = parse_hidden(v); }, s});
-  add_activation_flags(f, c, s);
-}
+void add_network_flags(std::vector<Flag>& f, Config& c) { add_group_flags(f, c, "Network"); }
 
-// `many`: run compares a comma list of initializers; sample and dump take exactly one.
+// `many`: run compares a comma list of initializers; sample and dump take exactly one. With
+// `per_run`, every per-run field takes a comma list (one value per run) into it.
 void add_init_flags(std::vector<Flag>& f, Config& c, std::vector<Init>& inits, bool many,
                     PerRun* per_run) {
-  const char* s = "Initializer";
-  f.push_back({"init", "", "init", many ? "LIST" : "ID",
-               many ? "initializers to compare, comma-separated: one run each, same data and seed"
-                    : "the initializer",
-               to_string(c.init),
-               many ? "ids from: " + join_ids(init_names()) : one_of(init_names()),
-               [&c, &inits, many](auto& v) {
-                 inits = many ? parse_list(v, [](const std::string& id) { return parse_init(id); })
-                              : std::vector<Init>{parse_init(v)};
-                 c.init = inits.front();
-               },
-               s});
-  f.push_back({"gain", "", "gain", "X",
-               "initializer gain; auto = calculate_gain(activation) for every initializer",
-               "the initializer's own (He: calculate_gain(activation), others 1)",
-               "a number in [0, " + num(limits::kMaxGain) + "], auto or default",
-               [&c](auto& v) {
-                 if (v == "auto") {
-                   c.gain_mode = GainMode::Auto;
-                 } else if (v == "default") {
-                   c.gain_mode = GainMode::Default;
-                 } else {
-                   c.gain_mode = GainMode::Value;
-                   c.gain = to_number(v);
-                 }
-               },
-               s});
-  f.push_back({"fan-mode", "", "fanMode", "ID", "the fan of he_uniform and he_normal",
-               to_string(c.fan_mode), "fan_in or fan_out",
-               [&c](auto& v) { c.fan_mode = parse_fan_mode(v); }, s});
-  f.push_back({"init-value", "", "initValue", "X", "c of constant", num(c.init_value),
-               "a number in [-100, 100]", [&c](auto& v) { c.init_value = to_number(v); }, s});
-  f.push_back({"init-std", "", "initStd", "X", "s of normal and truncated_normal (pre-truncation)",
-               num(c.init_std), "a number in [0, 100]",
-               [&c](auto& v) { c.init_std = to_number(v); }, s});
-  f.push_back({"init-bound", "", "initBound", "X", "a of uniform U(-a, a)", num(c.init_bound),
-               "a number in [0, 100]", [&c](auto& v) { c.init_bound = to_number(v); }, s});
-  // sigma_w^2 and sigma_b^2 of mean_field (biasVar: orthogonal's biases too); validate() checks
-  // every run's value and names the field.
-  auto mean_field_flag = [&](const char* name, const char* field, const char* help, double& one,
-                             std::vector<double>* list, const std::string& allowed) {
-    f.push_back({name, "", field, list ? "LIST" : "X",
-                 std::string(help) + (list ? "; a comma list gives one value per run" : ""),
-                 num(one), allowed,
-                 [&one, list](auto& v) {
-                   if (list) {
-                     *list = parse_list(v, [](const std::string& x) { return to_number(x); });
-                     one = list->front();
-                   } else {
-                     one = to_number(v);
-                   }
-                 },
-                 s});
-  };
-  const std::string cap = num(limits::kMaxWeightVar);
-  mean_field_flag("weight-var", "weightVar", "sigma_w^2 of mean_field: W ~ N(0, weightVar/fan_in)",
-                  c.weight_var, per_run ? &per_run->weight_vars : nullptr,
-                  "a number in (0, " + cap + "]");
-  mean_field_flag("bias-var", "biasVar",
-                  "sigma_b^2 of mean_field and orthogonal: b ~ N(0, biasVar)", c.bias_var,
-                  per_run ? &per_run->bias_vars : nullptr, "a number in [0, " + cap + "]");
+  for (const Field& fd : fields()) {
+    if (std::string(fd.group) != "Initializer") continue;
+    Flag flag = field_flag(fd, c);
+    const std::string name = fd.name;
+    if (name == "init") {
+      flag.metavar = many ? "LIST" : "ID";
+      if (many) {
+        flag.help = "initializers to compare, comma-separated: one run each, same data and seed";
+        flag.allowed = "ids from: " + join_ids(fd.ids);
+      }
+      flag.set = [&c, &inits, many](auto& v) {
+        inits = many ? parse_list(v, [](const std::string& id) { return parse_init(id); })
+                     : std::vector<Init>{parse_init(v)};
+        c.init = inits.front();
+      };
+    } else if (fd.per_run && per_run && fd.kind == FieldKind::Number) {
+      // weightVar, biasVar: validate() checks every run's value and names the field.
+      std::vector<double>& list = per_run->numbers[name];
+      flag.metavar = "LIST";
+      flag.help += "; a comma list gives one value per run";
+      const Field* field = &fd;
+      flag.set = [&c, &list, field](auto& v) {
+        list = parse_list(v, [](const std::string& x) { return to_number(x); });
+        field->set(c, FieldValue::of(list.front()));
+      };
+    }
+    f.push_back(flag);
+  }
 }
 
 std::vector<Config> run_configs(const Config& base, const std::vector<Init>& inits,
                                 const PerRun& per_run) {
-  const std::size_t n = std::max(
-      {inits.size(), per_run.weight_vars.size(), per_run.bias_vars.size(), std::size_t{1}});
-  auto check = [n](std::size_t size, const char* field) {
+  std::size_t n = std::max(inits.size(), std::size_t{1});
+  for (const auto& [name, list] : per_run.numbers) n = std::max(n, list.size());
+  auto check = [n](std::size_t size, const std::string& field) {
     if (size > 1 && size != n)
       throw UsageError(field, "a list of " + std::to_string(size),
                        "one value, or one per run (" + std::to_string(n) + ")");
   };
   check(inits.size(), "init");
-  check(per_run.weight_vars.size(), "weightVar");
-  check(per_run.bias_vars.size(), "biasVar");
-  auto pick = [](const auto& list, std::size_t i, auto fallback) {
-    return list.empty() ? fallback : list[list.size() == 1 ? 0 : i];
-  };
+  for (const Field& fd : fields())  // registry order, so the first bad field is reported
+    if (per_run.numbers.count(fd.name)) check(per_run.numbers.at(fd.name).size(), fd.name);
   std::vector<Config> out(n, base);
   for (std::size_t i = 0; i < n; ++i) {
-    out[i].init = pick(inits, i, base.init);
-    out[i].weight_var = pick(per_run.weight_vars, i, base.weight_var);
-    out[i].bias_var = pick(per_run.bias_vars, i, base.bias_var);
+    if (!inits.empty()) out[i].init = inits[inits.size() == 1 ? 0 : i];
+    for (const auto& [name, list] : per_run.numbers)
+      if (!list.empty()) field(name).set(out[i], FieldValue::of(list[list.size() == 1 ? 0 : i]));
   }
   return out;
 }
 
-void add_training_flags(std::vector<Flag>& f, Config& c) {
-  const char* s = "Training";
-  f.push_back({"optimizer", "", "optimizer", "ID", "update rule (PyTorch's, with its defaults)",
-               to_string(c.optimizer), one_of(optimizer_names()),
-               [&c](auto& v) { c.optimizer = parse_optimizer(v); }, s});
-  f.push_back({"learning-rate", "lr", "learningRate", "X", "step size", num(c.learning_rate),
-               "a number in (0, " + num(limits::kMaxLearningRate) + "]",
-               [&c](auto& v) { c.learning_rate = to_number(v); }, s});
-  f.push_back({"momentum", "", "momentum", "X", "mu of the momentum optimizer", num(c.momentum),
-               "a number in [0, 1)", [&c](auto& v) { c.momentum = to_number(v); }, s});
-  f.push_back({"batch-size", "", "batchSize", "N", "rows per update; 0 = the full training set",
-               std::to_string(c.batch_size), "an integer in 0..(training samples)",
-               [&c](auto& v) { c.batch_size = to_int(v); }, s});
-  f.push_back({"loss", "", "loss", "ID", "mean over the batch", to_string(c.loss),
-               one_of(loss_names()), [&c](auto& v) { c.loss = parse_loss(v); }, s});
-}
+void add_training_flags(std::vector<Flag>& f, Config& c) { add_group_flags(f, c, "Training"); }
 
-void add_stats_flags(std::vector<Flag>& f, Config& c) {
-  const char* s = "Statistics";
-  f.push_back({"probe-size", "", "probeSize", "N",
-               "rows of the fixed probe batch (the first of the training set)",
-               std::to_string(c.probe_size), int_range(1, limits::kMaxProbe),
-               [&c](auto& v) { c.probe_size = to_int(v); }, s});
-  f.push_back({"hist-bins", "", "histBins", "N", "bins of the post-activation histograms",
-               std::to_string(c.hist_bins), int_range(limits::kMinHistBins, limits::kMaxHistBins),
-               [&c](auto& v) { c.hist_bins = to_int(v); }, s});
-}
+void add_stats_flags(std::vector<Flag>& f, Config& c) { add_group_flags(f, c, "Statistics"); }
 
 std::vector<Flag> config_flags(Config& c, std::vector<Init>& inits, bool many_inits,
                                std::string& data_dir, PerRun* per_run) {
   std::vector<Flag> f;
-  add_data_flags(f, c, data_dir);
-  add_network_flags(f, c);
-  add_init_flags(f, c, inits, many_inits, per_run);
-  add_training_flags(f, c);
-  add_stats_flags(f, c);
+  std::vector<std::string> groups;  // in registry order
+  for (const Field& fd : fields())
+    if (std::find(groups.begin(), groups.end(), fd.group) == groups.end())
+      groups.push_back(fd.group);
+  for (const std::string& g : groups) {
+    if (g == "Data")
+      add_data_flags(f, c, data_dir);
+    else if (g == "Initializer")
+      add_init_flags(f, c, inits, many_inits, per_run);
+    else
+      add_group_flags(f, c, g);
+  }
   return f;
 }
 
@@ -312,66 +281,66 @@ void load_data_file(const Config& c, const std::string& data_dir) {
 // ---------------------------------------------------------------------------------------------
 // Output pieces shared by run and dump
 
-void write_gain(JsonWriter& j, const Config& c) {
-  if (c.gain_mode == GainMode::Value) {
-    j.number(c.gain);
-  } else if (c.gain_mode == GainMode::Auto) {
-    j.string("auto");
-  } else {
-    j.null();  // GainMode::Default, the JS API's `gain: null` (or unset)
+namespace {
+void write_value(JsonWriter& j, const FieldValue& v) {
+  switch (v.type) {
+    case FieldValue::Type::Null:
+      j.null();
+      break;
+    case FieldValue::Type::Number:
+      j.number(v.number);
+      break;
+    case FieldValue::Type::Text:
+      j.string(v.text);
+      break;
+    case FieldValue::Type::Boolean:
+      j.boolean(v.boolean);
+      break;
+    case FieldValue::Type::IntList:
+      j.begin_array();
+      for (int x : v.list) j.integer(x);
+      j.end_array();
+      break;
   }
 }
+}  // namespace
 
-// Every Config field under its JS name, sizes resolved (inputDim, classes). `inits` lists the
-// compared initializers (run: an array) or holds the one initializer (dump: a string).
+// Every registry field under its JS name, in registry order, sizes resolved (inputDim,
+// classes). Integers are written as integers. `inits` lists the compared initializers (run: an
+// array) or holds the one initializer (dump: a string); per-run fields are arrays when `runs`
+// is given.
 void write_config(JsonWriter& j, const Config& c, const std::vector<Init>& inits, bool many,
                   const std::vector<Config>* runs) {
-  j.key("dataset").string(to_string(c.dataset));
-  j.key("samples").integer(c.samples);
-  j.key("noise").number(c.noise);
-  j.key("testFraction").number(c.test_fraction);
-  j.key("inputDim").integer(resolved_input_dim(c));
-  j.key("classes").integer(resolved_classes(c));
-  j.key("seed").integer(c.seed);
-  j.integers("hidden", c.hidden);
-  j.key("activation").string(to_string(c.activation));
-  j.key("leakySlope").number(c.leaky_slope);
-  if (many) {
-    j.key("init").begin_array();
-    if (runs) {
-      for (const Config& r : *runs) j.string(to_string(r.init));
+  for (const Field& fd : fields()) {
+    j.key(fd.name);
+    const std::string name = fd.name;
+    const auto value = [&fd](const Config& x) { return fd.report ? fd.report(x) : fd.get(x); };
+    const auto write = [&](const FieldValue& v) {
+      if (fd.kind == FieldKind::Integer && v.type == FieldValue::Type::Number)
+        j.integer(static_cast<int64_t>(v.number));
+      else
+        write_value(j, v);
+    };
+    if (name == "init") {
+      if (!many) {
+        j.string(to_string(inits.front()));
+        continue;
+      }
+      j.begin_array();
+      if (runs) {
+        for (const Config& r : *runs) j.string(to_string(r.init));
+      } else {
+        for (Init i : inits) j.string(to_string(i));
+      }
+      j.end_array();
+    } else if (fd.per_run && runs) {
+      j.begin_array();
+      for (const Config& r : *runs) write(value(r));
+      j.end_array();
     } else {
-      for (Init i : inits) j.string(to_string(i));
+      write(value(c));
     }
-    j.end_array();
-  } else {
-    j.key("init").string(to_string(inits.front()));
   }
-  j.key("gain");
-  write_gain(j, c);
-  j.key("fanMode").string(to_string(c.fan_mode));
-  j.key("initValue").number(c.init_value);
-  j.key("initStd").number(c.init_std);
-  j.key("initBound").number(c.init_bound);
-  auto per_run = [&](const char* key, double Config::*field) {
-    j.key(key);
-    if (!runs) {
-      j.number(c.*field);
-      return;
-    }
-    j.begin_array();
-    for (const Config& r : *runs) j.number(r.*field);
-    j.end_array();
-  };
-  per_run("weightVar", &Config::weight_var);
-  per_run("biasVar", &Config::bias_var);
-  j.key("optimizer").string(to_string(c.optimizer));
-  j.key("learningRate").number(c.learning_rate);
-  j.key("momentum").number(c.momentum);
-  j.key("batchSize").integer(c.batch_size);
-  j.key("loss").string(to_string(c.loss));
-  j.key("probeSize").integer(c.probe_size);
-  j.key("histBins").integer(c.hist_bins);
 }
 
 }  // namespace cli

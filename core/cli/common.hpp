@@ -2,11 +2,13 @@
 // (run.cpp, sample.cpp, dump.cpp, ...) and main.cpp only dispatches; this header holds the flag
 // tables that fill a Config, the data-file loader, and the JSON form of a Config.
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
 #include "args.hpp"
 #include "initscope/config.hpp"
+#include "initscope/fields.hpp"
 #include "json.hpp"
 
 namespace cli {
@@ -18,6 +20,8 @@ int cmd_dump(const std::vector<std::string>& args);
 int cmd_theory(const std::vector<std::string>& args);
 int cmd_presets(const std::vector<std::string>& args);
 int cmd_sweep(const std::vector<std::string>& args);
+int cmd_fields(const std::vector<std::string>& args);
+int cmd_coordcheck(const std::vector<std::string>& args);
 
 // Numbers in messages read as in the core's and the engine's messages.
 std::string num(double v);
@@ -45,12 +49,21 @@ std::vector<int> parse_hidden(const std::string& v);
 // Flag tables. Each flag writes straight into a Config (defaults shown in --help come from the
 // same default-constructed Config) or into the command's own options.
 using initscope::Config;
+using initscope::Field;
+using initscope::FieldKind;
+using initscope::FieldValue;
 using initscope::Init;
+
+// The CLI flag of one registry field (section: the --help heading, default the field's group).
+Flag field_flag(const Field& field, Config& c, const char* section = nullptr);
+// Every field of one registry group, in registry order.
+void add_group_flags(std::vector<Flag>& f, Config& c, const std::string& group);
 
 // The mean-field parameters one experiment may vary run by run (run --weight-var 1,1.76,4):
 // empty lists mean "the Config's single value for every run".
+// Keyed by the registry field's name ("weightVar", "biasVar": the per-run number fields).
 struct PerRun {
-  std::vector<double> weight_vars, bias_vars;
+  std::map<std::string, std::vector<double>> numbers;
 };
 
 // `data_dir`: where datasets read from a file (fashion_mnist) are looked for; see load_data_file.
@@ -105,7 +118,6 @@ void load_data_file(const Config& c, const std::string& data_dir);
 
 // ---------------------------------------------------------------------------------------------
 // Output pieces shared by the verbs
-void write_gain(JsonWriter& j, const Config& c);
 // Every Config field under its JS name, sizes resolved (inputDim, classes). `inits` lists the
 // compared initializers (run: an array) or holds the one initializer (dump: a string).
 // With `per_run` (run), weightVar and biasVar are arrays, one value per run.

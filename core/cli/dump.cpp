@@ -21,7 +21,8 @@ const char* kDumpUsage =
     "\n"
     "Output: JSON { config, ... }. dataset: inputDim, classes, bounds [x0min, x0max, x1min,\n"
     "x1max], xTrain (flat, [nTrain][inputDim] row-major), yTrain, xTest, yTest. weights: layers:\n"
-    "[ { fanIn, fanOut, weights (flat, [fanOut][fanIn] row-major), biases } ], the values after\n"
+    "[ { role, fanIn, fanOut, weights (flat, [fanOut][fanIn] row-major: the effective weights,\n"
+    "multiplier x stored), biases, multiplier, lrScale: { weights, biases } } ], the values after\n"
     "initialization (lsuv: after its rescale). Floats are the shortest text that reads back to\n"
     "the same float32 (Math.fround / np.float32 of the parsed number).\n";
 
@@ -63,10 +64,20 @@ int cmd_dump(const std::vector<std::string>& args) {
       j.key("layers").begin_array();
       for (const Layer& layer : run.net().layers) {
         j.begin_object();
+        j.key("role").string(to_string(layer.role));
         j.key("fanIn").integer(static_cast<int64_t>(layer.fan_in()));
         j.key("fanOut").integer(static_cast<int64_t>(layer.fan_out()));
-        j.floats("weights", layer.W.data(), layer.W.size());
+        // The effective weights m x W (what the layer computes with; sp: the stored ones).
+        std::vector<float> w(layer.W.begin(), layer.W.end());
+        if (layer.multiplier != 1.f)
+          for (float& x : w) x *= layer.multiplier;
+        j.floats("weights", w.data(), w.size());
         j.floats("biases", layer.b.data(), layer.b.size());
+        j.key("multiplier").number(layer.multiplier);
+        j.key("lrScale").begin_object();
+        j.key("weights").number(layer.lr_scale_w);
+        j.key("biases").number(layer.lr_scale_b);
+        j.end_object();
         j.end_object();
       }
       j.end_array();

@@ -42,6 +42,10 @@ const char* kUsage =
     "  theory    mean-field maps (q, c), chi_1, phase, depth scales, critical weightVar\n"
     "  presets   list the ready-made experiments (run one with 'run --preset ID')\n"
     "  sweep     train every cell of a grid over one or two fields; final losses per cell\n"
+    "  coordcheck  the coordinate check: each layer's size and change against width, per\n"
+    "            parametrization (sp, ntk, mup), after each of a few updates\n"
+    "  fields    the config-field registry as JSON: every field's name, flag, kind, range,\n"
+    "            allowed values, default and help (the same table engine.configFields() gives)\n"
     "\n"
     "  initscope <command> --help   every flag of a command, its default and allowed values\n"
     "  initscope --version\n"
@@ -58,6 +62,8 @@ int dispatch(int argc, char** argv) {
   if (command == "theory") return cli::cmd_theory(args);
   if (command == "presets") return cli::cmd_presets(args);
   if (command == "sweep") return cli::cmd_sweep(args);
+  if (command == "fields") return cli::cmd_fields(args);
+  if (command == "coordcheck") return cli::cmd_coordcheck(args);
   if (command == "--help" || command == "-h" || command == "help") {
     std::fputs(kUsage, stdout);
     return 0;
@@ -70,14 +76,18 @@ int dispatch(int argc, char** argv) {
     std::fputs(kUsage, stderr);
     return 2;
   }
-  throw UsageError("command", initscope::quote(command),
-                   "run, sample, dump, theory, presets or sweep (see 'initscope --help')");
+  throw UsageError(
+      "command", initscope::quote(command),
+      "run, sample, dump, theory, presets, sweep, coordcheck or fields (see 'initscope "
+      "--help')");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc > 0) cli::g_argv0 = argv[0];
+  // Natively, networks may be larger than in the page (config.hpp: SizeCaps).
+  initscope::set_size_caps(initscope::native_caps());
   int code;
   try {
     code = dispatch(argc, argv);

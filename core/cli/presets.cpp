@@ -117,8 +117,8 @@ void apply_preset(const std::string& id, Config& config, std::vector<Init>& init
   const Preset& p = preset_by_id(id);  // ConfigError: invalid preset = "x": expected one of ...
   config = p.config;
   inits = p.inits;
-  per_run.weight_vars = p.weight_vars;
-  per_run.bias_vars = p.bias_vars;
+  per_run.numbers["weightVar"] = p.weight_vars;
+  per_run.numbers["biasVar"] = p.bias_vars;
 }
 
 Flag preset_flag() {

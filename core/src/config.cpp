@@ -8,6 +8,8 @@
 #include <cstring>
 #include <sstream>
 
+#include "initscope/fields.hpp"
+
 namespace initscope {
 
 // ---------------------------------------------------------------------------------------------
@@ -104,6 +106,11 @@ const Table<FanMode>& fan_mode_table() {
   static const Table<FanMode> t{{{FanMode::fan_in, "fan_in"}, {FanMode::fan_out, "fan_out"}}};
   return t;
 }
+const Table<Parametrization>& parametrization_table() {
+  static const Table<Parametrization> t{
+      {{Parametrization::sp, "sp"}, {Parametrization::ntk, "ntk"}, {Parametrization::mup, "mup"}}};
+  return t;
+}
 const Table<Init>& init_table() {
   static const Table<Init> t = [] {
     Table<Init> t;
@@ -147,6 +154,14 @@ const std::vector<std::string>& fan_mode_names() {
   return n;
 }
 
+const std::vector<std::string>& parametrization_names() {
+  static const auto n = parametrization_table().names();
+  return n;
+}
+const char* to_string(Parametrization e) { return parametrization_table().name(e); }
+Parametrization parse_parametrization(const std::string& id, const std::string& f) {
+  return parametrization_table().parse(id, f);
+}
 const char* to_string(Init e) { return init_table().name(e); }
 const char* to_string(Activation e) { return activation_table().name(e); }
 const char* to_string(DatasetKind e) { return dataset_table().name(e); }
@@ -311,95 +326,80 @@ int64_t parameter_count(const Config& c) {
 namespace {
 std::string num(double v) { return format_number(v); }
 
-void check_range(const char* field, double v, double lo, double hi, const std::string& allowed) {
-  if (!std::isfinite(v) || v < lo || v > hi) throw ConfigError(field, num(v), allowed);
-}
 void check_int(const char* field, long long v, long long lo, long long hi) {
   if (v < lo || v > hi) throw ConfigError(field, std::to_string(v), int_range(lo, hi));
 }
 }  // namespace
 
+// Per-field checks come from the registry (fields.cpp); the rules below involve more than one
+// field and run right after the field they name, so the first invalid field is reported.
+namespace {
+void check_cross(const std::string& name, const Config& c) {
+  using namespace limits;
+  const DatasetInfo& ds = dataset_info(c.dataset);
+  if (name == "testFraction") {
+    if (train_count(c) < 1)
+      throw ConfigError("testFraction", num(c.test_fraction),
+                        "a fraction that leaves at least one training sample");
+  } else if (name == "inputDim") {
+    // Fixed sizes (2-D toys, images) may be given but must be the dataset's own.
+    const std::string kind = ds.data_file ? "the image dataset " : "the 2-D dataset ";
+    if (c.dataset != DatasetKind::gaussian_nd && c.input_dim != 0 && c.input_dim != ds.input_dim)
+      throw ConfigError("inputDim", std::to_string(c.input_dim),
+                        std::to_string(ds.input_dim) + " (or unset) for " + kind + ds.name);
+  } else if (name == "classes") {
+    const bool free_classes = c.dataset == DatasetKind::spiral ||
+                              c.dataset == DatasetKind::gaussians ||
+                              c.dataset == DatasetKind::gaussian_nd;
+    if (free_classes) {
+      if (c.classes != 0) check_int("classes", c.classes, 2, kMaxClasses);
+    } else if (c.classes != 0 && c.classes != ds.classes) {
+      throw ConfigError("classes", std::to_string(c.classes),
+                        std::to_string(ds.classes) + " (or unset) for the dataset " + ds.name);
+    }
+  } else if (name == "hidden") {
+    if (c.hidden.empty() || c.hidden.size() > static_cast<std::size_t>(kMaxDepth))
+      throw ConfigError("hidden", "a list of " + std::to_string(c.hidden.size()) + " layers",
+                        "1.." + std::to_string(kMaxDepth) + " hidden layers");
+  } else if (name == "gain") {
+    if (c.gain_mode == GainMode::Auto && c.activation == Activation::gelu)
+      throw ConfigError("gain", "\"auto\"",
+                        "a number: calculate_gain has no value for gelu (use a number)");
+  } else if (name == "batchSize") {
+    check_int("batchSize", c.batch_size, 0, train_count(c));
+  }
+}
+}  // namespace
+
 void validate(const Config& c) {
   using namespace limits;
-  // data
-  const DatasetInfo& ds = dataset_info(c.dataset);
-  check_int("samples", c.samples, kMinSamples, kMaxSamples);
-  check_range("noise", c.noise, 0, kMaxNoise, "a number in [0, " + num(kMaxNoise) + "]");
-  check_range("testFraction", c.test_fraction, 0, kMaxTestFraction,
-              "a number in [0, " + num(kMaxTestFraction) + "]");
-  // Fixed sizes (2-D toys, images) may be given but must be the dataset's own.
-  const std::string kind = ds.data_file ? "the image dataset " : "the 2-D dataset ";
-  if (c.dataset == DatasetKind::gaussian_nd) {
-    if (c.input_dim != 0) check_int("inputDim", c.input_dim, 1, kMaxInputDim);
-  } else if (c.input_dim != 0 && c.input_dim != ds.input_dim) {
-    throw ConfigError("inputDim", std::to_string(c.input_dim),
-                      std::to_string(ds.input_dim) + " (or unset) for " + kind + ds.name);
+  for (const Field& f : fields()) {
+    // hidden: its length before its widths; batchSize: the training split's size is the more
+    // useful bound ("0..500" rather than the registry's 0..20000).
+    const bool cross_first = f.name == std::string("hidden") || f.name == std::string("batchSize");
+    if (cross_first) check_cross(f.name, c);
+    check_field(f, c);
+    if (!cross_first) check_cross(f.name, c);
   }
-  const bool free_classes = c.dataset == DatasetKind::spiral ||
-                            c.dataset == DatasetKind::gaussians ||
-                            c.dataset == DatasetKind::gaussian_nd;
-  if (free_classes) {
-    if (c.classes != 0) check_int("classes", c.classes, 2, kMaxClasses);
-  } else if (c.classes != 0 && c.classes != ds.classes) {
-    throw ConfigError("classes", std::to_string(c.classes),
-                      std::to_string(ds.classes) + " (or unset) for the dataset " + ds.name);
-  }
-  if (train_count(c) < 1)
-    throw ConfigError("testFraction", num(c.test_fraction),
-                      "a fraction that leaves at least one training sample");
-
-  // network
-  if (c.hidden.empty() || c.hidden.size() > static_cast<std::size_t>(kMaxDepth))
-    throw ConfigError("hidden", "a list of " + std::to_string(c.hidden.size()) + " layers",
-                      "1.." + std::to_string(kMaxDepth) + " hidden layers");
-  for (std::size_t i = 0; i < c.hidden.size(); ++i)
-    check_int(("hidden[" + std::to_string(i) + "]").c_str(), c.hidden[i], 1, kMaxWidth);
-  check_range("leakySlope", c.leaky_slope, 0, 1, "a number in [0, 1]");
-
-  // initializer
-  if (c.gain_mode == GainMode::Value)
-    check_range("gain", c.gain, 0, kMaxGain, "a number in [0, " + num(kMaxGain) + "] or \"auto\"");
-  if (c.gain_mode == GainMode::Auto && c.activation == Activation::gelu)
-    throw ConfigError("gain", "\"auto\"",
-                      "a number: calculate_gain has no value for gelu (use a number)");
-  check_range("initValue", c.init_value, -100, 100, "a number in [-100, 100]");
-  check_range("initStd", c.init_std, 0, 100, "a number in [0, 100]");
-  check_range("initBound", c.init_bound, 0, 100, "a number in [0, 100]");
-  if (!std::isfinite(c.weight_var) || c.weight_var <= 0 || c.weight_var > kMaxWeightVar)
-    throw ConfigError("weightVar", num(c.weight_var),
-                      "a number in (0, " + num(kMaxWeightVar) + "]");
-  check_range("biasVar", c.bias_var, 0, kMaxWeightVar,
-              "a number in [0, " + num(kMaxWeightVar) + "]");
-
-  // training
-  if (!std::isfinite(c.learning_rate) || c.learning_rate <= 0 || c.learning_rate > kMaxLearningRate)
-    throw ConfigError("learningRate", num(c.learning_rate),
-                      "a number in (0, " + num(kMaxLearningRate) + "]");
-  if (!std::isfinite(c.momentum) || c.momentum < 0 || c.momentum >= 1)
-    throw ConfigError("momentum", num(c.momentum), "a number in [0, 1)");
-  check_int("batchSize", c.batch_size, 0, train_count(c));
-
-  // statistics
-  check_int("probeSize", c.probe_size, 1, kMaxProbe);
-  check_int("histBins", c.hist_bins, kMinHistBins, kMaxHistBins);
 
   // caps
+  const SizeCaps& caps = size_caps();
   const int64_t params = parameter_count(c);
-  if (params > kMaxParameters)
-    throw ConfigError(
-        "hidden", "a network of " + std::to_string(params) + " parameters",
-        "at most " + std::to_string(kMaxParameters) + " parameters (fewer or narrower layers)");
+  if (params > caps.max_parameters)
+    throw ConfigError("hidden", "a network of " + std::to_string(params) + " parameters",
+                      "at most " + std::to_string(caps.max_parameters) +
+                          " parameters (fewer or narrower layers)" + caps.note);
   int64_t units = 0;
   for (int w : c.hidden) units += w;
   units += resolved_classes(c);
   const int64_t rows = std::max<int64_t>({c.batch_size == 0 ? train_count(c) : c.batch_size,
                                           std::min<int64_t>(c.probe_size, train_count(c)), 1});
-  if (rows * units > kMaxActivations)
+  if (rows * units > caps.max_activations)
     throw ConfigError(
         "hidden", "a network of " + std::to_string(units) + " units",
-        "at most " + std::to_string(kMaxActivations) +
+        "at most " + std::to_string(caps.max_activations) +
             " activations per batch (batch rows x total units = " + std::to_string(rows) + " x " +
-            std::to_string(units) + "): use fewer units or a smaller batchSize");
+            std::to_string(units) + "): use fewer units or a smaller batchSize" + caps.note);
 }
 
 }  // namespace initscope

@@ -59,6 +59,7 @@ JacobianSpectrum Run::jacobian_spectrum() {
       const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>
           W(next.W.data(), static_cast<Eigen::Index>(O), static_cast<Eigen::Index>(I));
       J = W.cast<double>() * J;
+      if (next.multiplier != 1.f) J *= static_cast<double>(next.multiplier);  // effective m W
     }
     std::vector<double> values(n_first, 1.0);  // one hidden layer: J = I
     if (hidden > 1) {

@@ -15,6 +15,18 @@ namespace initscope {
 // ---------------------------------------------------------------------------------------------
 // Network and workspace
 
+const char* to_string(LayerRole r) {
+  switch (r) {
+    case LayerRole::input:
+      return "input";
+    case LayerRole::hidden:
+      return "hidden";
+    case LayerRole::readout:
+      return "readout";
+  }
+  return "?";
+}
+
 Mlp::Mlp(int input_dim, const std::vector<int>& hidden, int outputs, Activation act, float slope)
     : activation(act), leaky_slope(slope) {
   std::size_t in = static_cast<std::size_t>(input_dim);
@@ -29,6 +41,8 @@ Mlp::Mlp(int input_dim, const std::vector<int>& hidden, int outputs, Activation 
   };
   for (int w : hidden) add(static_cast<std::size_t>(w));
   add(static_cast<std::size_t>(outputs));
+  layers.front().role = LayerRole::input;
+  layers.back().role = LayerRole::readout;
 }
 
 int64_t Mlp::parameter_count() const {
@@ -67,9 +81,14 @@ void Mlp::forward_layer(std::size_t l, const float* in, std::size_t rows, Worksp
   float* post = ws.post[l].data();
   gemm_nt(rows, O, I, in, layer.W.data(), pre);
   const float* b = layer.b.data();
+  const float m = layer.multiplier;
   for (std::size_t r = 0; r < rows; ++r) {
     float* z = pre + r * O;
-    for (std::size_t o = 0; o < O; ++o) z[o] += b[o];
+    if (m == 1.f) {  // the plain layer: no multiply, so sp keeps its bits and its speed
+      for (std::size_t o = 0; o < O; ++o) z[o] += b[o];
+    } else {
+      for (std::size_t o = 0; o < O; ++o) z[o] = m * z[o] + b[o];
+    }
   }
   const bool output = l + 1 == layers.size();
   activate(output ? Activation::linear : activation, leaky_slope, pre, post, rows * O);
@@ -135,14 +154,19 @@ void Mlp::backward(const float* x, std::size_t rows, Workspace& ws) {
     const std::size_t I = layer.fan_in(), O = layer.fan_out();
     const float* g = ws.grad[l].data();  // dL/dpre_l, [B][O]
     const float* in = l == 0 ? x : ws.post[l - 1].data();
-    gemm_tn(O, I, rows, g, in, layer.dW.data());  // dW = g^T . in
+    gemm_tn(O, I, rows, g, in, layer.dW.data());  // dW = m g^T . in
+    const float m = layer.multiplier;
+    if (m != 1.f)
+      for (float& d : layer.dW) d *= m;
     float* db = layer.db.data();
     std::fill(db, db + O, 0.f);
     for (std::size_t r = 0; r < rows; ++r)
       for (std::size_t o = 0; o < O; ++o) db[o] += g[r * O + o];
     if (l > 0) {
-      float* gprev = ws.grad[l - 1].data();  // first dL/dpost_{l-1} = g . W
-      gemm_nn(rows, I, O, g, layer.W.data(), gprev);
+      float* gprev = ws.grad[l - 1].data();           // first dL/dpost_{l-1} = g . W
+      gemm_nn(rows, I, O, g, layer.W.data(), gprev);  // times m: d pre / d in = m W
+      if (m != 1.f)
+        for (std::size_t i = 0, n = rows * I; i < n; ++i) gprev[i] *= m;
       activate_backward(activation, leaky_slope, ws.pre[l - 1].data(), ws.post[l - 1].data(), gprev,
                         gprev, rows * I);
     }
@@ -176,11 +200,10 @@ bool all_finite(const float* p, std::size_t n) {
 
 bool OptimizerState::update(Mlp& net) {
   ++t_;
-  const float lr = static_cast<float>(lr_);
   const float mu = static_cast<float>(momentum_);
   constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kEps = 1e-8;
   // reference: torch.optim.Adam (step_size = lr / bc1, denom = sqrt(v) / sqrt(bc2) + eps)
-  const float step_size = static_cast<float>(lr_ / (1.0 - pm::powi(kBeta1, t_)));
+  const double bc1 = 1.0 - pm::powi(kBeta1, t_);
   const float inv_sqrt_bc2 = static_cast<float>(1.0 / std::sqrt(1.0 - pm::powi(kBeta2, t_)));
   const float b1 = static_cast<float>(kBeta1), b2 = static_cast<float>(kBeta2);
   // 1 - beta in double, then rounded (as PyTorch does): 1.f - 0.999f is 1.3e-5 off 0.001f.
@@ -193,7 +216,12 @@ bool OptimizerState::update(Mlp& net) {
     float* params[2] = {layer.W.data(), layer.b.data()};
     const float* grads[2] = {layer.dW.data(), layer.db.data()};
     const std::size_t sizes[2] = {layer.W.size(), layer.b.size()};
+    const double scales[2] = {layer.lr_scale_w, layer.lr_scale_b};
     for (int t = 0; t < 2; ++t, ++k) {
+      // lr x scale in double, then rounded: with scale 1 this is the float the plain step used.
+      const double lr_t = scales[t] == 1.0 ? lr_ : lr_ * scales[t];
+      const float lr = static_cast<float>(lr_t);
+      const float step_size = static_cast<float>(lr_t / bc1);
       float* p = params[t];
       const float* g = grads[t];
       const std::size_t n = sizes[t];

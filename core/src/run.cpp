@@ -6,8 +6,10 @@
 #include <limits>
 
 #include "initscope/activation.hpp"
+#include "initscope/fields.hpp"
 #include "initscope/init.hpp"
 #include "initscope/meanfield.hpp"
+#include "initscope/parametrization.hpp"
 #include "initscope/pmath.hpp"
 
 namespace initscope {
@@ -41,21 +43,29 @@ Run::Run(const Config& config)
   // The probe batch: the first rows of the training split (contiguous, never copied).
   const std::size_t probe = std::min<std::size_t>(config_.probe_size, data_.y_train.size());
   const float* px = data_.x_train.data();
+  // sp / ntk / mup: multipliers, learning-rate scales and the rescaled draw, before LSUV (which
+  // then rescales the stored weights so that each layer's multiplied output has unit variance).
+  const std::vector<LayerScaling> scaling = apply_parametrization(net_, config_);
   if (config_.init == Init::lsuv) lsuv_rescale(net_, px, probe);
 
   // Theory line from the initializer's per-element variances; LSUV's are data-driven, so its
-  // line uses the mean square of the weights it produced.
+  // line uses the mean square of the weights it produced. Both are of the effective weights
+  // m x W (the parametrization's multiplier and rescaling of the draw).
   std::vector<double> wv(net_.num_layers()), bv(net_.num_layers());
   for (std::size_t l = 0; l < net_.num_layers(); ++l) {
     const Layer& layer = net_.layers[l];
     if (config_.init == Init::lsuv) {
       double ss = 0;
       for (float w : layer.W) ss += static_cast<double>(w) * w;
-      wv[l] = ss / layer.W.size();
+      const double m = layer.multiplier;
+      wv[l] = m * m * ss / layer.W.size();
     } else {
-      wv[l] = nominal_weight_variance(config_.init, layer.fan_out(), layer.fan_in(), config_);
+      const double e = layer.multiplier * scaling[l].weight_scale;
+      wv[l] =
+          e * e * nominal_weight_variance(config_.init, layer.fan_out(), layer.fan_in(), config_);
     }
-    bv[l] = nominal_bias_variance(config_.init, layer.fan_in(), config_);
+    const double bs = scaling[l].bias_scale;
+    bv[l] = bs * bs * nominal_bias_variance(config_.init, layer.fan_in(), config_);
   }
   double m2 = 0;
   for (std::size_t i = 0, n = probe * data_.input_dim; i < n; ++i)
@@ -145,7 +155,7 @@ void Run::next_batch() {
 StepResult Run::step(int n) {
   for (int i = 0; i < n && !diverged_at_; ++i) {
     // forward -> loss -> backward -> update
-    next_batch();
+    if (!fixed_batch_) next_batch();
     const bool full = config_.batch_size == 0;
     const float* x = full ? data_.x_train.data() : batch_x_.data();
     const int* y = full ? data_.y_train.data() : batch_y_.data();
@@ -163,6 +173,18 @@ StepResult Run::step(int n) {
     if (!finite) diverged_at_ = step_;
   }
   return {step_, last_loss_};
+}
+
+void Run::fix_batch() {
+  if (fixed_batch_) return;
+  next_batch();
+  fixed_batch_ = true;
+}
+
+const std::vector<std::vector<float>>& Run::batch_pre_activations() {
+  const float* x = config_.batch_size == 0 ? data_.x_train.data() : batch_x_.data();
+  net_.forward(x, batch_rows_, ws_);
+  return ws_.pre;
 }
 
 Evaluation Run::evaluate() {
@@ -300,14 +322,18 @@ Experiment::Experiment(const std::vector<Config>& configs) {
   const Config& a = configs.front();
   for (std::size_t i = 1; i < configs.size(); ++i) {
     const Config& b = configs[i];
-    const bool same = a.dataset == b.dataset && a.samples == b.samples && a.noise == b.noise &&
-                      a.test_fraction == b.test_fraction &&
-                      resolved_input_dim(a) == resolved_input_dim(b) &&
-                      resolved_classes(a) == resolved_classes(b) && a.seed == b.seed;
+    // The registry's data fields, as resolved (inputDim 0 and 64 are the same gaussian_nd data).
+    std::vector<std::string> data_fields;
+    bool same = true;
+    for (const Field& f : fields()) {
+      if (!f.data) continue;
+      data_fields.push_back(f.name);
+      const auto value = [&f](const Config& c) { return f.report ? f.report(c) : f.get(c); };
+      same = same && value(a) == value(b);
+    }
     if (!same)
       throw ConfigError("runs", "run " + std::to_string(i) + " with other data fields",
-                        "runs that share dataset, samples, noise, testFraction, inputDim, "
-                        "classes and seed");
+                        "runs that share " + join_ids(data_fields));
   }
   runs_.reserve(configs.size());
   for (const Config& c : configs) runs_.emplace_back(c);

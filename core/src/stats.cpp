@@ -124,7 +124,9 @@ std::vector<LayerStats> measure_layers(Mlp& net, Loss loss, const float* x, cons
     s.post_mean = mq.mean, s.post_var = mq.var;
     s.grad_var = moments(ws.grad[l].data(), n).var;
     s.weight_grad_var = moments(layer.dW.data(), layer.dW.size()).var;
-    s.weight_var = moments(layer.W.data(), layer.W.size()).var;
+    // Of the effective weights m x W (sp: m = 1, the stored weights themselves).
+    const double m = layer.multiplier;
+    s.weight_var = m * m * moments(layer.W.data(), layer.W.size()).var;
     const std::size_t pairs = corr_pairs(rows);
     double corr = 0;
     for (std::size_t k = 0; k < pairs; ++k)

@@ -10,6 +10,7 @@
 #include <functional>
 #include <limits>
 
+#include "initscope/fields.hpp"
 #include "initscope/run.hpp"
 
 namespace initscope {
@@ -17,62 +18,53 @@ namespace initscope {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// The setter table. Numeric fields take a double (integer fields check integrality here, ranges
-// are validate()'s); categorical fields take the public id and use the core's own parsers, so
-// their messages are the usual ones.
+// The axes: every sweepable field of the registry (fields.hpp), plus `depth` and `width`, which
+// are derived from `hidden`. Numeric fields take a double (integer fields check integrality
+// here, ranges are validate()'s); enum fields take the public id and use the field's setter,
+// so their messages are the usual ones.
 
 struct NumericField {
-  const char* name;
+  std::string name;
   bool integer;
   std::function<void(Config&, double)> set;
 };
 struct CategoricalField {
-  const char* name;
+  std::string name;
   std::function<void(Config&, const std::string&)> set;
 };
 
 const std::vector<NumericField>& numeric_fields() {
-  static const std::vector<NumericField> t = {
-      {"depth", true,
-       [](Config& c, double v) {
-         const int width = c.hidden.empty() ? 64 : c.hidden.front();
-         c.hidden.assign(static_cast<std::size_t>(v), width);
-       }},
-      {"width", true, [](Config& c, double v) { c.hidden.assign(c.hidden.size(), int(v)); }},
-      {"weightVar", false, [](Config& c, double v) { c.weight_var = v; }},
-      {"biasVar", false, [](Config& c, double v) { c.bias_var = v; }},
-      {"learningRate", false, [](Config& c, double v) { c.learning_rate = v; }},
-      {"batchSize", true, [](Config& c, double v) { c.batch_size = int(v); }},
-      {"momentum", false, [](Config& c, double v) { c.momentum = v; }},
-      {"gain", false,
-       [](Config& c, double v) {
-         c.gain_mode = GainMode::Value;
-         c.gain = v;
-       }},
-      {"initStd", false, [](Config& c, double v) { c.init_std = v; }},
-      {"initBound", false, [](Config& c, double v) { c.init_bound = v; }},
-      {"initValue", false, [](Config& c, double v) { c.init_value = v; }},
-      {"leakySlope", false, [](Config& c, double v) { c.leaky_slope = v; }},
-      {"noise", false, [](Config& c, double v) { c.noise = v; }},
-      {"samples", true, [](Config& c, double v) { c.samples = int(v); }},
-      {"testFraction", false, [](Config& c, double v) { c.test_fraction = v; }},
-      {"inputDim", true, [](Config& c, double v) { c.input_dim = int(v); }},
-      {"classes", true, [](Config& c, double v) { c.classes = int(v); }},
-      {"probeSize", true, [](Config& c, double v) { c.probe_size = int(v); }},
-      {"histBins", true, [](Config& c, double v) { c.hist_bins = int(v); }},
-  };
+  static const std::vector<NumericField> t = [] {
+    std::vector<NumericField> t = {
+        {"depth", true,
+         [](Config& c, double v) {
+           const int width = c.hidden.empty() ? 64 : c.hidden.front();
+           c.hidden.assign(static_cast<std::size_t>(v), width);
+         }},
+        {"width", true, [](Config& c, double v) { c.hidden.assign(c.hidden.size(), int(v)); }},
+    };
+    for (const Field& f : fields()) {
+      if (!f.sweepable || (f.kind != FieldKind::Integer && f.kind != FieldKind::Number)) continue;
+      const Field* field = &f;
+      t.push_back({f.name, f.kind == FieldKind::Integer,
+                   [field](Config& c, double v) { field->set(c, FieldValue::of(v)); }});
+    }
+    return t;
+  }();
   return t;
 }
 
 const std::vector<CategoricalField>& categorical_fields() {
-  static const std::vector<CategoricalField> t = {
-      {"init", [](Config& c, const std::string& v) { c.init = parse_init(v); }},
-      {"activation", [](Config& c, const std::string& v) { c.activation = parse_activation(v); }},
-      {"optimizer", [](Config& c, const std::string& v) { c.optimizer = parse_optimizer(v); }},
-      {"dataset", [](Config& c, const std::string& v) { c.dataset = parse_dataset(v); }},
-      {"loss", [](Config& c, const std::string& v) { c.loss = parse_loss(v); }},
-      {"fanMode", [](Config& c, const std::string& v) { c.fan_mode = parse_fan_mode(v); }},
-  };
+  static const std::vector<CategoricalField> t = [] {
+    std::vector<CategoricalField> t;
+    for (const Field& f : fields()) {
+      if (!f.sweepable || f.kind != FieldKind::Enum) continue;
+      const Field* field = &f;
+      t.push_back(
+          {f.name, [field](Config& c, const std::string& v) { field->set(c, FieldValue::of(v)); }});
+    }
+    return t;
+  }();
   return t;
 }
 
@@ -210,8 +202,9 @@ void set_axis_value(Config& c, const SweepAxis& axis, std::size_t i) {
   // depth and width become `hidden`, whose messages would not name the axis: check them here.
   if (axis.field == "depth" && (v < 1 || v > limits::kMaxDepth))
     throw ConfigError("depth", format_number(v), int_range(1, limits::kMaxDepth));
-  if (axis.field == "width" && (v < 1 || v > limits::kMaxWidth))
-    throw ConfigError("width", format_number(v), int_range(1, limits::kMaxWidth));
+  if (axis.field == "width" && (v < 1 || v > size_caps().max_width))
+    throw ConfigError("width", format_number(v),
+                      int_range(1, size_caps().max_width) + size_caps().note);
   find_numeric(axis.field)->set(c, v);
 }
 

@@ -49,3 +49,49 @@ test('Predictions draws for fashion_mnist with per-class accuracies equal to the
   assert.deepEqual(page.problems.console, []);
   await page.context().close();
 });
+
+// N-D data (gaussian_nd): no input plane, so the boundary panel shows each run's predictions on
+// the test points projected onto the plane of the class means (views/projection.js), with a
+// caption saying so, instead of "decision boundary not available". The colours are the engine's
+// predictions: He-initialized runs trained a little predict both classes; zero init predicts one
+// class for every point (one colour only).
+test('gaussian_nd: the boundary panel draws the projected test predictions, with a caption', async () => {
+  for (const [theme, width, height] of [['light', 1280, 800], ['dark', 390, 844]]) {
+    const page = await openPage(site.browser, site.server.origin, { width, height });
+    await load(page, site.server.url, `#dataset=gaussian_nd&inputDim=16&inits=he_normal,zeros&hidden=32x3&samples=600&theme=${theme}`);
+    await page.click('#b-step');
+    await page.waitForFunction(() => !window.initscope.playing && window.initscope.runs().every((r) => r.predictions && r.predictions.step > 0));
+    const panel = page.locator('.panel[data-part="boundary"]');
+    assert.doesNotMatch(await panel.textContent(), /not available/);
+    assert.match(await panel.locator('.iv-title').first().textContent(), /Test predictions, projected/);
+    assert.match(await panel.locator('.iv-sub').first().textContent(), /16-D test points on the plane of the class means, coloured by predicted class/);
+    // per tile: how many pixels have each class colour (CLASS_COLORS 0 #EE7733, 1 #0077BB)
+    const counts = await page.$$eval('#v-boundary canvas.iv-tile-canvas', (cs) => cs.map((c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const near = (i, r, g, b) => Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) < 40;
+      let c0 = 0;
+      let c1 = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (near(i, 0xee, 0x77, 0x33)) c0++;
+        else if (near(i, 0x00, 0x77, 0xbb)) c1++;
+      }
+      return [c0, c1];
+    }));
+    assert.equal(counts.length, 2, 'one tile per run');
+    const runs = await page.evaluate(() => window.initscope.runs());
+    runs.forEach((r, i) => {
+      const pred = r.predictions.pred;
+      assert.equal(pred.length, 300, 'every test point (600 samples, half for testing)');
+      for (const k of [0, 1]) {
+        const has = pred.includes(k);
+        assert.equal(counts[i][k] > 20, has, `run ${i} (${r.init}): class ${k} predicted ${has}, ${counts[i][k]} pixels of its colour`);
+      }
+    });
+    assert.equal(new Set(runs[1].predictions.pred).size, 1, 'zero init: one class for every point');
+    await panel.screenshot({ path: artifact(`projection-${theme}-${width}.png`) });
+    await page.screenshot({ path: artifact(`projection-page-${theme}-${width}.png`), fullPage: width < 900 });
+    assert.deepEqual(page.problems.pageErrors, []);
+    assert.deepEqual(page.problems.console, []);
+    await page.context().close();
+  }
+});

@@ -48,8 +48,14 @@ test('initscope.html from file://, network off: trains and draws; fashion_mnist 
     await page.screenshot({ path: artifact('single-file.png') });
 
     // The theory's worker and the sweep's workers run from the same file (one blob, named).
+    // The Theory tab computes from the file: the phase diagram and one spectrum per run, no
+    // "could not start its worker" (issue 17).
     await page.click('#tab-theory');
-    await page.waitForFunction(() => window.initscope.theory.phase === 'ready', null, { timeout: 30000 });
+    await page.waitForFunction(() => window.initscope.theory.phase === 'ready' && window.initscope.theory.jacobian === 2,
+      null, { timeout: 60000 });
+    assert.deepEqual(await page.evaluate(() => window.initscope.theory.jacobianErrors), []);
+    assert.doesNotMatch(await page.textContent('#theory'), /could not start|worker failed/);
+    await page.screenshot({ path: artifact('single-file-theory.png') });
     await page.click('#tab-training');
     await page.evaluate(() => {
       window.initscope.sweep.setMode(true);
@@ -63,6 +69,11 @@ test('initscope.html from file://, network off: trains and draws; fashion_mnist 
     await page.selectOption('#c-dataset', 'fashion_mnist');
     await page.waitForFunction(() => /download/.test(document.getElementById('notice-list').textContent), null, { timeout: 10000 });
     assert.match(await page.textContent('#notice-list'), /fashion_mnist needs a 4\.7 MB download/);
+    // The page went back to the runs it had: the counter shows their step, not "loading…".
+    await page.waitForFunction(() => /^step \d/.test(document.getElementById('step-counter').textContent), null, { timeout: 10000 });
+    assert.doesNotMatch(await page.textContent('#step-counter'), /loading/);
+    assert.notEqual(await page.inputValue('#c-dataset'), 'fashion_mnist');
+    assert.equal(await page.evaluate(() => window.initscope.state.dataset), 'spiral');
     assert.deepEqual(errors, []);
     assert.deepEqual(refused, [], 'nothing asked for the network');
   } finally {

@@ -183,9 +183,28 @@ test('sweep: cancel and restart leak neither workers nor runs', async () => {
   }, long);
   const heaps = [];
   for (let round = 0; round < 4; round++) {
+    // Cancel from inside the page, in the task that delivers the third result (a
+    // MutationObserver on data-done runs before any later worker message): the sweep is still
+    // running then (3 of 40 cells) however fast or loaded the machine is. Clicking from here
+    // after polling for done >= 3 raced the sweep's end on a loaded machine (the button was
+    // disabled again, and page.click waited 30 s for it).
+    await page.evaluate(() => {
+      const view = document.getElementById('v-sweep');
+      window.sweepCancelled = new Promise((resolve) => {
+        const observer = new MutationObserver(() => {
+          if (Number(view.dataset.done) < 3) return;
+          observer.disconnect();
+          const button = document.getElementById('b-sweep-cancel');
+          const state = { enabled: !button.disabled, running: window.initscope.sweep.info().running };
+          button.click();
+          resolve(state);
+        });
+        observer.observe(view, { attributes: true, attributeFilter: ['data-done'] });
+      });
+    });
     await page.click('#b-sweep-start');
-    await page.waitForFunction(() => window.initscope.sweep.info().done >= 3, null, { timeout: 30000 });
-    await page.click('#b-sweep-cancel');
+    const before = await page.evaluate(() => window.sweepCancelled);
+    assert.deepEqual(before, { enabled: true, running: true }, `round ${round}: cancelled while running`);
     const i = await info(page);
     assert.equal(i.running, false);
     assert.ok(i.done < i.tasks, 'cancelled before the end');

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "initscope/config.hpp"
+#include "initscope/fields.hpp"
 
 using namespace initscope;
 
@@ -474,4 +475,42 @@ TEST_CASE("config: the parameter and activation caps name hidden", "[config]") {
     c.batch_size = 32;  // the same network with minibatches fits
     CHECK_NOTHROW(validate(c));
   }
+}
+
+TEST_CASE("config: the native caps reach width 8192, and each cap's message names the other",
+          "[config]") {
+  // The tests run with the page's caps (the default); the CLI sets the native ones.
+  REQUIRE(size_caps().max_width == limits::kMaxWidth);
+  Config wide;
+  wide.dataset = DatasetKind::gaussian_nd;
+  wide.input_dim = 64;
+  wide.hidden = {8192, 8192};  // 67.7 M parameters: over the page's 2^22, within 2^28
+  try {
+    validate(wide);
+    FAIL("a width-8192 network passed the page's caps");
+  } catch (const ConfigError& e) {
+    INFO(e.what());
+    CHECK(e.field() == "hidden[0]");
+    CHECK(contains(e.what(), "an integer in 1..2048"));
+    CHECK(contains(e.what(), "the native CLI allows width 8192"));
+  }
+  set_size_caps(native_caps());
+  CHECK(field("hidden").hi == 8192);
+  CHECK_NOTHROW(validate(wide));
+  Config wider = wide;
+  wider.hidden = {8193};
+  try {
+    validate(wider);
+    FAIL("width 8193 accepted");
+  } catch (const ConfigError& e) {
+    INFO(e.what());
+    CHECK(contains(e.what(), "an integer in 1..8192"));
+    CHECK(contains(e.what(), "the page's are width 2048"));
+  }
+  Config huge = wide;
+  huge.hidden = {8192, 8192, 8192, 8192, 8192};  // 268.6 M > 2^28
+  CHECK_THROWS_WITH(validate(huge), Catch::Contains("at most 268435456 parameters"));
+  set_size_caps(page_caps());
+  CHECK(field("hidden").hi == limits::kMaxWidth);
+  CHECK_THROWS_AS(validate(wide), ConfigError);
 }

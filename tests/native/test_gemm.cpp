@@ -255,3 +255,84 @@ TEST_CASE("gemm: non-finite inputs propagate to the rows and columns they touch"
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The exact path's kernels (gemm.hpp): the AVX2 kernel vectorises across 8 output columns with
+// the same per-element order (vmulps, then vaddps; no FMA), so it must give the portable SSE2 /
+// SIMD128 kernel's bits exactly: that is what keeps native == wasm with the faster kernel.
+namespace {
+
+// Restores the process-wide GEMM settings when a test ends, even by a failed REQUIRE.
+struct GemmSettings {
+  initscope::ExactKernel kernel = initscope::exact_kernel();
+  initscope::GemmMode mode = initscope::gemm_mode();
+  ~GemmSettings() {
+    initscope::set_exact_kernel(kernel);
+    initscope::set_gemm_mode(mode);
+  }
+};
+
+std::vector<Case> ragged_shapes() {
+  std::vector<Case> cases = odd_shapes();
+  // Every remainder of the 6 x 16 and 4 x 8 tiles, K across the KC = 256 block boundary and N
+  // across the NC = 1024 block.
+  for (std::size_t M = 1; M <= 13; ++M)
+    for (std::size_t N : {1, 7, 8, 9, 15, 16, 17, 31, 33})
+      for (std::size_t K : {1, 5, 255, 256, 257}) cases.push_back({M, N, K});
+  cases.push_back({7, 1031, 9});
+  cases.push_back({130, 70, 513});
+  cases.push_back({64, 1024, 300});
+  return cases;
+}
+
+}  // namespace
+
+TEST_CASE("gemm: every exact kernel this CPU runs gives the portable kernel's bits", "[gemm]") {
+  using initscope::ExactKernel;
+  GemmSettings restore;
+  initscope::set_gemm_mode(initscope::GemmMode::exact);
+  std::vector<ExactKernel> others;
+  if (initscope::exact_kernel_supported(ExactKernel::avx2)) others.push_back(ExactKernel::avx2);
+  if (others.empty()) WARN("no AVX2 on this CPU: only the portable kernel is tested");
+  std::mt19937 gen(99u);
+  for (ExactKernel other : others)
+    for (Kind kind : {Kind::nt, Kind::tn, Kind::nn})
+      for (bool accumulate : {false, true})
+        for (const Case& c : ragged_shapes()) {
+          const auto A = random_floats(c.M * c.K, gen);
+          const auto B = random_floats(c.K * c.N, gen);
+          std::vector<float> C0 = random_floats(c.M * c.N, gen);
+          C0.resize(c.M * c.N + kGuard, kGuardValue);
+          std::vector<float> P = C0, V = C0;
+          initscope::set_exact_kernel(ExactKernel::portable);
+          fast(kind, c.M, c.N, c.K, A.data(), B.data(), P.data(), accumulate);
+          initscope::set_exact_kernel(other);
+          fast(kind, c.M, c.N, c.K, A.data(), B.data(), V.data(), accumulate);
+          INFO(name(kind) << " kernel " << initscope::to_string(other) << " M=" << c.M
+                          << " N=" << c.N << " K=" << c.K << " accumulate=" << accumulate);
+          // memcmp: bit for bit (also NaN payloads and the sign of zero), guard elements included.
+          REQUIRE(std::memcmp(P.data(), V.data(), P.size() * sizeof(float)) == 0);
+        }
+}
+
+TEST_CASE("gemm: the exact kernels propagate NaN and Inf alike", "[gemm]") {
+  using initscope::ExactKernel;
+  GemmSettings restore;
+  initscope::set_gemm_mode(initscope::GemmMode::exact);
+  if (!initscope::exact_kernel_supported(ExactKernel::avx2)) return;
+  const std::size_t M = 13, N = 37, K = 29;
+  std::mt19937 gen(5u);
+  for (Kind kind : {Kind::nt, Kind::tn, Kind::nn}) {
+    auto A = random_floats(M * K, gen), B = random_floats(K * N, gen);
+    A[3] = std::numeric_limits<float>::infinity();
+    B[7] = std::numeric_limits<float>::quiet_NaN();
+    A[M * K - 1] = -std::numeric_limits<float>::infinity();
+    std::vector<float> P(M * N), V(M * N);
+    initscope::set_exact_kernel(ExactKernel::portable);
+    fast(kind, M, N, K, A.data(), B.data(), P.data(), false);
+    initscope::set_exact_kernel(ExactKernel::avx2);
+    fast(kind, M, N, K, A.data(), B.data(), V.data(), false);
+    INFO(name(kind));
+    REQUIRE(std::memcmp(P.data(), V.data(), P.size() * sizeof(float)) == 0);
+  }
+}

@@ -40,6 +40,7 @@ bool has_kink(Activation a) {
 struct RefNet {
   std::vector<std::size_t> in, out;
   std::vector<std::vector<double>> W, b;  // W[l] row-major [out][in]
+  std::vector<double> m;                  // the layers' forward multipliers
   Activation act;
   double slope;
   explicit RefNet(const Mlp& net) : act(net.activation), slope(net.leaky_slope) {
@@ -48,6 +49,7 @@ struct RefNet {
       out.push_back(layer.fan_out());
       W.emplace_back(layer.W.begin(), layer.W.end());
       b.emplace_back(layer.b.begin(), layer.b.end());
+      m.push_back(layer.multiplier);
     }
   }
   // Mean batch loss; `signs` (if non-null) gets the sign pattern of every hidden pre-activation.
@@ -59,9 +61,9 @@ struct RefNet {
       z.assign(rows * out[l], 0.0);
       for (std::size_t r = 0; r < rows; ++r)
         for (std::size_t o = 0; o < out[l]; ++o) {
-          double s = b[l][o];
+          double s = 0;
           for (std::size_t i = 0; i < in[l]; ++i) s += W[l][o * in[l] + i] * h[r * in[l] + i];
-          z[r * out[l] + o] = s;
+          z[r * out[l] + o] = m[l] * s + b[l][o];
         }
       if (l + 1 < L) {
         for (double& v : z) {
@@ -96,15 +98,21 @@ struct RefNet {
 };
 
 // The test problem: 3 -> 5 -> 4 -> 3, 4 rows. Weights N(0, 0.8^2) and biases N(0, 0.3^2) put the
-// pre-activations at O(1), where every nonlinearity is actually curved.
+// pre-activations at O(1), where every nonlinearity is actually curved. With `multiplied`, the
+// layers get forward multipliers (as ntk and mup set them; parametrization.hpp) and weights
+// scaled by their inverse, so the pre-activations stay O(1).
 struct Problem {
   Mlp net;
   std::vector<float> x;
   std::vector<int> labels = {0, 2, 1, 2};
-  Problem(Activation act, uint64_t seed) : net(3, {5, 4}, 3, act, 0.1f) {
+  Problem(Activation act, uint64_t seed, bool multiplied = false) : net(3, {5, 4}, 3, act, 0.1f) {
     Rng rng(seed, stream::kSample);
-    for (Layer& layer : net.layers) {
-      for (float& w : layer.W) w = static_cast<float>(0.8 * rng.normal());
+    const float multipliers[3] = {0.5f, 1.75f, 0.3f};
+    for (std::size_t l = 0; l < net.num_layers(); ++l) {
+      Layer& layer = net.layers[l];
+      const float m = multiplied ? multipliers[l] : 1.f;
+      layer.multiplier = m;
+      for (float& w : layer.W) w = static_cast<float>(0.8 * rng.normal() / m);
       for (float& v : layer.b) v = static_cast<float>(0.3 * rng.normal());
     }
     x.resize(labels.size() * 3);
@@ -148,7 +156,8 @@ Analytic analytic(Mlp& net, Loss loss, const std::vector<float>& x, const std::v
   for (std::size_t r = 0; r < y.size(); ++r)
     for (std::size_t i = 0; i < I; ++i)
       for (std::size_t o = 0; o < O; ++o)
-        a.dx[r * I + i] += static_cast<double>(ws.grad[0][r * O + o]) * first.W(o, i);
+        a.dx[r * I + i] +=
+            static_cast<double>(ws.grad[0][r * O + o]) * first.multiplier * first.W(o, i);
   return a;
 }
 
@@ -233,113 +242,117 @@ TEST_CASE("mlp: forward matches a double-precision reference and the output laye
 
 TEST_CASE("mlp: backward matches central differences for every activation and both losses",
           "[mlp]") {
-  for (Activation act : kAllActivations) {
-    for (Loss loss : {Loss::cross_entropy, Loss::mse}) {
-      DYNAMIC_SECTION(to_string(act) << " / " << to_string(loss)) {
-        // Kinks: a draw is used only if no hidden pre-activation changes sign under any of the
-        // perturbations below (checked, not assumed); otherwise the next seed is tried. With
-        // O(1) pre-activations and h = 2^-7 most draws qualify.
-        for (uint64_t seed = 1;; ++seed) {
-          REQUIRE(seed < 50);
-          Problem p(act, seed);
-          const Analytic an = analytic(p.net, loss, p.x, p.labels);
+  for (bool multiplied : {false, true})
+    for (Activation act : kAllActivations) {
+      for (Loss loss : {Loss::cross_entropy, Loss::mse}) {
+        DYNAMIC_SECTION(to_string(act) << " / " << to_string(loss)
+                                       << (multiplied ? " / with layer multipliers" : "")) {
+          // Kinks: a draw is used only if no hidden pre-activation changes sign under any of the
+          // perturbations below (checked, not assumed); otherwise the next seed is tried. With
+          // O(1) pre-activations and h = 2^-7 most draws qualify.
+          for (uint64_t seed = 1;; ++seed) {
+            REQUIRE(seed < 50);
+            Problem p(act, seed, multiplied);
+            const Analytic an = analytic(p.net, loss, p.x, p.labels);
 
-          // ----- (a) through the library's float32 forward -----------------------------------
-          // Error of a central difference with step h: truncation h^2/6 |d3L/dp3| plus rounding
-          // dL/h, where dL is the float forward's rounding noise in the loss (logits of size
-          // ~1-5 after ~20 float roundings of 2^-24: |dz| ~ 2e-6, |dL/dz| <= ~0.5 -> dL ~ 1e-6).
-          // Measured on this problem: linear/mse, whose loss is exactly quadratic in every
-          // parameter (no truncation error at all), shows the rounding term alone, 2e-4 at
-          // h = 2^-7; halving h doubles the worst error (rounding-dominated below 2^-7) and
-          // doubling h quadruples it (truncation-dominated above; first-layer weights carry
-          // x_j^3 with |x_j| up to ~2.5 in d3L/dp3). So h = 2^-7 is the optimum and the worst
-          // error there is <= 2e-4 + 2.5e-4. Bound: atol 1e-3 (2x that) plus rtol 1e-2 for the
-          // truncation term of large gradients. A wrong derivative (missing slope, sigmoid' = s
-          // instead of s(1-s), a missing 1/B, a wrong sign) is off by >= 10% of gradients that
-          // are O(0.1-1) here, i.e. >= 1e-2: 10x above the bound. Check (b) is the sharp one.
-          const double h = 1.0 / 128;
-          Workspace ws;
-          ws.reserve(p.net, p.rows());
-          std::vector<bool> base_signs;
-          float_loss(p.net, loss, p.x, p.labels, ws, &base_signs);
-          bool kink_crossed = false;
-          auto central = [&](float& param) {
-            const float orig = param;
-            const float up = static_cast<float>(orig + h), down = static_cast<float>(orig - h);
-            std::vector<bool> s_up, s_down;
-            param = up;
-            const double l_up = float_loss(p.net, loss, p.x, p.labels, ws, &s_up);
-            param = down;
-            const double l_down = float_loss(p.net, loss, p.x, p.labels, ws, &s_down);
-            param = orig;
-            if (has_kink(act) && (s_up != base_signs || s_down != base_signs)) kink_crossed = true;
-            // exact step: both perturbed values are floats, their difference exact in double
-            return (l_up - l_down) / (static_cast<double>(up) - static_cast<double>(down));
-          };
-          std::vector<std::vector<double>> fdW, fdb;
-          for (Layer& layer : p.net.layers) {
-            fdW.emplace_back();
-            fdb.emplace_back();
-            for (float& w : layer.W) fdW.back().push_back(central(w));
-            for (float& b : layer.b) fdb.back().push_back(central(b));
-          }
-          std::vector<double> fdx;
-          for (float& v : p.x) fdx.push_back(central(v));
-          if (kink_crossed) continue;
+            // ----- (a) through the library's float32 forward -----------------------------------
+            // Error of a central difference with step h: truncation h^2/6 |d3L/dp3| plus rounding
+            // dL/h, where dL is the float forward's rounding noise in the loss (logits of size
+            // ~1-5 after ~20 float roundings of 2^-24: |dz| ~ 2e-6, |dL/dz| <= ~0.5 -> dL ~ 1e-6).
+            // Measured on this problem: linear/mse, whose loss is exactly quadratic in every
+            // parameter (no truncation error at all), shows the rounding term alone, 2e-4 at
+            // h = 2^-7; halving h doubles the worst error (rounding-dominated below 2^-7) and
+            // doubling h quadruples it (truncation-dominated above; first-layer weights carry
+            // x_j^3 with |x_j| up to ~2.5 in d3L/dp3). So h = 2^-7 is the optimum and the worst
+            // error there is <= 2e-4 + 2.5e-4. Bound: atol 1e-3 (2x that) plus rtol 1e-2 for the
+            // truncation term of large gradients. A wrong derivative (missing slope, sigmoid' = s
+            // instead of s(1-s), a missing 1/B, a wrong sign) is off by >= 10% of gradients that
+            // are O(0.1-1) here, i.e. >= 1e-2: 10x above the bound. Check (b) is the sharp one.
+            const double h = 1.0 / 128;
+            Workspace ws;
+            ws.reserve(p.net, p.rows());
+            std::vector<bool> base_signs;
+            float_loss(p.net, loss, p.x, p.labels, ws, &base_signs);
+            bool kink_crossed = false;
+            auto central = [&](float& param) {
+              const float orig = param;
+              const float up = static_cast<float>(orig + h), down = static_cast<float>(orig - h);
+              std::vector<bool> s_up, s_down;
+              param = up;
+              const double l_up = float_loss(p.net, loss, p.x, p.labels, ws, &s_up);
+              param = down;
+              const double l_down = float_loss(p.net, loss, p.x, p.labels, ws, &s_down);
+              param = orig;
+              if (has_kink(act) && (s_up != base_signs || s_down != base_signs))
+                kink_crossed = true;
+              // exact step: both perturbed values are floats, their difference exact in double
+              return (l_up - l_down) / (static_cast<double>(up) - static_cast<double>(down));
+            };
+            std::vector<std::vector<double>> fdW, fdb;
+            for (Layer& layer : p.net.layers) {
+              fdW.emplace_back();
+              fdb.emplace_back();
+              for (float& w : layer.W) fdW.back().push_back(central(w));
+              for (float& b : layer.b) fdb.back().push_back(central(b));
+            }
+            std::vector<double> fdx;
+            for (float& v : p.x) fdx.push_back(central(v));
+            if (kink_crossed) continue;
 
-          // ----- (b) through the double-precision reference forward --------------------------
-          // Here the difference itself is exact to ~1e-9 (h = 1e-6: truncation 1e-13 |L'''|,
-          // rounding 1e-16 / 1e-6), so what is left is the float backward's own error: each
-          // gradient element sums <= 4 rows of products along <= 3 layers, ~30 float roundings
-          // of 2^-24 relative on terms no larger than the tensor's largest gradient -> 2e-6 of
-          // that scale. Bound: atol 1e-5 * max|fd| of the tensor + 1e-8, rtol 1e-4.
-          const double hd = 1e-6;
-          RefNet ref(p.net);
-          const std::vector<double> xd(p.x.begin(), p.x.end());
-          std::vector<bool> ref_signs;
-          ref.loss(loss, xd, p.labels, &ref_signs);
-          auto central_d = [&](double& param, std::vector<double>* xin) {
-            const double orig = param;
-            std::vector<bool> s1, s2;
-            param = orig + hd;
-            const double l_up = ref.loss(loss, xin ? *xin : xd, p.labels, &s1);
-            param = orig - hd;
-            const double l_down = ref.loss(loss, xin ? *xin : xd, p.labels, &s2);
-            param = orig;
-            if (has_kink(act) && (s1 != ref_signs || s2 != ref_signs)) kink_crossed = true;
-            return (l_up - l_down) / (2 * hd);
-          };
-          std::vector<std::vector<double>> rdW(ref.W.size()), rdb(ref.W.size());
-          for (std::size_t l = 0; l < ref.W.size(); ++l) {
-            for (double& w : ref.W[l]) rdW[l].push_back(central_d(w, nullptr));
-            for (double& b : ref.b[l]) rdb[l].push_back(central_d(b, nullptr));
-          }
-          std::vector<double> xv = xd, rdx;
-          for (double& v : xv) rdx.push_back(central_d(v, &xv));
-          if (kink_crossed) continue;
+            // ----- (b) through the double-precision reference forward --------------------------
+            // Here the difference itself is exact to ~1e-9 (h = 1e-6: truncation 1e-13 |L'''|,
+            // rounding 1e-16 / 1e-6), so what is left is the float backward's own error: each
+            // gradient element sums <= 4 rows of products along <= 3 layers, ~30 float roundings
+            // of 2^-24 relative on terms no larger than the tensor's largest gradient -> 2e-6 of
+            // that scale. Bound: atol 1e-5 * max|fd| of the tensor + 1e-8, rtol 1e-4.
+            const double hd = 1e-6;
+            RefNet ref(p.net);
+            const std::vector<double> xd(p.x.begin(), p.x.end());
+            std::vector<bool> ref_signs;
+            ref.loss(loss, xd, p.labels, &ref_signs);
+            auto central_d = [&](double& param, std::vector<double>* xin) {
+              const double orig = param;
+              std::vector<bool> s1, s2;
+              param = orig + hd;
+              const double l_up = ref.loss(loss, xin ? *xin : xd, p.labels, &s1);
+              param = orig - hd;
+              const double l_down = ref.loss(loss, xin ? *xin : xd, p.labels, &s2);
+              param = orig;
+              if (has_kink(act) && (s1 != ref_signs || s2 != ref_signs)) kink_crossed = true;
+              return (l_up - l_down) / (2 * hd);
+            };
+            std::vector<std::vector<double>> rdW(ref.W.size()), rdb(ref.W.size());
+            for (std::size_t l = 0; l < ref.W.size(); ++l) {
+              for (double& w : ref.W[l]) rdW[l].push_back(central_d(w, nullptr));
+              for (double& b : ref.b[l]) rdb[l].push_back(central_d(b, nullptr));
+            }
+            std::vector<double> xv = xd, rdx;
+            for (double& v : xv) rdx.push_back(central_d(v, &xv));
+            if (kink_crossed) continue;
 
-          INFO("seed " << seed);
-          for (std::size_t l = 0; l < p.net.num_layers(); ++l) {
-            const std::string L = std::to_string(l);
-            check_grad("float FD dW[" + L + "]", an.dW[l], fdW[l], 1e-3, 1e-2);
-            check_grad("float FD db[" + L + "]", an.db[l], fdb[l], 1e-3, 1e-2);
-            const double sW = testing::moments(rdW[l]).max_abs;
-            const double sb = testing::moments(rdb[l]).max_abs;
-            check_grad("double FD dW[" + L + "]", an.dW[l], rdW[l], 1e-5 * sW + 1e-8, 1e-4);
-            check_grad("double FD db[" + L + "]", an.db[l], rdb[l], 1e-5 * sb + 1e-8, 1e-4);
+            INFO("seed " << seed);
+            for (std::size_t l = 0; l < p.net.num_layers(); ++l) {
+              const std::string L = std::to_string(l);
+              check_grad("float FD dW[" + L + "]", an.dW[l], fdW[l], 1e-3, 1e-2);
+              check_grad("float FD db[" + L + "]", an.db[l], fdb[l], 1e-3, 1e-2);
+              const double sW = testing::moments(rdW[l]).max_abs;
+              const double sb = testing::moments(rdb[l]).max_abs;
+              check_grad("double FD dW[" + L + "]", an.dW[l], rdW[l], 1e-5 * sW + 1e-8, 1e-4);
+              check_grad("double FD db[" + L + "]", an.db[l], rdb[l], 1e-5 * sb + 1e-8, 1e-4);
+            }
+            check_grad("float FD dx", an.dx, fdx, 1e-3, 1e-2);
+            check_grad("double FD dx", an.dx, rdx, 1e-5 * testing::moments(rdx).max_abs + 1e-8,
+                       1e-4);
+            // The check must have had something to check: gradients large enough (>= 10x the
+            // float bound) that a wrong one could not hide under the tolerance.
+            double largest = 0;
+            for (const auto& g : rdW) largest = std::max(largest, testing::moments(g).max_abs);
+            CHECK(largest > 1e-2);
+            break;
           }
-          check_grad("float FD dx", an.dx, fdx, 1e-3, 1e-2);
-          check_grad("double FD dx", an.dx, rdx, 1e-5 * testing::moments(rdx).max_abs + 1e-8, 1e-4);
-          // The check must have had something to check: gradients large enough (>= 10x the
-          // float bound) that a wrong one could not hide under the tolerance.
-          double largest = 0;
-          for (const auto& g : rdW) largest = std::max(largest, testing::moments(g).max_abs);
-          CHECK(largest > 1e-2);
-          break;
         }
       }
     }
-  }
 }
 
 TEST_CASE("mlp: loss_and_grad values against hand computation", "[mlp]") {

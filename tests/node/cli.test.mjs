@@ -272,7 +272,7 @@ test('bad input: exit 2, and the message names the field or flag, the value and 
       [['run', '--hidden', '64x0'], ['hidden', '"64x0"']],
       [['run', '--hidden', '64x'], ['hidden', '"64x"']],
       [['run', '--hidden', '64,,32'], ['hidden', '"64,,32"']],
-      [['run', '--hidden', '16,0'], ['hidden[1] = 0', '1..2048']],
+      [['run', '--hidden', '16,0'], ['hidden[1] = 0', '1..8192']],
       [['run', '--hidden', '2048x200'], ['hidden', 'parameters']],
       [['run', '--dataset', 'mnist'], ['dataset', '"mnist"', 'spiral']],
       [['run', '--classes', '3', '--dataset', 'circles'], ['classes = 3']],
@@ -322,3 +322,32 @@ test('bad input: numbers in core messages read as typed (1000, not 1e+03)', () =
     assert.equal(r.code, 2);
     assert.ok(r.err.includes('learningRate = 1000: expected a number in (0, 10]'), r.err);
   });
+
+// --gemm (core/cli/gemm_flag.cpp): exact is the default and the page's bits; fast is OpenBLAS.
+test('run --gemm: validated, reported next to config, exact by default and equal to --gemm exact', () => {
+  const bad = cli('run', ...small, '--gemm', 'blas');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /^initscope: invalid --gemm = "blas": expected exact/);
+  const threads = cli('run', ...small, '--threads', '0');
+  assert.equal(threads.code, 2);
+  assert.match(threads.err, /invalid --threads = 0: expected an integer in 1\.\.256/);
+  const byDefault = cli('run', ...small);
+  const exact = cli('run', ...small, '--gemm', 'exact');
+  assert.equal(exact.out, byDefault.out, 'the default is the exact path, to the byte');
+  const doc = JSON.parse(exact.out);
+  assert.deepEqual(Object.keys(doc).slice(0, 2), ['config', 'gemm']);
+  assert.equal(doc.gemm, 'exact');
+  assert.match(cli('run', '--help').out, /--gemm ID[\s\S]*fast = OpenBLAS/);
+  const fast = cli('run', ...small, '--gemm', 'fast', '--threads', '2');
+  if (fast.code === 2) {  // a build without OpenBLAS says so
+    assert.match(fast.err, /invalid --gemm = "fast": expected exact \(this build has no OpenBLAS/);
+    return;
+  }
+  const f = JSON.parse(fast.out);
+  assert.equal(f.gemm, 'fast');
+  assert.equal(f.gemmThreads, 2);
+  // Rounding only: the same records, losses within 1e-5 relative (the bound of
+  // tests/native/test_gemm_fast.cpp; measured ~1e-8 there).
+  const a = doc.runs[0].records.at(-1).trainLoss, b = f.runs[0].records.at(-1).trainLoss;
+  assert.ok(Math.abs(a - b) <= 1e-5 * Math.abs(a), `${a} vs ${b}`);
+});

@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { loadEngine } from './helpers.mjs';
+import { MAX_STEPS_PER_CALL } from '../../web/js/engine/engine.js';
 
 // Loaded at the top (not in before()) because the tables below quote its id lists: the lists are
 // the engine's to grow (cli.test and engine.test check them), the wording around them is ours.
@@ -59,22 +60,22 @@ const CREATE_RUN = [
   ['seed negative', { seed: -1 }, 'invalid seed = -1: expected an integer in 0..4294967295'],
   ['seed 2^32', { seed: 2 ** 32 }, 'invalid seed = 4294967296: expected an integer in 0..4294967295'],
   ['seed fractional', { seed: 0.5 }, 'invalid seed = 0.5: expected an integer in 0..4294967295'],
-  ['hidden a string', { hidden: '64x3' }, 'invalid hidden = "64x3": expected an array of 1..200 layer widths, each an integer in 1..2048'],
+  ['hidden a string', { hidden: '64x3' }, 'invalid hidden = "64x3": expected 1..200 layers of width 1..2048, at most 4194304 parameters (the page\'s caps; the native CLI allows width 8192 and 268435456 parameters)'],
   ['hidden empty', { hidden: [] }, 'invalid hidden = a list of 0 layers: expected 1..200 hidden layers'],
   ['hidden too deep', { hidden: Array(201).fill(1) }, 'invalid hidden = a list of 201 layers: expected 1..200 hidden layers'],
-  ['hidden a fractional width', { hidden: [8, 1.5] }, 'invalid hidden[1] = 1.5: expected an integer in 1..2048'],
-  ['hidden a NaN width', { hidden: [NaN] }, 'invalid hidden[0] = NaN: expected an integer in 1..2048'],
-  ['hidden a huge width', { hidden: [1e9] }, 'invalid hidden[0] = 1000000000: expected an integer in 1..2048'],
-  ['hidden a zero width', { hidden: [8, 0] }, 'invalid hidden[1] = 0: expected an integer in 1..2048'],
-  ['hidden a sparse array of 2^31', { hidden: new Array(2 ** 31 - 1) }, 'invalid hidden[0] = undefined: expected an integer in 1..2048'],
-  ['hidden array-like', { hidden: { length: 2, 0: 8, 1: 8 } }, 'invalid hidden = {"0":8,"1":8,"length":2}: expected an array of 1..200 layer widths, each an integer in 1..2048'],
-  ['hidden over the parameter cap', { hidden: [2048, 2048] }, 'invalid hidden = a network of 4206594 parameters: expected at most 4194304 parameters (fewer or narrower layers)'],
+  ['hidden a fractional width', { hidden: [8, 1.5] }, 'invalid hidden[1] = 1.5: expected an integer in 1..2048 (the page\'s caps; the native CLI allows width 8192 and 268435456 parameters)'],
+  ['hidden a NaN width', { hidden: [NaN] }, 'invalid hidden[0] = NaN: expected an integer in 1..2048 (the page\'s caps; the native CLI allows width 8192 and 268435456 parameters)'],
+  ['hidden a huge width', { hidden: [1e9] }, 'invalid hidden[0] = 1000000000: expected an integer in 1..2048 (the page\'s caps; the native CLI allows width 8192 and 268435456 parameters)'],
+  ['hidden a zero width', { hidden: [8, 0] }, 'invalid hidden[1] = 0: expected an integer in 1..2048 (the page\'s caps; the native CLI allows width 8192 and 268435456 parameters)'],
+  ['hidden a sparse array of 2^31', { hidden: new Array(2 ** 31 - 1) }, 'invalid hidden[0] = undefined: expected an integer in 1..2048 (the page\'s caps; the native CLI allows width 8192 and 268435456 parameters)'],
+  ['hidden array-like', { hidden: { length: 2, 0: 8, 1: 8 } }, 'invalid hidden = {"0":8,"1":8,"length":2}: expected 1..200 layers of width 1..2048, at most 4194304 parameters (the page\'s caps; the native CLI allows width 8192 and 268435456 parameters)'],
+  ['hidden over the parameter cap', { hidden: [2048, 2048] }, 'invalid hidden = a network of 4206594 parameters: expected at most 4194304 parameters (fewer or narrower layers) (the page\'s caps; the native CLI allows width 8192 and 268435456 parameters)'],
   ['dataset unknown', { dataset: 'mnist' }, `invalid dataset = "mnist": expected ${DATASETS}`],
   ['dataset __proto__', { dataset: '__proto__' }, `invalid dataset = "__proto__": expected ${DATASETS}`],
   ['dataset constructor', { dataset: 'constructor' }, `invalid dataset = "constructor": expected ${DATASETS}`],
   ['init markup', { init: '<img src=x onerror=alert(1)>' }, `invalid init = "<img src=x onerror=alert(1)>": expected ${INITS}`],
   ['init toString', { init: 'toString' }, `invalid init = "toString": expected ${INITS}`],
-  ['gain AUTO', { gain: 'AUTO' }, 'invalid gain = "AUTO": expected a number in [0, 100] or "auto" (null or unset: the initializer\'s default)'],
+  ['gain AUTO', { gain: 'AUTO' }, 'invalid gain = "AUTO": expected a number in [0, 100] or "auto"'],
   ['gain negative', { gain: -1 }, { prefix: 'invalid gain = -1: expected a number in [0, 100] or "auto"' }],
   ['gain over the cap', { gain: 101 }, { prefix: 'invalid gain = 101: expected a number in [0, 100] or "auto"' }],
   ['gain auto with gelu', { gain: 'auto', activation: 'gelu' }, 'invalid gain = "auto": expected a number: calculate_gain has no value for gelu (use a number)'],
@@ -87,7 +88,7 @@ const CREATE_RUN = [
     'invalid learningRate = a getter that threw (boom): expected a number in (0, 10]'],
   ['a getter that changes its value', changingGetter(), null],
   ['a width whose getter throws', { hidden: Object.defineProperty([8, 8], 1, { get() { throw new Error('boom'); } }) },
-    'invalid hidden[1] = a getter that threw (boom): expected an integer in 1..2048'],
+    'invalid hidden[1] = a getter that threw (boom): expected an integer in 1..2048 (the page\'s caps; the native CLI allows width 8192 and 268435456 parameters)'],
   ['a Proxy whose keys throw', new Proxy({}, { ownKeys() { throw new Error('nope'); } }),
     'invalid config = an object whose keys cannot be read (nope): expected a plain object'],
   ['a Proxy that lies about its values', new Proxy({ learningRate: 0.1 }, { get: (t, k) => (k === 'learningRate' ? NaN : t[k]) }),
@@ -120,12 +121,15 @@ for (const [what, config, message] of CREATE_RUN) {
 
 // [what, call on a live run, exact message]
 const RUN_CALLS = [
-  ['step(NaN)', (r) => r.step(NaN), 'invalid n = NaN: expected an integer in 0..2147483647'],
-  ['step(-1)', (r) => r.step(-1), 'invalid n = -1: expected an integer in 0..2147483647'],
-  ['step(1.5)', (r) => r.step(1.5), 'invalid n = 1.5: expected an integer in 0..2147483647'],
-  ['step(Infinity)', (r) => r.step(Infinity), 'invalid n = Infinity: expected an integer in 0..2147483647'],
-  ['step(2^31)', (r) => r.step(2 ** 31), 'invalid n = 2147483648: expected an integer in 0..2147483647'],
-  ['step("10")', (r) => r.step('10'), 'invalid n = "10": expected an integer in 0..2147483647'],
+  ['step(NaN)', (r) => r.step(NaN), 'invalid n = NaN: expected an integer in 0..100000 (at most 100000 updates per call: call step repeatedly for more)'],
+  ['step(-1)', (r) => r.step(-1), 'invalid n = -1: expected an integer in 0..100000 (at most 100000 updates per call: call step repeatedly for more)'],
+  ['step(1.5)', (r) => r.step(1.5), 'invalid n = 1.5: expected an integer in 0..100000 (at most 100000 updates per call: call step repeatedly for more)'],
+  ['step(Infinity)', (r) => r.step(Infinity), 'invalid n = Infinity: expected an integer in 0..100000 (at most 100000 updates per call: call step repeatedly for more)'],
+  ['step(2^31)', (r) => r.step(2 ** 31), 'invalid n = 2147483648: expected an integer in 0..100000 (at most 100000 updates per call: call step repeatedly for more)'],
+  // One call runs to its end on the caller's thread: 2^31 - 1 updates would block it for hours.
+  ['step(2^31 - 1)', (r) => r.step(2 ** 31 - 1), 'invalid n = 2147483647: expected an integer in 0..100000 (at most 100000 updates per call: call step repeatedly for more)'],
+  ['step(100001)', (r) => r.step(100001), 'invalid n = 100001: expected an integer in 0..100000 (at most 100000 updates per call: call step repeatedly for more)'],
+  ['step("10")', (r) => r.step('10'), 'invalid n = "10": expected an integer in 0..100000 (at most 100000 updates per call: call step repeatedly for more)'],
   ['weights(-1)', (r) => r.weights(-1), 'invalid layer = -1: expected an integer in 0..2'],
   ['weights(3)', (r) => r.weights(3), 'invalid layer = 3: expected an integer in 0..2'],
   ['weights(0.5)', (r) => r.weights(0.5), 'invalid layer = 0.5: expected an integer in 0..2'],
@@ -143,8 +147,12 @@ test('run methods refuse hostile arguments and the run keeps training', () => {
     assert.throws(() => call(run), { message }, what);
   }
   assert.equal(run.stepCount, 0, 'a refused call trained');
+  // The bound itself is allowed, and calling repeatedly goes past it.
+  assert.equal(run.step(MAX_STEPS_PER_CALL).step, MAX_STEPS_PER_CALL);
+  run.step(MAX_STEPS_PER_CALL);
+  assert.equal(run.stepCount, 2 * MAX_STEPS_PER_CALL);
   const r = run.step(3);
-  assert.equal(r.step, 3);
+  assert.equal(r.step, 2 * MAX_STEPS_PER_CALL + 3);
   assert.ok(Number.isFinite(r.loss), `loss ${r.loss}`);
   run.dispose();
 });

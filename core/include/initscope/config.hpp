@@ -51,6 +51,8 @@ enum class DatasetKind { spiral, circles, xor_, gaussians, moons, gaussian_nd, f
 enum class Optimizer { sgd, momentum, adam };
 enum class Loss { cross_entropy, mse };
 enum class FanMode { fan_in, fan_out };
+// How the initial scale and the learning rate follow the width (spec/parametrizations.md).
+enum class Parametrization { sp, ntk, mup };
 
 struct InitInfo {
   Init id;
@@ -80,6 +82,7 @@ const std::vector<std::string>& activation_names();
 const std::vector<std::string>& optimizer_names();
 const std::vector<std::string>& loss_names();
 const std::vector<std::string>& fan_mode_names();
+const std::vector<std::string>& parametrization_names();
 
 const char* to_string(Init);
 const char* to_string(Activation);
@@ -87,6 +90,7 @@ const char* to_string(DatasetKind);
 const char* to_string(Optimizer);
 const char* to_string(Loss);
 const char* to_string(FanMode);
+const char* to_string(Parametrization);
 
 Init parse_init(const std::string& id, const std::string& field = "init");
 Activation parse_activation(const std::string& id, const std::string& field = "activation");
@@ -94,6 +98,8 @@ DatasetKind parse_dataset(const std::string& id, const std::string& field = "dat
 Optimizer parse_optimizer(const std::string& id, const std::string& field = "optimizer");
 Loss parse_loss(const std::string& id, const std::string& field = "loss");
 FanMode parse_fan_mode(const std::string& id, const std::string& field = "fanMode");
+Parametrization parse_parametrization(const std::string& id,
+                                      const std::string& field = "parametrization");
 
 // ---------------------------------------------------------------------------------------------
 // Limits. The parameter cap keeps a browser tab safe: 4,194,304 float32 parameters are 16 MiB,
@@ -116,7 +122,30 @@ constexpr int kMinHistBins = 4;
 constexpr int kMaxHistBins = 200;
 constexpr double kMaxGain = 100.0;
 constexpr double kMaxWeightVar = 100.0;  // sigma_w^2; also the bound of sigma_b^2
+constexpr double kMaxMultiplier = 1e6;   // outputMultiplier, inputMultiplier (mup uses 2^-8)
+// The native CLI's caps (SizeCaps below): a coordinate check reaches width 8192. 2^28 float32
+// parameters are 1 GiB, 4 GiB with gradients and Adam's moments.
+constexpr int kNativeMaxWidth = 8192;
+constexpr int64_t kNativeMaxParameters = 268435456;   // 2^28
+constexpr int64_t kNativeMaxActivations = 134217728;  // 2^27
 }  // namespace limits
+
+// How large a network may be: hidden widths, parameters, activations per batch. The page's caps
+// (kMaxWidth, kMaxParameters, kMaxActivations) are the default, so the wasm engine keeps a tab
+// safe; the native CLI calls set_size_caps(native_caps()) before anything else. Each cap's
+// message names the other one, so a page user learns that the CLI goes further.
+struct SizeCaps {
+  int max_width;
+  int64_t max_parameters;
+  int64_t max_activations;
+  std::string note;  // " (the page's caps; the native CLI allows ...)"
+};
+SizeCaps page_caps();
+SizeCaps native_caps();
+const SizeCaps& size_caps();
+// Process-wide, like the GEMM mode: call before any Run exists (also updates the registry's
+// `hidden` range and its allowed text).
+void set_size_caps(const SizeCaps& caps);
 
 // How the initializer's gain is chosen.
 //   Default: the initializer's own default (He: calculate_gain(activation), others: 1)
@@ -152,6 +181,14 @@ struct Config {
   // biases. The defaults leave every other initializer (and orthogonal's zero biases) unchanged.
   double weight_var = 1.0;  // sigma_w^2
   double bias_var = 0.0;    // sigma_b^2
+
+  // width parametrization (spec/parametrizations.md): forward multipliers and per-parameter
+  // learning-rate scales. sp is the plain network; mup at base_width equals sp bit for bit.
+  Parametrization parametrization = Parametrization::sp;
+  int base_width = 64;             // n0: the width at which every parametrization is sp
+  double output_multiplier = 1.0;  // mup's readout: m = output_multiplier / r_L
+  double input_multiplier = 1.0;   // im: the input layer stores W / sqrt(im), m = sqrt(im)
+  bool readout_zero_init = false;  // mup: the readout's weights and bias start at 0
 
   // training
   Optimizer optimizer = Optimizer::sgd;

@@ -81,6 +81,10 @@ void check_field(const Field& f, const Config& c);
 // integer, an unknown id); a value of the right kind may still be out of range.
 void check_type(const Field& f, const FieldValue& v, const std::string& shown_value);
 
+// What each element of a list field may be ("an integer in 1..2048", with the size caps' note
+// for hidden), as the message for hidden[1] says it.
+std::string list_item_allowed(const Field& f);
+
 // The value as a CLI argument, a CSV cell and a message show it: numbers in shortest round-trip
 // form, lists comma-separated, ids and words as they are, null as "default".
 std::string value_text(const FieldValue& v);

@@ -12,11 +12,22 @@
 
 namespace initscope {
 
+// What a layer is for: the parametrizations treat each kind differently (parametrization.hpp).
+enum class LayerRole { input, hidden, readout };
+const char* to_string(LayerRole);
+
+// One linear layer: pre = multiplier * (W x) + b. Each parameter tensor has its own learning-rate
+// scale (the optimizer steps it by lr_scale * learningRate), so the optimizer never needs to
+// know which parametrization made them (as mup's per-parameter-group learning rates).
 struct Layer {
-  Matrix W;   // [O][I]
+  Matrix W;   // [O][I], the stored weights; the effective weights are multiplier * W
   Vector b;   // [O]
-  Matrix dW;  // [O][I], gradient of the mean batch loss
+  Matrix dW;  // [O][I], gradient of the mean batch loss with respect to the stored W
   Vector db;  // [O]
+  LayerRole role = LayerRole::hidden;
+  float multiplier = 1.f;  // forward multiplier m (1: the plain layer, bit for bit)
+  float lr_scale_w = 1.f;  // learning-rate scales of W and b
+  float lr_scale_b = 1.f;
   std::size_t fan_in() const { return W.shape()[1]; }
   std::size_t fan_out() const { return W.shape()[0]; }
 };
@@ -71,8 +82,8 @@ double loss_and_grad(Loss loss, const float* logits, const int* labels, std::siz
 class OptimizerState {
  public:
   OptimizerState(Optimizer kind, const Mlp& net, double learning_rate, double momentum);
-  // Applies one update from the layers' dW/db. Returns false when any parameter became
-  // non-finite (the caller marks the run diverged).
+  // Applies one update from the layers' dW/db, each tensor at learning_rate x its lr_scale. Returns
+  // false when any parameter became non-finite (the caller marks the run diverged).
   bool update(Mlp& net);
 
  private:

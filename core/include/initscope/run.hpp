@@ -59,6 +59,13 @@ class Run {
 
   // n minibatch updates (stops early and records diverged_at on a non-finite loss or parameter).
   StepResult step(int n);
+  // From now on every step trains on the same minibatch, the next one drawn (mup's fix_data,
+  // for the coordinate check). Idempotent.
+  void fix_batch();
+  // Every layer's pre-activations on the current training batch ([rows][fan_out] per layer; the
+  // last is the logits), for the current weights. Valid until the next call into this Run.
+  const std::vector<std::vector<float>>& batch_pre_activations();
+  std::size_t batch_rows() const { return batch_rows_; }
   // evaluate(), layer_stats() and predict_grid() also mark the run diverged at the current step
   // when what they measure is not finite (finite weights whose forward pass overflows float,
   // e.g. at initialization), so a run without diverged_at only ever reports finite measurements
@@ -98,6 +105,7 @@ class Run {
   std::vector<uint32_t> order_;          // shuffled train indices for the current epoch
   std::size_t cursor_ = 0;
   std::size_t batch_rows_ = 0;
+  bool fixed_batch_ = false;
   Matrix batch_x_;
   std::vector<int> batch_y_;
   Workspace ws_;       // training batch

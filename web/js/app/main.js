@@ -256,6 +256,8 @@ const handlers = {
       ready = true;
       writeHash();
       controls.render(state, colorsFor(state.inits));
+      // The step counter said "loading <dataset>…" for the refused runs: show the kept runs' step.
+      scheduleDraw();
     } else if (msg.gen === gen && !good && !sameRuns(state, DEFAULTS)) {
       // Refused on the very first load (a link): start from the defaults instead.
       notify('using the default experiment instead');

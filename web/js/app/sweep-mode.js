@@ -6,6 +6,7 @@
 import { runConfig, validateState } from '../state/state.js';
 import { SweepView } from '../views/sweep.js';
 import { saveBlob } from './downloads.js';
+import { showIntro } from './intro.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -20,7 +21,9 @@ export function sweepMode(page) {
   function setSweepMode(on) {
     document.body.classList.toggle('sweep-mode', on);
     $('b-sweep').setAttribute('aria-pressed', String(on));
+    if (on) sweepView?.refreshPreview();   // its axes, empty cells and overlay at once
     if (on) sweepView?.resize();   // the first apply() runs before setupSweep()
+    showIntro(on ? sweepView?.describe() : null);   // the intro says what is on screen
   }
 
   // The experiment the sweep varies: the first compared run, with its sizes resolved once the
@@ -56,6 +59,7 @@ export function sweepMode(page) {
       onOpenCell: openSweepCell,
       notify: page.notify,
       save: saveBlob,
+      onSettings: () => { if (document.body.classList.contains('sweep-mode')) showIntro(sweepView.describe()); },
       embedded: !!embed && !(embed.length === 1 && embed[0] === 'sweep'),
     });
     new ResizeObserver(() => sweepView.resize()).observe($('v-sweep'));

@@ -21,6 +21,11 @@
 import { checkFields, checkInt, configError, snapshotFields } from './validate.js';
 
 const INT_MAX = 2147483647;
+// At most this many updates per run.step(n) call: one call runs to its end on the calling thread
+// (a worker, or Node's), so step(2 ** 31 - 1) would block it for hours. A default-sized run does
+// 100,000 updates in seconds; more is a loop of calls, which also lets a caller look or stop
+// in between. Exported for callers that chunk (bench/run-bench.mjs).
+export const MAX_STEPS_PER_CALL = 100000;
 
 const isNode = typeof process === 'object' && process !== null &&
   typeof process.versions === 'object' && process.versions !== null && !!process.versions.node &&
@@ -141,9 +146,10 @@ class Run {
   get stepCount() { return this.#live().stepCount(); }
   get disposed() { return this.#handle === null; }
 
-  /** n minibatch updates (stops early on divergence). Returns { step, loss }. */
+  /** n minibatch updates, n in 0..MAX_STEPS_PER_CALL (stops early on divergence). Returns { step, loss }. */
   step(n = 1) {
-    checkInt('n', n, 0, INT_MAX);
+    checkInt('n', n, 0, MAX_STEPS_PER_CALL, `an integer in 0..${MAX_STEPS_PER_CALL} ` +
+      `(at most ${MAX_STEPS_PER_CALL} updates per call: call step repeatedly for more)`);
     return unwrap(this.#live().step(n));
   }
 
@@ -316,7 +322,7 @@ class Engine {
   presets() { return this.#m.presets(); }
   /** The C++ defaults of every config field (inputDim/classes 0 = the dataset's own). */
   defaultConfig() { return this.#m.defaultConfig(); }
-  /** The field table inputs are checked against: [{ name, kind, allowed, min?, max?, ids? }]. */
+  /** The core's field registry (fields.json's `fields`: [{ name, kind, allowed, min, max, ids, ... }]). */
   configFields() { return structuredClone(this.#configFields); }
 
   /**

@@ -69,21 +69,22 @@ function isList(value) {
 
 function checkField(field, value) {
   const { name, kind, allowed } = field;
+  if (value === null && field.nullable) return;  // null = the default behaviour (gain)
   switch (kind) {
-    case 'int':
+    case 'integer':
       checkInt(name, value, field.min, field.max, allowed);
       return;
     case 'number':
+      if (field.words.includes(value)) return;  // "auto"
       if (typeof value !== 'number' || !Number.isFinite(value)) throw configError(name, value, allowed);
       return;
     case 'enum':
       if (typeof value !== 'string' || !field.ids.includes(value)) throw configError(name, value, allowed);
       return;
-    case 'gain':
-      if (value === null || value === 'auto') return;
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw configError(name, value, allowed);
+    case 'boolean':
+      if (typeof value !== 'boolean') throw configError(name, value, allowed);
       return;
-    case 'hidden': {
+    case 'intList': {
       if (!isList(value)) throw configError(name, value, allowed);
       for (let i = 0; i < value.length; i++) checkInt(`${name}[${i}]`, value[i], field.min, field.max);
       return;  // the number of layers is the core's to judge (its own message)
@@ -128,7 +129,7 @@ export function snapshotFields(object, fields, what) {
       const allowed = field ? field.allowed : `a known ${what} field`;
       throw new Error(`invalid ${key} = a getter that threw (${reason(e)}): expected ${allowed}`);
     }
-    if (field && field.kind === 'hidden' && isList(value)) value = copyWidths(field, value);
+    if (field && field.kind === 'intList' && isList(value)) value = copyWidths(field, value);
     out[key] = value;
   }
   return out;

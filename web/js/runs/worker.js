@@ -19,6 +19,7 @@ import { loadEngine } from '../engine/engine.js';
 import { engineCatalog } from '../state/state.js';
 
 const PREDICTION_IMAGES = 24; // views/predictions.js shows this many test images
+const ND_TEST_ROWS = 1000;    // views/projection.js draws at most this many test points
 
 let engine = null;
 let early = [];               // messages that arrived before the engine loaded
@@ -29,6 +30,8 @@ let pending = null;           // { gen, runs, gridRes, twoD, image } prepared, n
 let gridRes = 32;
 let twoD = false;
 let image = false;            // an image dataset: predictions instead of a boundary grid
+let nd = false;               // N-D data (not 2-D, not images): predictions of `testRows` test rows
+let testRows = 0;
 let queue = [];               // ticks of `gen` not yet run
 let done = 0;                 // the last tick id run
 let scheduled = false;
@@ -68,8 +71,9 @@ function snapshot(set, withGrid, flags) {
       diverged: r.diverged,
       layerStats: stats,
       grid: grid && r.diverged === null ? { res: flags.gridRes, probs: r.run.predictGrid(flags.gridRes) } : null,
-      predictions: withGrid && flags.image && r.diverged === null
-        ? { step: ev.step, pred: r.run.predictTest(PREDICTION_IMAGES), classAccuracy: r.run.classAccuracy() } : null,
+      // image data: the predictions view's images; N-D data: the boundary panel's projection
+      predictions: withGrid && (flags.image || flags.nd) && r.diverged === null
+        ? { step: ev.step, pred: r.run.predictTest(flags.image ? PREDICTION_IMAGES : flags.testRows), classAccuracy: r.run.classAccuracy() } : null,
     };
     if (r.diverged !== null) r.last = { ...snap, grid: null, predictions: null };
     return snap;
@@ -82,7 +86,7 @@ function runOne() {
   if (!t) return;
   try {
     if (t.steps > 0) for (const r of runs) if (r.diverged === null) r.run.step(t.steps);
-    const snap = snapshot(runs, t.grid, { twoD, image, gridRes });
+    const snap = snapshot(runs, t.grid, { twoD, image, nd, testRows, gridRes });
     done = t.id;
     postMessage({ type: 'ticked', gen, id: t.id, snapshot: snap });
   } catch (e) {
@@ -137,6 +141,8 @@ async function prepare(msg) {
     twoD: data.inputDim === 2,
     image: !!engine.datasets().find((d) => d.id === msg.configs[0].dataset)?.needsLoad,
   };
+  flags.nd = !flags.twoD && !flags.image;
+  flags.testRows = Math.min(ND_TEST_ROWS, data.yTest.length);
   pending = { gen: msg.gen, runs: created, ...flags };
   let snap;
   try {
@@ -157,7 +163,7 @@ const handlers = {
   commit(msg) {
     if (!pending || pending.gen !== msg.gen) return;
     dispose(runs);
-    ({ runs, gridRes, twoD, image } = pending);
+    ({ runs, gridRes, twoD, image, nd, testRows } = pending);
     gen = msg.gen;
     pending = null;
     queue = [];

@@ -198,7 +198,8 @@ export function sweepDocument(sweep, results) {
     cells.push(c);
   }
   return {
-    config, steps: sweep.steps, seeds: sweep.seeds,
+    // The page's wasm engine always computes the exact GEMM path (`initscope sweep --gemm exact`).
+    config, gemm: 'exact', steps: sweep.steps, seeds: sweep.seeds,
     axes: sweep.axes.map((a) => ({ field: a.field, values: a.values })),
     cells,
   };

@@ -3,13 +3,15 @@
 //   x% dead ReLUs in layer l        (worst hidden layer's deadFraction above `deadThreshold`)
 //   symmetric: all units identical  (any hidden layer's symmetric[l]; zero / constant init)
 //   activations vanish / explode    (last vs first hidden layer preVar, beyond `ratio`x)
-//   gradients vanish / explode      (first vs last hidden layer gradVar, beyond `ratio`x)
+//   gradients vanish / explode      (first vs last hidden layer gradVar, beyond a depth-scaled
+//                                    threshold: gradient-trend.js)
 // The DOM is rebuilt only when the badge text changes.
 
 import { withAlpha } from '../theme/colors.js';
 import { h } from './dom.js';
 import { Panel } from './panel.js';
 import { runColor, runLabel, recordAt, formatValue, superscript } from './format.js';
+import { gradientTrend } from './gradient-trend.js';
 
 const DEFAULTS = { deadThreshold: 0.1, ratio: 100 };
 
@@ -71,15 +73,13 @@ export class BadgesView {
       const t = trend(a, b, ratio);
       if (t) out.push({ kind: t, text: `activations ${t === 'vanish' ? 'vanish' : 'explode'}: Var ${ratioText(b / a)} from layer 1 to ${hidden}`, title: 'pre-activation variance of the last hidden layer relative to the first' });
     }
-    // Across the hidden stack, last hidden layer -> layer 1, as for the activations. Not from the
-    // output layer: its dL/dpre sits behind the output's few units (2 for most datasets), so the
-    // step to the last hidden layer scales by fan_out * Var[w], a width effect of ~1/20 that
-    // made a critical tanh net (chi_1 = 1, depth 12) read "gradients vanish: Var x0.0083".
-    if (hidden >= 2 && ls.gradVar && ls.gradVar.length > hidden) {
-      const a = ls.gradVar[hidden - 1];
-      const b = ls.gradVar[0];
-      const t = trend(a, b, ratio);
-      if (t) out.push({ kind: t, text: `gradients ${t === 'vanish' ? 'vanish' : 'explode'}: Var ${ratioText(b / a)} from layer ${hidden} to 1`, title: 'backpropagated gradient variance at layer 1 relative to the last hidden layer' });
+    // Across the hidden stack, last hidden layer -> layer 1, against a threshold that grows with
+    // depth as chi_1^n does (gradient-trend.js).
+    const gt = gradientTrend(ls, hidden, ratio);
+    if (gt) {
+      const theory = gt.theoryPerLayer !== null ? `; mean-field theory at initialization: \u03C7\u2081 = ${formatValue(gt.theoryPerLayer, 3)} per layer` : '';
+      out.push({ kind: gt.kind, text: `gradients ${gt.kind === 'vanish' ? 'vanish' : 'explode'}: Var ${ratioText(gt.ratio)} from layer ${hidden} to 1`,
+        title: `backpropagated gradient variance at layer 1 relative to the last hidden layer: \u00D7${formatValue(gt.perLayer, 3)} per layer over ${gt.layers} layers, beyond the \u00D7${formatValue(gt.threshold, 3)} allowed at this depth${theory}` });
     }
     return out;
   }

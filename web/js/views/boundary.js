@@ -13,6 +13,7 @@ import { Panel } from './panel.js';
 import { KEY_COLOR } from './axis.js';
 import { runColor, runLabel, formatPercent } from './format.js';
 import { cssColor } from '../theme/theme.js';
+import { projectionBasis, projectTest, drawProjection } from './projection.js';
 
 const CAPTION = 18;
 const GAP = 8;
@@ -38,9 +39,13 @@ export class BoundaryView {
     const runs = model?.runs ?? [];
     const ds = model?.dataset ?? null;
     const twoD = ds && ds.inputDim === 2;
+    // N-D data (gaussian_nd): no input plane, so each tile shows the test points projected onto
+    // the plane of the class means, coloured by the run's prediction (projection.js)
+    this.nd = !!ds && !twoD && ds.inputDim > 2 && !!ds.xTest?.length;
+    setText(this.panel.title, this.nd ? 'Test predictions, projected' : 'Decision boundary');
     let msg = '';
     if (!ds) msg = 'no dataset yet';
-    else if (!twoD) msg = `Decision boundary not available for N-D data (${ds.inputDim} input dimensions).`;
+    else if (!twoD && !this.nd) msg = `Decision boundary not available for N-D data (${ds.inputDim} input dimensions).`;
     else if (!runs.length) msg = 'no runs';
     setText(this.message, msg);
     this.message.hidden = !msg;
@@ -113,6 +118,7 @@ export class BoundaryView {
 
     const size = this.tileSize;
     const dpr = devicePixelRatio || 1;
+    if (this.nd) return this.updateProjection(tile, run, ds, size, dpr);
     const grid = run.grid ?? null;
     const d = tile.drawn;
     if (d && d.grid === grid && d.ds === ds && d.size === size && d.dpr === dpr && d.diverged === run.diverged) return;
@@ -151,6 +157,44 @@ export class BoundaryView {
       ctx.fillStyle = KEY_COLOR();
       ctx.fillText(text, size / 2, size / 2);
     }
+  }
+
+  /** An N-D run's tile: its predictions on the projected test points. */
+  updateProjection(tile, run, ds, size, dpr) {
+    const predictions = run.predictions ?? null;
+    const d = tile.drawn;
+    if (d && d.predictions === predictions && d.ds === ds && d.size === size && d.dpr === dpr && d.diverged === run.diverged) return;
+    tile.drawn = { predictions, ds, size, dpr, diverged: run.diverged };
+    if (this.projected?.ds !== ds) {
+      const basis = projectionBasis(ds);
+      this.projected = { ds, points: basis ? projectTest(ds, basis) : null };
+    }
+    const px = Math.max(1, Math.round(size * dpr));
+    const c = tile.canvas;
+    if (c.width !== px || c.height !== px) { c.width = px; c.height = px; }
+    const ctx = c.getContext('2d');
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = cssColor('--chart-bg', '#fff');
+    ctx.fillRect(0, 0, px, px);
+    const { points } = this.projected;
+    if (points) {
+      const pred = predictions?.pred ?? null;
+      const n = pred ? pred.length : Math.min(ds.yTest.length, 1000);
+      tile.stats = drawProjection(ctx, { points: points.subarray(0, 2 * n), yTest: ds.yTest, pred, px, dpr, axis: KEY_COLOR() });
+    }
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.font = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    const veil = (lines) => {
+      ctx.fillStyle = cssColor('--chart-veil', 'rgba(255,255,255,0.7)');
+      ctx.fillRect(0, 0, size, size);
+      ctx.fillStyle = cssColor('--chart-ink', '#222');
+      lines.forEach((t, i) => ctx.fillText(t, size / 2, size / 2 + (i - (lines.length - 1) / 2) * 16));
+    };
+    if (run.diverged != null) veil(['diverged', `at step ${run.diverged}`]);
+    else if (!points) veil(['no projection: too few points']);
+    else if (!predictions) veil(['no prediction yet']);
   }
 
   /** res x res canvas of the grid's colours, recomputed only when the grid object changes. */
@@ -250,11 +294,18 @@ export class BoundaryView {
       items.push({ cls: 'iv-key', marker: '\u25CB', color: KEY_COLOR(), label: 'test' });
       items.push({ cls: 'iv-key', label: 'pale = unsure' });
       items.push({ cls: 'iv-key', label: '% = test accuracy' });
+    } else if (this.nd) {
+      const k = Math.max(2, ds.classes ?? 2);
+      for (let c = 0; c < Math.min(k, CLASS_COLORS.length); c++) items.push({ color: CLASS_COLORS[c], marker: '\u25CF', label: `predicted ${c}` });
+      items.push({ cls: 'iv-key', marker: '\u2715', color: KEY_COLOR(), label: 'wrong' });
+      items.push({ cls: 'iv-key', label: '% = test accuracy' });
     }
     this.panel.setLegend(items);
     const runs = this.model?.runs ?? [];
     const cur = this.model?.cursor;
-    setText(this.panel.sub, twoD && runs.length ? (cur != null && cur >= 0 ? 'latest step (not scrubbed)' : 'latest step') : '');
+    const when = cur != null && cur >= 0 ? 'latest step (not scrubbed)' : 'latest step';
+    setText(this.panel.sub, !runs.length ? '' : twoD ? when
+      : this.nd ? `${ds.inputDim}-D test points on the plane of the class means, coloured by predicted class; ${when}` : '');
   }
 
   describe() {
@@ -262,10 +313,11 @@ export class BoundaryView {
     const parts = runs.map((run) => {
       const last = run.records?.[run.records.length - 1];
       if (run.diverged != null) return `${runLabel(run)} diverged at step ${run.diverged}`;
-      if (!run.grid) return `${runLabel(run)}: no prediction yet`;
+      if (!(this.nd ? run.predictions : run.grid)) return `${runLabel(run)}: no prediction yet`;
       return `${runLabel(run)}: test accuracy ${formatPercent(last?.testAccuracy)}`;
     });
-    return `Decision boundaries at the latest step. ${parts.join('. ')}.`;
+    const what = this.nd ? 'Test predictions on the plane of the class means' : 'Decision boundaries';
+    return `${what} at the latest step. ${parts.join('. ')}.`;
   }
 
   resize() { this.panel.measure(); }   // redraws via onResize, in its own task
@@ -273,6 +325,7 @@ export class BoundaryView {
   reset() {
     for (const t of this.tiles) { t.drawn = null; t.heat = null; }
     this.pointsLayer = null;
+    this.projected = null;
   }
 
   destroy() { this.panel.destroy(); }

@@ -3,6 +3,8 @@
 // sweep, its summaries and the hovered cell come in as arguments (SweepView in sweep.js owns them).
 
 import { formatValue } from './format.js';
+import { AXIS_STROKE, GRID_STROKE } from './axis.js';
+import { cssColor } from '../theme/theme.js';
 import { METRICS } from './sweep-form.js';
 
 const MARGIN = { left: 58, right: 70, top: 10, bottom: 40 };
@@ -93,13 +95,18 @@ export function drawHeatmap(canvas, size, { sweep, summaries, metric, hover, ove
       const x0 = g.left + ix * g.cw;
       const y0 = g.top + (g.ny - 1 - iy) * g.ch;
       if (!p) {
-        ctx.fillStyle = '#eef0f4';
+        ctx.fillStyle = GRID_STROKE();   // not computed yet: an empty cell, outlined below
       } else {
         ctx.globalAlpha = p.exact ? 1 : 0.45;
         ctx.fillStyle = p.s.diverged === sweep.seeds ? DIVERGED : color(p.s[metric], d);
       }
       ctx.fillRect(x0, y0, Math.ceil(g.cw), Math.ceil(g.ch));
       ctx.globalAlpha = 1;
+      if (!p) {
+        ctx.strokeStyle = cssColor('--chart-frame', '#888888');
+        ctx.lineWidth = 0.5;
+        ctx.strokeRect(x0 + 0.5, y0 + 0.5, g.cw - 1, g.ch - 1);
+      }
       const s = summaries[iy * g.nx + ix];
       if (s && s.diverged > 0 && s.diverged < sweep.seeds) {   // some seeds diverged: a corner mark
         ctx.fillStyle = '#e0443e';
@@ -123,8 +130,8 @@ export const metricLabel = (metric) => METRICS.find(([m]) => m === metric)[1];
 
 function drawAxes(ctx, g, xa, ya) {
   ctx.font = FONT;
-  ctx.fillStyle = '#333';
-  ctx.strokeStyle = '#333';
+  ctx.fillStyle = AXIS_STROKE();
+  ctx.strokeStyle = AXIS_STROKE();
   ctx.lineWidth = 1;
   ctx.strokeRect(g.left + 0.5, g.top + 0.5, g.pw - 1, g.ph - 1);
   const every = (n, px) => Math.max(1, Math.ceil(n / Math.max(1, Math.floor(px))));
@@ -216,10 +223,14 @@ function drawOverlay(ctx, g, xa, ya, o) {
   }
   ctx.restore();
   ctx.font = FONT;
-  ctx.fillStyle = THEORY;
   ctx.textAlign = 'left';
   ctx.textBaseline = 'top';
-  ctx.fillText('— 6·ξc   ┆ critical σw²', g.left + 6, g.top + 4);
+  // on a veil of the chart's background: the curve often runs through this corner
+  const key = '— 6·ξc   ┆ critical σw²';
+  ctx.fillStyle = cssColor('--chart-veil', 'rgba(255,255,255,0.7)');
+  ctx.fillRect(g.left + 3, g.top + 2, ctx.measureText(key).width + 6, 15);
+  ctx.fillStyle = THEORY;
+  ctx.fillText(key, g.left + 6, g.top + 4);
 }
 
 function drawColorbar(ctx, g, d, label) {
@@ -231,7 +242,7 @@ function drawColorbar(ctx, g, d, label) {
     ctx.fillStyle = color(v, d);
     ctx.fillRect(x, g.top + i, w, 1.5);
   }
-  ctx.fillStyle = '#333';
+  ctx.fillStyle = AXIS_STROKE();
   ctx.font = FONT;
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
@@ -239,7 +250,7 @@ function drawColorbar(ctx, g, d, label) {
   ctx.fillText(formatValue(d.lo), x + w + 3, g.top + g.ph - 5);
   ctx.fillStyle = DIVERGED;
   ctx.fillRect(x, g.top + g.ph + 8, w, 10);
-  ctx.fillStyle = '#333';
+  ctx.fillStyle = AXIS_STROKE();
   ctx.fillText('diverged', x - 2, g.top + g.ph + 28);
   ctx.save();
   ctx.translate(x + w + 12, g.top + g.ph / 2);

@@ -25,7 +25,7 @@ function option(value, label = value) {
 }
 
 export class SweepForm {
-  /** on: { start(), cancel(), export(what), metric(id) } */
+  /** on: { start(), cancel(), export(what), metric(id), change() (any field edited) } */
   constructor(settings, on) {
     const form = h('form', 'sweep-form');
     form.noValidate = true;
@@ -105,6 +105,7 @@ export class SweepForm {
     const row2 = h('div', 'sweep-row');
     row2.append(this.startButton, this.cancelButton, this.progress, this.status, h('span', 'spacer'), exportWrap);
     form.append(row1, row2, this.error, this.command);
+    form.addEventListener('change', () => on.change?.());
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       on.start();

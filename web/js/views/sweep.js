@@ -14,10 +14,11 @@
 // The grid module (sweep/sweep-grid.js) has no DOM and is tested in Node against the CLI.
 
 import {
-  parseAxis, taskCount, taskConfig, cellCount, cellConfig, axisIndex, summarize, progressiveOrder,
+  taskCount, taskConfig, cellCount, cellConfig, axisIndex, summarize, progressiveOrder,
   sweepCSV, sweepJSON, cliCommand,
 } from '../sweep/sweep-grid.js';
 import { SweepPool, defaultPoolSize } from '../sweep/sweep-pool.js';
+import { buildSweep, previewSweep } from '../sweep/sweep-preview.js';
 import { h, setText } from './dom.js';
 import { Panel } from './panel.js';
 import { formatValue } from './format.js';
@@ -50,13 +51,16 @@ export class SweepView {
     this.finishedAt = 0;
     this.hover = -1;
     this.overlay = null;      // { critical, weightVars, xiC } in data units
+    this.preview = null;      // the sweep the settings describe, drawn empty before start()
+    this.overlays = new Map(); // overlay query -> { latest, promise }: computed once, a preview's reused by start()
     this.drawPending = false;
 
     this.ui = new SweepForm(this.settings, {
       start: () => this.start(),
       cancel: () => this.cancel(),
       export: (what) => this.export(what),
-      metric: (m) => { this.settings.metric = m; this.#scheduleDraw(); },
+      metric: (m) => { this.settings.metric = m; this.#scheduleDraw(); this.options.onSettings?.(); },
+      change: () => this.refreshPreview(),
     });
     this.form = this.ui.form;
     container.append(this.form);
@@ -78,6 +82,43 @@ export class SweepView {
     this.settings = { ...this.settings, fixed: {}, ...settings };
     this.ui.write(this.settings);
     if (start) this.start();
+    else this.refreshPreview();
+  }
+
+  /** Until a sweep is started: draw the one the settings describe (axes, empty cells, overlay). */
+  refreshPreview() {
+    if (this.sweep) return;
+    let settings = null;
+    try {
+      settings = { ...this.ui.read(), fixed: this.settings.fixed ?? {} };
+    } catch {
+      settings = null;
+    }
+    const preview = settings && previewSweep(settings, this.options.getBase());
+    this.preview = preview;
+    setText(this.ui.command, preview ? `$ ${cliCommand(preview)}` : '');
+    if (preview) {
+      if (!this.pool) this.pool = new SweepPool({ size: defaultPoolSize(!!this.options.embedded) });
+      this.overlay = null;
+      this.#requestOverlay(preview);
+    }
+    this.#scheduleDraw();
+    this.options.onSettings?.();
+  }
+
+  /** What the view shows, for the page's intro (app/intro.js), or null before any valid settings. */
+  describe() {
+    const sweep = this.sweep ?? this.preview;
+    if (!sweep) return null;
+    const [x, y] = sweep.axes;
+    return {
+      axes: sweep.axes.map((a) => ({ field: a.field, labels: a.labels })), cells: cellCount(sweep),
+      steps: sweep.steps, seeds: sweep.seeds,
+      metric: metricLabel(this.settings.metric),
+      activation: sweep.base.activation, init: sweep.base.init,
+      overlay: x.field === 'weightVar' && y?.field === 'depth' && sweep.base.init === 'mean_field',
+      started: !!this.sweep,
+    };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -89,12 +130,7 @@ export class SweepView {
     try {
       const s = { ...this.ui.read(), fixed: this.settings.fixed ?? {} };
       this.settings = s;
-      const axes = [parseAxis(`${s.xField}=${s.xSpec}`, 'x')];
-      if (s.yField) axes.push(parseAxis(`${s.yField}=${s.ySpec}`, 'y'));
-      if (axes[1] && axes[1].field === axes[0].field) throw new Error(`invalid axes = "${axes[1].field}": expected two different fields`);
-      const base = { ...this.options.getBase(), ...s.fixed };
-      sweep = { base, axes, steps: s.steps, seeds: s.seeds };
-      taskConfig(sweep, taskCount(sweep) - 1);  // throws on a bad depth x width etc. early
+      sweep = buildSweep(s, this.options.getBase());
     } catch (e) {
       setText(this.ui.error, e.message);
       return false;
@@ -130,6 +166,7 @@ export class SweepView {
     this.ui.cancelButton.disabled = false;
     this.container.dataset.state = 'running';
     this.#scheduleDraw();
+    this.options.onSettings?.();
     return true;
   }
 
@@ -200,23 +237,33 @@ export class SweepView {
       if (next !== undefined) weightVars.push(w + (next - w) / 3, w + (2 * (next - w)) / 3);
     });
     const query = { activation: sweep.base.activation, leakySlope: sweep.base.leakySlope ?? 0.01, biasVar: sweep.base.biasVar ?? 0, weightVars };
-    const partial = (o) => {
-      if (sweep !== this.sweep) return;
-      this.overlay = { ...o, xiC: o.xiC.slice() };
-      this.container.dataset.overlay = 'shown';
+    // One computation per query: a preview's overlay (asked for when a preset opens) goes on
+    // serving the sweep started from it, finished or still arriving point by point.
+    const key = JSON.stringify(query);
+    sweep.overlayKey = key;
+    const shown = () => (this.sweep ?? this.preview)?.overlayKey === key;
+    const show = (o) => {
+      if (!shown()) return;
+      this.overlay = o;
+      this.container.dataset.overlay = o ? 'shown' : 'none';
       this.#scheduleDraw();
     };
-    const source = this.options.theory ?? ((q) => this.pool.theory(q, partial));
-    let overlay = null;
-    try {
-      overlay = await source(query);
-    } catch {
-      overlay = null;
+    let entry = this.options.theory ? null : this.overlays.get(key);
+    if (!entry) {
+      entry = { latest: null, promise: null };
+      const partial = (o) => {
+        entry.latest = { ...o, xiC: o.xiC.slice() };
+        show(entry.latest);
+      };
+      const source = this.options.theory ?? ((q) => this.pool.theory(q, partial));
+      entry.promise = Promise.resolve().then(() => source(query)).catch(() => null);
+      if (!this.options.theory) this.overlays.set(key, entry);
+    } else if (entry.latest) {
+      show(entry.latest);
     }
-    if (sweep !== this.sweep) return;
-    this.overlay = overlay;
-    this.container.dataset.overlay = overlay ? 'shown' : 'none';
-    this.#scheduleDraw();
+    const overlay = await entry.promise;
+    if (!overlay && this.overlays.get(key) === entry) this.overlays.delete(key);   // none, or abandoned
+    show(overlay);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -238,10 +285,11 @@ export class SweepView {
 
   draw() {
     this.#status();
-    const sweep = this.sweep;
+    const sweep = this.sweep ?? this.preview;
     if (sweep) {
       setText(this.panel.title, `Sweep: ${metricLabel(this.settings.metric)} after ${sweep.steps} updates`);
-      setText(this.panel.sub, `${sweep.base.activation} · ${sweep.base.init} · ${sweep.seeds} seed${sweep.seeds > 1 ? 's' : ''}`);
+      setText(this.panel.sub, `${sweep.base.activation} · ${sweep.base.init} · ${sweep.seeds} seed${sweep.seeds > 1 ? 's' : ''}` +
+        (sweep === this.preview ? ` · ${cellCount(sweep)} cells, press Start sweep` : ''));
     }
     drawHeatmap(this.canvas, this.panel.size, {
       sweep, summaries: this.summaries, metric: this.settings.metric, hover: this.hover, overlay: this.overlay,
@@ -250,7 +298,7 @@ export class SweepView {
   }
 
   #summaryText() {
-    const sweep = this.sweep;
+    const sweep = this.sweep ?? this.preview;
     if (!sweep) return '';
     const m = this.settings.metric;
     const cells = this.summaries.filter(Boolean);
@@ -348,6 +396,8 @@ export class SweepView {
       poolSize: this.pool?.size ?? 0,
       pool: this.pool?.state() ?? null,
       axes: this.sweep?.axes.map((a) => ({ field: a.field, labels: a.labels })) ?? [],
+      // before start: the sweep drawn empty (its cells and axes), or null
+      preview: !this.sweep && this.preview ? { cells: cellCount(this.preview), axes: this.preview.axes.map((a) => ({ field: a.field, labels: a.labels })) } : null,
     };
   }
 
