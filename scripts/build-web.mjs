@@ -61,7 +61,9 @@ for (const { from, to } of inputs) {
 async function fieldRegistry() {
   const engine = await loadEngine();
   const raw = typeof engine.configFields === 'function' ? engine.configFields() : undefined;
-  const fields = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  const parsed = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  // engine.configFields() is the registry's `fields` array (core fields_json(), version 1)
+  const fields = Array.isArray(parsed) ? { version: 1, fields: parsed } : parsed;
   if (fields?.version === 1) return fields;
   const fixture = process.env.INITSCOPE_FIELDS_FIXTURE;
   if (fixture) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "initscope/pmath.hpp"
 #include "initscope/run.hpp"
 #include "initscope/sweep.hpp"
 
@@ -106,11 +107,13 @@ std::vector<CoordSlope> coord_slopes(const CoordCheckSpec& s, const std::vector<
   auto at = [&](std::size_t p, std::size_t w, std::size_t seed, std::size_t t, std::size_t l) {
     return rows.at((((p * W + w) * S + seed) * T + t) * L + l);
   };
+  const double kInvLn2 = 1.0 / pm::log(2.0);  // log2 via pmath: same bits in CLI and wasm
   auto fit = [&](const std::vector<double>& y) {
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
     for (std::size_t w = 0; w < W; ++w) {
       if (!(std::isfinite(y[w]) && y[w] > 0)) return nan;
-      const double x = std::log2(static_cast<double>(s.widths[w])), ly = std::log2(y[w]);
+      const double x = pm::log(static_cast<double>(s.widths[w])) * kInvLn2;
+      const double ly = pm::log(y[w]) * kInvLn2;
       sx += x;
       sy += ly;
       sxx += x * x;
