@@ -633,6 +633,10 @@ std::string fields_json() {
     out += std::string(",\"maxOpen\":") + (f.hi_open ? "true" : "false");
     out += ",\"allowed\":";
     json_string(out, f.allowed);
+    if (f.kind == FieldKind::IntList) {
+      out += ",\"itemAllowed\":";  // the wording for one bad element, e.g. hidden[1]
+      json_string(out, list_item_allowed(f));
+    }
     out += ",\"help\":";
     json_string(out, f.help);
     out += ",\"defaultNote\":";

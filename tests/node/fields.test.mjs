@@ -71,7 +71,9 @@ function outOfRange(field) {
     case 'enum':
       return [['nope', name, 'nope', allowed]];
     case 'intList': {
-      const each = `an integer in ${min}..${max}`;
+      // One element's words: the range, then (hidden) whose caps they are (core SizeCaps).
+      const each = field.itemAllowed;
+      assert.ok(each.startsWith(`an integer in ${min}..${max}`), `${name}: itemAllowed ${each}`);
       return [[[8, min - 1], `${name}[1]`, min - 1, each], [[max + 1], `${name}[0]`, max + 1, each]];
     }
     default:

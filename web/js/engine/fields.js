@@ -3,7 +3,7 @@
 // (and build/fields.json, for Node loading web/js from the repository):
 //
 //   { version: 1, fields: [{ name, flag, short, group, kind, ids, words, nullable, min, max,
-//     minOpen, maxOpen, allowed, help, defaultNote, default, data, sweepable, perRun }, ...] }
+//     minOpen, maxOpen, allowed, itemAllowed (intList), help, defaultNote, default, data, sweepable, perRun }, ...] }
 //
 // in Config order. Modules with no engine at hand (state.js, sweep-grid.js, embed.js, the
 // controls) read a field's name, flag, kind, range, allowed text and default here, never from
@@ -47,6 +47,7 @@ export function checkRegistry(json) {
     if (!KINDS.includes(f.kind)) bad(`field ${f.name} has kind ${JSON.stringify(f.kind)}, expected one of ${KINDS.join(', ')}`);
     if (typeof f.flag !== 'string' || !f.flag) bad(`field ${f.name} has no flag`);
     if (typeof f.allowed !== 'string' || !f.allowed) bad(`field ${f.name} has no allowed text`);
+    if (f.kind === 'intList' && (typeof f.itemAllowed !== 'string' || !f.itemAllowed)) bad(`list field ${f.name} has no itemAllowed text`);
     if (f.kind === 'enum' && !(Array.isArray(f.ids) && f.ids.length)) bad(`enum field ${f.name} has no ids`);
   }
   return json;

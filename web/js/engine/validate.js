@@ -86,7 +86,7 @@ function checkField(field, value) {
       return;
     case 'intList': {
       if (!isList(value)) throw configError(name, value, allowed);
-      for (let i = 0; i < value.length; i++) checkInt(`${name}[${i}]`, value[i], field.min, field.max);
+      for (let i = 0; i < value.length; i++) checkInt(`${name}[${i}]`, value[i], field.min, field.max, field.itemAllowed);
       return;  // the number of layers is the core's to judge (its own message)
     }
     default:
@@ -151,9 +151,9 @@ function copyWidths(field, list) {
       w = list[i];
     } catch (e) {
       throw new Error(`invalid ${field.name}[${i}] = a getter that threw (${reason(e)}): ` +
-        `expected ${intRange(field.min, field.max)}`);
+        `expected ${field.itemAllowed}`);
     }
-    out.push(checkInt(`${field.name}[${i}]`, w, field.min, field.max));
+    out.push(checkInt(`${field.name}[${i}]`, w, field.min, field.max, field.itemAllowed));
   }
   return out;
 }

@@ -3,7 +3,7 @@
 // --help`). Pure functions (no DOM): Node tests them against the CLI's own output.
 //
 //   JSON { config: { ...the resolved run config, init: [ids], weightVar: [per run],
-//          biasVar: [per run], steps, logEvery },
+//          biasVar: [per run], steps, logEvery }, gemm: "exact" (the wasm engine's GEMM path),
 //          runs: [ { init, weightVar, biasVar, diverged: null | step, records: [ { step, trainLoss, testLoss,
 //          trainAccuracy, testAccuracy, layerStats: { preMean, ..., symmetric, theoryExact,
 //          histogram: { lo, hi, bins, counts, below, above } } } ] } ] } (lo, hi: per layer)
@@ -95,6 +95,8 @@ export function exportDocument({ config, runs, logEvery = null }) {
       steps,
       logEvery,
     },
+    // The GEMM path (`initscope run --gemm`): the page's wasm engine always computes the exact one.
+    gemm: 'exact',
     runs: runs.map((run) => ({
       init: run.init,
       weightVar: own(run, 'weightVar'),

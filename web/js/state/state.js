@@ -330,7 +330,7 @@ function validateHidden(raw, s, catalog) {
     throw new StateError('hidden', Array.isArray(raw) ? `a list of ${raw.length} layers` : show(raw),
       `"WIDTHxDEPTH" (e.g. 64x10) or a list of widths (e.g. 128,64,32), 1..${L.maxDepth} layers`);
   }
-  v.forEach((w, i) => int(`hidden[${i}]`, w, f.min, f.max));
+  v.forEach((w, i) => int(`hidden[${i}]`, w, f.min, f.max, f.itemAllowed));
   const params = parameterCount(v, resolvedInputDim(s, catalog), resolvedClasses(s, catalog));
   if (params > L.maxParameters) {
     throw new StateError('hidden', `a network of ${params} parameters`,
