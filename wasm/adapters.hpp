@@ -70,8 +70,11 @@ class RunHandle {
   val step(val n);
   val evaluate();
   val layer_stats();
-  val weights(val layer);
+  val weights(val layer);  // the effective weights, multiplier x stored (spec/parametrizations.md)
   val biases(val layer);
+  // { role: 'input' | 'hidden' | 'readout', fanIn, fanOut, multiplier, lrScale: { weights,
+  //   biases } }: what `initscope dump --what weights` reports beside each layer's values.
+  val layer_info(val layer);
   val dataset();
   val predict_grid(val resolution);
   // { singularValues: [Float64Array per probe input], meanSquared, theoryMeanSquared,

@@ -36,6 +36,7 @@ EMSCRIPTEN_BINDINGS(initscope) {
       .function("layerStats", &js::RunHandle::layer_stats)
       .function("weights", &js::RunHandle::weights)
       .function("biases", &js::RunHandle::biases)
+      .function("layerInfo", &js::RunHandle::layer_info)
       .function("dataset", &js::RunHandle::dataset)
       .function("predictGrid", &js::RunHandle::predict_grid)
       .function("jacobianSpectrum", &js::RunHandle::jacobian_spectrum)

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "conversions.hpp"
 #include "initscope/activation.hpp"
 #include "initscope/config.hpp"
+#include "initscope/mlp.hpp"
 
 namespace js {
 
@@ -116,10 +118,31 @@ std::size_t read_layer(const val& layer, const initscope::Run& run) {
 }
 }  // namespace
 
+// The effective weights m x W (what the layer computes with; sp: the stored ones), multiplied
+// in float as `initscope dump --what weights` does, so the two give the same bits.
 val RunHandle::weights(val layer) {
   return guarded([&] {
-    const initscope::Matrix& w = run_->net().layers[read_layer(layer, *run_)].W;
-    return copy_out(w.data(), w.size());
+    const initscope::Layer& l = run_->net().layers[read_layer(layer, *run_)];
+    if (l.multiplier == 1.f) return copy_out(l.W.data(), l.W.size());
+    std::vector<float> w(l.W.begin(), l.W.end());
+    for (float& x : w) x *= l.multiplier;
+    return copy_out(w);
+  });
+}
+
+val RunHandle::layer_info(val layer) {
+  return guarded([&] {
+    const initscope::Layer& l = run_->net().layers[read_layer(layer, *run_)];
+    val o = val::object();
+    o.set("role", std::string(initscope::to_string(l.role)));
+    o.set("fanIn", static_cast<double>(l.fan_in()));
+    o.set("fanOut", static_cast<double>(l.fan_out()));
+    o.set("multiplier", static_cast<double>(l.multiplier));
+    val lr = val::object();
+    lr.set("weights", static_cast<double>(l.lr_scale_w));
+    lr.set("biases", static_cast<double>(l.lr_scale_b));
+    o.set("lrScale", lr);
+    return o;
   });
 }
 

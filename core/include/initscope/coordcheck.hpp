@@ -17,8 +17,24 @@ constexpr int kMaxCoordWidths = 32;
 constexpr int kMaxCoordSteps = 100;
 constexpr int kMaxCoordSeeds = 100;
 
+// The check's own defaults for the run fields it differs in from `initscope run`'s (measured;
+// tests/native/test_coordcheck.cpp and README "Width: SP, NTK and muP"):
+// - dataset gaussians: labels that depend on the input almost linearly. The logit change is
+//   -lr sum_j K(x_i, x_j) g_j over the batch; on spiral's interleaved arms the infinite-width
+//   part of the kernel K nearly cancels and its finite-width fluctuation (relative size
+//   1/sqrt(width)) dominates, so sp's logit slope reads 0.80 instead of 1 and mup's logits tilt.
+// - learningRate 1e-3: at 1e-2 one update moves the widest (2048) sp logits so far that the
+//   softmax saturates and the second update's slope falls (0.82 at step 2, 0.71 at step 3).
+inline Config coord_default_base() {
+  Config c;
+  c.dataset = DatasetKind::gaussians;
+  c.learning_rate = 1e-3;
+  return c;
+}
+
 struct CoordCheckSpec {
-  Config base;  // every run field; its hidden list gives the depth (its widths are replaced)
+  // every run field; its hidden list gives the depth (its widths are replaced)
+  Config base = coord_default_base();
   std::vector<Parametrization> parametrizations{Parametrization::sp, Parametrization::mup};
   std::vector<int> widths{128, 256, 512, 1024, 2048};
   int steps = 3;  // updates; rows for t = 0..steps

@@ -7,6 +7,9 @@
 //   const engine = await loadEngine();
 //   const run = engine.createRun({ dataset: 'spiral', hidden: [64, 64, 64], init: 'he_normal' });
 //   run.step(100); run.evaluate(); run.layerStats(); run.dispose();
+//   run.weights(l), run.biases(l): layer l's values (l in 0..hidden.length; the effective weights,
+//   multiplier x stored); run.layerInfo(l): { role, fanIn, fanOut, multiplier, lrScale: { weights,
+//   biases } } (sp / ntk / mup, spec/parametrizations.md).
 //
 // Datasets read from a file (fashion_mnist; datasets() marks them needsLoad) are fetched on
 // demand: `await engine.loadDataset('fashion_mnist')` before createRun with them.
@@ -170,8 +173,18 @@ class Run {
   #layer(l) {
     return checkInt('layer', l, 0, this.#config.hidden.length);
   }
-  /** Float32Array copy of layer l's weights, [fanOut][fanIn]; l in 0..hidden.length. */
+  /**
+   * Float32Array copy of layer l's effective weights (multiplier x stored; sp: the stored ones),
+   * [fanOut][fanIn]; l in 0..hidden.length. The same bits as `initscope dump --what weights`.
+   */
   weights(l) { return unwrap(this.#live().weights(this.#layer(l))); }
+  /**
+   * Layer l's place and width scaling (spec/parametrizations.md), as `initscope dump --what
+   * weights` reports it: { role: 'input' | 'hidden' | 'readout', fanIn, fanOut, multiplier (the
+   * forward multiplier m), lrScale: { weights, biases } (each tensor steps at lrScale x
+   * learningRate) }; l in 0..hidden.length.
+   */
+  layerInfo(l) { return unwrap(this.#live().layerInfo(this.#layer(l))); }
   /** Float32Array copy of layer l's biases. */
   biases(l) { return unwrap(this.#live().biases(this.#layer(l))); }
 
