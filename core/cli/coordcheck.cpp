@@ -1,6 +1,6 @@
 // core/cli/coordcheck.cpp: `initscope coordcheck`, the coordinate check of
-// spec/parametrizations.md (initscope/coordcheck.hpp computes it). JSON (the page's Width tab
-// writes the same bytes) or CSV, one row per parametrization, width, seed, step and layer.
+// spec/parametrizations.md (initscope/coordcheck.hpp computes it). JSON or CSV, one row per
+// parametrization, width, seed, step and layer. (The page has no Width tab yet: issue 18.)
 #include "initscope/coordcheck.hpp"
 
 #include <unistd.h>
