@@ -198,8 +198,10 @@ export function sweepDocument(sweep, results) {
     cells.push(c);
   }
   return {
-    // The page's wasm engine always computes the exact GEMM path (`initscope sweep --gemm exact`).
-    config, gemm: 'exact', steps: sweep.steps, seeds: sweep.seeds,
+    // The page's wasm engine always computes the exact GEMM path (`initscope sweep --gemm exact`);
+    // a sweep read from a file (sweep-file.js) keeps the file's.
+    config, gemm: sweep.gemm ?? 'exact', ...(sweep.gemm === 'fast' ? { gemmThreads: sweep.gemmThreads } : {}),
+    steps: sweep.steps, seeds: sweep.seeds,
     axes: sweep.axes.map((a) => ({ field: a.field, values: a.values })),
     cells,
   };
@@ -253,5 +255,6 @@ export function cliCommand(sweep) {
     if (field === 'classes' && (v === 2 || b.dataset === 'fashion_mnist')) continue;
     parts.push(`${flag} ${flagText(v)}`);
   }
+  if (sweep.gemm === 'fast') parts.push(`--gemm fast --threads ${sweep.gemmThreads}`);  // a file's (sweep-file.js)
   return parts.join(' ');
 }

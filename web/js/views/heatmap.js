@@ -27,9 +27,14 @@ function viridis(t) {
 export function geometry({ width, height }, sweep) {
   const nx = sweep ? sweep.axes[0].values.length : 1;
   const ny = sweep && sweep.axes[1] ? sweep.axes[1].values.length : 1;
-  const pw = Math.max(10, width - MARGIN.left - MARGIN.right);
+  // Room for the y labels (ids like xavier_normal are longer than numbers): about 6.2 px a
+  // character in the axis font, plus the rotated field name, at most a third of the width.
+  const yLabels = sweep?.axes[1]?.labels.map(shortLabel) ?? [];
+  const longest = yLabels.reduce((n, t) => Math.max(n, t.length), 0);
+  const left = Math.min(Math.max(MARGIN.left, 26 + Math.ceil(longest * 6.2)), Math.floor(width / 3));
+  const pw = Math.max(10, width - left - MARGIN.right);
   const ph = Math.max(10, height - MARGIN.top - MARGIN.bottom);
-  return { width, height, nx, ny, left: MARGIN.left, top: MARGIN.top, pw, ph, cw: pw / nx, ch: ph / ny };
+  return { width, height, nx, ny, left, top: MARGIN.top, pw, ph, cw: pw / nx, ch: ph / ny };
 }
 
 /** The metric's colour domain: accuracy from chance to 1, a loss over the computed values (log). */

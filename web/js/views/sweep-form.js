@@ -25,7 +25,7 @@ function option(value, label = value) {
 }
 
 export class SweepForm {
-  /** on: { start(), cancel(), export(what), metric(id), change() (any field edited) } */
+  /** on: { start(), cancel(), export(what), metric(id), change() (any field edited), open(file) } */
   constructor(settings, on) {
     const form = h('form', 'sweep-form');
     form.noValidate = true;
@@ -97,6 +97,24 @@ export class SweepForm {
       b.addEventListener('click', () => on.export(what));
       exportWrap.append(b);
     }
+    // A sweep file the CLI wrote (or merged from a cluster's shards), shown instead of computed.
+    this.fileInput = h('input');
+    this.fileInput.type = 'file';
+    this.fileInput.accept = '.json,application/json';
+    this.fileInput.hidden = true;
+    this.fileInput.id = 'sweep-file-input';
+    this.fileInput.addEventListener('change', (e) => {
+      e.stopPropagation();  // not a settings change
+      const file = this.fileInput.files?.[0];
+      this.fileInput.value = '';
+      if (file) on.open?.(file);
+    });
+    this.openButton = h('button', 'small', 'Open file…');
+    this.openButton.type = 'button';
+    this.openButton.id = 'b-sweep-open';
+    this.openButton.title = 'Show a sweep file from `initscope sweep --format json` or `initscope sweep merge`';
+    this.openButton.addEventListener('click', () => this.fileInput.click());
+    exportWrap.prepend(this.openButton, this.fileInput);
     this.command = h('code', 'sweep-command', '');
     this.command.title = 'The same sweep with the native CLI (same numbers, all cores)';
 

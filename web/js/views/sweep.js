@@ -18,6 +18,7 @@ import {
   sweepCSV, sweepJSON, cliCommand,
 } from '../sweep/sweep-grid.js';
 import { SweepPool, defaultPoolSize } from '../sweep/sweep-pool.js';
+import { readSweepFile } from '../sweep/sweep-file.js';
 import { buildSweep, previewSweep } from '../sweep/sweep-preview.js';
 import { h, setText } from './dom.js';
 import { Panel } from './panel.js';
@@ -61,6 +62,7 @@ export class SweepView {
       export: (what) => this.export(what),
       metric: (m) => { this.settings.metric = m; this.#scheduleDraw(); this.options.onSettings?.(); },
       change: () => this.refreshPreview(),
+      open: (file) => this.openFile(file),
     });
     this.form = this.ui.form;
     container.append(this.form);
@@ -170,6 +172,49 @@ export class SweepView {
     return true;
   }
 
+  /**
+   * Shows a sweep file (the CLI's JSON, e.g. merged from a cluster's shards) instead of a
+   * computed sweep. A file that cannot be read leaves the view as it was and says why.
+   */
+  async openFile(file) {
+    setText(this.ui.error, '');
+    let loaded;
+    try {
+      loaded = readSweepFile(await file.text());
+    } catch (e) {
+      setText(this.ui.error, `${file.name}: ${e.message}`);
+      this.container.dataset.fileError = e.message;
+      return false;
+    }
+    this.cancel();
+    const { sweep, results } = loaded;
+    sweep.file = file.name;
+    this.sweep = sweep;
+    this.results = results;
+    this.summaries = [];
+    for (let c = 0; c < cellCount(sweep); c++) this.summaries.push(summarize(results.slice(c * sweep.seeds, (c + 1) * sweep.seeds)));
+    this.done = results.length;
+    this.startedAt = 0;
+    this.finishedAt = 0;
+    this.overlay = null;
+    delete this.container.dataset.fileError;
+    this.container.dataset.state = 'file';
+    this.container.dataset.done = String(this.done);
+    this.ui.startButton.textContent = 'Start sweep';
+    // The form shows the file's axes, steps and seeds: Start sweep then computes that grid in
+    // the page, around the page's experiment.
+    const [x, y] = sweep.axes;
+    this.settings = { ...this.settings, xField: x.field, xSpec: x.labels.join(','), yField: y?.field ?? '',
+      ySpec: y ? y.labels.join(',') : '', steps: sweep.steps, seeds: sweep.seeds, fixed: {} };
+    this.ui.write(this.settings);
+    setText(this.ui.command, `$ ${cliCommand(sweep)}`);
+    if (!this.pool) this.pool = new SweepPool({ size: defaultPoolSize(!!this.options.embedded) });
+    this.#requestOverlay(sweep);
+    this.#scheduleDraw();
+    this.options.onSettings?.();
+    return true;
+  }
+
   cancel() {
     if (!this.job) return;
     this.job.cancel();
@@ -214,7 +259,9 @@ export class SweepView {
     const cells = cellCount(sweep);
     const cellsDone = this.summaries.filter(Boolean).length;
     let text = `${cellsDone} / ${cells} cells`;
-    if (this.running && this.done > 0) {
+    if (sweep.file) {
+      text += ` · from ${sweep.file}`;
+    } else if (this.running && this.done > 0) {
       const elapsed = performance.now() - this.startedAt;
       text += ` · about ${formatDuration((elapsed / this.done) * (total - this.done))} left`;
     } else if (this.finishedAt) {
@@ -289,7 +336,8 @@ export class SweepView {
     if (sweep) {
       setText(this.panel.title, `Sweep: ${metricLabel(this.settings.metric)} after ${sweep.steps} updates`);
       setText(this.panel.sub, `${sweep.base.activation} · ${sweep.base.init} · ${sweep.seeds} seed${sweep.seeds > 1 ? 's' : ''}` +
-        (sweep === this.preview ? ` · ${cellCount(sweep)} cells, press Start sweep` : ''));
+        (sweep === this.preview ? ` · ${cellCount(sweep)} cells, press Start sweep` : '') +
+        (sweep.file ? ` · from the file ${sweep.file}; Start sweep computes the form's sweep instead` : ''));
     }
     drawHeatmap(this.canvas, this.panel.size, {
       sweep, summaries: this.summaries, metric: this.settings.metric, hover: this.hover, overlay: this.overlay,
@@ -396,6 +444,7 @@ export class SweepView {
       poolSize: this.pool?.size ?? 0,
       pool: this.pool?.state() ?? null,
       axes: this.sweep?.axes.map((a) => ({ field: a.field, labels: a.labels })) ?? [],
+      file: this.sweep?.file ?? null,  // the name of the sweep file shown (openFile), or null
       // before start: the sweep drawn empty (its cells and axes), or null
       preview: !this.sweep && this.preview ? { cells: cellCount(this.preview), axes: this.preview.axes.map((a) => ({ field: a.field, labels: a.labels })) } : null,
     };
