@@ -23,8 +23,10 @@ const char* kDumpUsage =
     "x1max], xTrain (flat, [nTrain][inputDim] row-major), yTrain, xTest, yTest. weights: layers:\n"
     "[ { role, fanIn, fanOut, weights (flat, [fanOut][fanIn] row-major: the effective weights,\n"
     "multiplier x stored), biases, multiplier, lrScale: { weights, biases } } ], the values after\n"
-    "initialization (lsuv: after its rescale). Floats are the shortest text that reads back to\n"
-    "the same float32 (Math.fround / np.float32 of the parsed number).\n";
+    "initialization (lsuv: after its rescale). Residual nets add blocks: [ { layers, alpha,\n"
+    "gate, gateTrained, fixupScale, fixupBiases } ]; nets with a norm add norms: [ { kind, at\n"
+    "(layer | pre | post | final), index, gamma, beta, runningMean, runningVar } ]. Floats are\n"
+    "the shortest text that reads back to the same float32 (Math.fround / np.float32).\n";
 
 }  // namespace
 
@@ -81,6 +83,50 @@ int cmd_dump(const std::vector<std::string>& args) {
         j.end_object();
       }
       j.end_array();
+      const Mlp& net = run.net();
+      // Residual and normalized nets: everything else that is trained or kept, so the network
+      // can be rebuilt elsewhere (README "The weights file").
+      if (net.residual()) {
+        j.key("blocks").begin_array();
+        for (const Block& b : net.blocks) {
+          j.begin_object();
+          j.key("layers").begin_array();
+          for (int k = 0; k < net.shape.block_layers; ++k)
+            j.integer(static_cast<int64_t>(b.first + k));
+          j.end_array();
+          j.key("alpha").number(net.shape.alpha);
+          j.key("gate").number(b.gate);
+          j.key("gateTrained").boolean(net.shape.rezero);
+          if (net.shape.fixup) {
+            j.key("fixupScale").number(b.scale);
+            j.floats("fixupBiases", b.bias.data(), b.bias.size());
+          }
+          j.end_object();
+        }
+        j.end_array();
+      }
+      if (!net.norms.empty()) {
+        j.key("norms").begin_array();
+        for (std::size_t k = 0; k < net.norms.size(); ++k) {
+          const NormLayer<float>& n = net.norms[k];
+          j.begin_object();
+          j.key("kind").string(to_string(run.config().norm));
+          // plain: after hidden Linear k; residual: block k's (pre or post), or the final one
+          const bool final_norm = net.residual() && k == net.blocks.size();
+          j.key("at").string(!net.residual() ? "layer"
+                             : final_norm    ? "final"
+                                             : to_string(net.shape.norm_position));
+          j.key("index").integer(static_cast<int64_t>(k));
+          j.floats("gamma", n.gamma.data(), n.gamma.size());
+          if (n.kind != NormKind::rms) j.floats("beta", n.beta.data(), n.beta.size());
+          if (n.kind == NormKind::batch) {
+            j.floats("runningMean", n.running_mean.data(), n.running_mean.size());
+            j.floats("runningVar", n.running_var.data(), n.running_var.size());
+          }
+          j.end_object();
+        }
+        j.end_array();
+      }
     }
     j.end_object();
     return 0;

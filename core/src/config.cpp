@@ -44,6 +44,8 @@ const std::vector<InitInfo>& initializer_infos() {
        "orthogonal, then rescale each layer to unit output variance on a batch"},
       {Init::mean_field, "mean_field", "Mean-field (σ_w², σ_b²)",
        "N(0, σ_w²/fan_in), bias N(0, σ_b²): weightVar, biasVar"},
+      {Init::fixup, "fixup", "Fixup (residual, no norm)",
+       "stem He; branch He·B^(-1/(2m-2)), last branch layer and readout 0; scalar gains, biases"},
   };
   return infos;
 }
@@ -111,6 +113,34 @@ const Table<Parametrization>& parametrization_table() {
       {{Parametrization::sp, "sp"}, {Parametrization::ntk, "ntk"}, {Parametrization::mup, "mup"}}};
   return t;
 }
+const Table<Architecture>& architecture_table() {
+  static const Table<Architecture> t{
+      {{Architecture::plain, "plain"}, {Architecture::residual, "residual"}}};
+  return t;
+}
+const Table<NormChoice>& norm_table() {
+  static const Table<NormChoice> t{{{NormChoice::none, "none"},
+                                    {NormChoice::layer, "layer"},
+                                    {NormChoice::rms, "rms"},
+                                    {NormChoice::batch, "batch"}}};
+  return t;
+}
+const Table<NormPosition>& norm_position_table() {
+  static const Table<NormPosition> t{{{NormPosition::pre, "pre"}, {NormPosition::post, "post"}}};
+  return t;
+}
+const Table<ResidualGate>& residual_gate_table() {
+  static const Table<ResidualGate> t{
+      {{ResidualGate::none, "none"}, {ResidualGate::rezero, "rezero"}}};
+  return t;
+}
+const Table<ResidualScale>& residual_scale_table() {
+  static const Table<ResidualScale> t{{{ResidualScale::one, "one"},
+                                       {ResidualScale::inv_sqrt_depth, "inv_sqrt_depth"},
+                                       {ResidualScale::inv_sqrt_2depth, "inv_sqrt_2depth"},
+                                       {ResidualScale::inv_depth, "inv_depth"}}};
+  return t;
+}
 const Table<Init>& init_table() {
   static const Table<Init> t = [] {
     Table<Init> t;
@@ -161,6 +191,28 @@ const std::vector<std::string>& parametrization_names() {
 const char* to_string(Parametrization e) { return parametrization_table().name(e); }
 Parametrization parse_parametrization(const std::string& id, const std::string& f) {
   return parametrization_table().parse(id, f);
+}
+#define INITSCOPE_ENUM_API(Type, names_fn, table, parse_fn) \
+  const std::vector<std::string>& names_fn() {              \
+    static const auto n = table().names();                  \
+    return n;                                               \
+  }                                                         \
+  const char* to_string(Type e) { return table().name(e); } \
+  Type parse_fn(const std::string& id, const std::string& f) { return table().parse(id, f); }
+INITSCOPE_ENUM_API(Architecture, architecture_names, architecture_table, parse_architecture)
+INITSCOPE_ENUM_API(NormChoice, norm_names, norm_table, parse_norm)
+INITSCOPE_ENUM_API(NormPosition, norm_position_names, norm_position_table, parse_norm_position)
+INITSCOPE_ENUM_API(ResidualGate, residual_gate_names, residual_gate_table, parse_residual_gate)
+#undef INITSCOPE_ENUM_API
+const std::vector<std::string>& residual_scale_names() {
+  static const auto n = residual_scale_table().names();
+  return n;
+}
+const char* to_string(ResidualScale e) {
+  return e == ResidualScale::value ? "value" : residual_scale_table().name(e);
+}
+ResidualScale parse_residual_scale(const std::string& id, const std::string& f) {
+  return residual_scale_table().parse(id, f);
 }
 const char* to_string(Init e) { return init_table().name(e); }
 const char* to_string(Activation e) { return activation_table().name(e); }
@@ -309,7 +361,37 @@ int train_count(const Config& c) {
 }
 int test_count(const Config& c) { return c.samples - train_count(c); }
 
+double residual_alpha(const Config& c) {
+  const double B = static_cast<double>(std::max<std::size_t>(c.hidden.size(), 1));
+  switch (c.residual_scale) {
+    case ResidualScale::one:
+      return 1.0;
+    case ResidualScale::inv_sqrt_depth:
+      return 1.0 / std::sqrt(B);
+    case ResidualScale::inv_sqrt_2depth:
+      return 1.0 / std::sqrt(2.0 * B);
+    case ResidualScale::inv_depth:
+      return 1.0 / B;
+    case ResidualScale::value:
+      return c.residual_scale_value;
+  }
+  return 1.0;
+}
+
 int64_t parameter_count(const Config& c) {
+  if (c.architecture == Architecture::residual && !c.hidden.empty()) {
+    // stem, B blocks of blockLayers n x n layers, readout; norms, gates and Fixup's scalars
+    const int64_t n = c.hidden.front(), B = static_cast<int64_t>(c.hidden.size());
+    const int64_t m = c.block_layers;
+    int64_t p =
+        (resolved_input_dim(c) + 1) * n + B * m * (n + 1) * n + (n + 1) * resolved_classes(c);
+    const int64_t norm_params = c.norm == NormChoice::rms ? n : 2 * n;
+    if (c.norm != NormChoice::none)
+      p += (B + (c.norm_position == NormPosition::pre ? 1 : 0)) * norm_params;
+    if (c.residual_gate == ResidualGate::rezero) p += B;
+    if (c.init == Init::fixup) p += B * (m + 3);  // a multiplier and m + 2 scalar biases
+    return p;
+  }
   int64_t n = 0;
   int64_t prev = resolved_input_dim(c);
   for (int w : c.hidden) {
@@ -317,6 +399,8 @@ int64_t parameter_count(const Config& c) {
     prev = w;
   }
   n += (prev + 1) * resolved_classes(c);
+  if (c.norm != NormChoice::none)
+    for (int w : c.hidden) n += c.norm == NormChoice::rms ? w : 2 * w;
   return n;
 }
 
@@ -367,6 +451,35 @@ void check_cross(const std::string& name, const Config& c) {
                         "a number: calculate_gain has no value for gelu (use a number)");
   } else if (name == "batchSize") {
     check_int("batchSize", c.batch_size, 0, train_count(c));
+  } else if (name == "architecture") {
+    if (c.architecture == Architecture::residual)
+      for (std::size_t i = 1; i < c.hidden.size(); ++i)
+        if (c.hidden[i] != c.hidden[0])
+          throw ConfigError("hidden",
+                            "a list with widths " + std::to_string(c.hidden[0]) + " and " +
+                                std::to_string(c.hidden[i]),
+                            "equal widths (n x B) for architecture residual: the blocks add to "
+                            "one stream");
+  } else if (name == "residualGate") {
+    if (c.residual_gate != ResidualGate::none && c.architecture != Architecture::residual)
+      throw ConfigError("residualGate", quote(to_string(c.residual_gate)),
+                        "\"none\" for architecture plain (a gate needs residual blocks)");
+  } else if (name == "norm") {
+    if (c.norm == NormChoice::batch && c.batch_size == 1)
+      throw ConfigError("norm", "\"batch\"",
+                        "another norm with batchSize 1 (batch norm needs at least 2 rows in "
+                        "training mode, as PyTorch)");
+    if (c.norm == NormChoice::batch && std::min(c.probe_size, train_count(c)) < 2)
+      throw ConfigError("norm", "\"batch\"",
+                        "another norm with fewer than 2 probe rows (batch norm needs 2 rows)");
+    if (c.init == Init::fixup && c.norm != NormChoice::none)
+      throw ConfigError("norm", quote(to_string(c.norm)),
+                        "\"none\" with init fixup (Fixup replaces normalization)");
+  } else if (name == "init") {
+    if (c.init == Init::fixup && c.architecture != Architecture::residual)
+      throw ConfigError("init", "\"fixup\"",
+                        "another initializer for architecture plain (fixup needs residual "
+                        "blocks)");
   }
 }
 }  // namespace
@@ -391,6 +504,9 @@ void validate(const Config& c) {
                           " parameters (fewer or narrower layers)" + caps.note);
   int64_t units = 0;
   for (int w : c.hidden) units += w;
+  // A residual block keeps its stream, its norm's output and cache, and its branch's buffers.
+  if (c.architecture == Architecture::residual) units = units * (c.block_layers + 5) + units;
+  if (c.architecture == Architecture::plain && c.norm != NormChoice::none) units *= 3;
   units += resolved_classes(c);
   const int64_t rows = std::max<int64_t>({c.batch_size == 0 ? train_count(c) : c.batch_size,
                                           std::min<int64_t>(c.probe_size, train_count(c)), 1});

@@ -423,6 +423,66 @@ std::vector<Field> make_fields() {
         .sweepable = false;
   }
 
+  // depth (spec/residual.md) ----------------------------------------------------------------
+  g = "Depth";
+  add(
+      enumeration("architecture", "architecture", g, architecture_names(),
+                  "plain: the MLP; residual: hidden = n x B is a stem n, B blocks on the "
+                  "residual stream and the readout"),
+      [](const Config& c) { return V::of(std::string(to_string(c.architecture))); },
+      [](Config& c, const V& v) { c.architecture = parse_architecture(v.text); })
+      .sweepable = true;
+  add(
+      integer("blockLayers", "block-layers", g, 1, 2,
+              "linear layers per residual branch: 1: W phi(x) + b; 2: W2 phi(W1 x + b1) + b2"),
+      [](const Config& c) { return V::of(c.block_layers); },
+      [](Config& c, const V& v) { c.block_layers = as_int(v); })
+      .sweepable = true;
+  {
+    Field& f = add(
+        number("residualScale", "residual-scale", g, 0, kMaxResidualScale,
+               "alpha, the branch's constant scale: x + alpha f(x); one, inv_sqrt_depth "
+               "(1/sqrt(B)), inv_sqrt_2depth (GPT-2), inv_depth (1/B) or a number",
+               true),
+        [](const Config& c) {
+          return c.residual_scale == ResidualScale::value
+                     ? V::of(c.residual_scale_value)
+                     : V::of(std::string(to_string(c.residual_scale)));
+        },
+        [](Config& c, const V& v) {
+          if (v.type == V::Type::Text) {
+            c.residual_scale = parse_residual_scale(v.text);
+          } else {
+            c.residual_scale = ResidualScale::value;
+            c.residual_scale_value = v.number;
+          }
+        });
+    f.words = residual_scale_names();
+    f.allowed = "a number in (0, " + num(kMaxResidualScale) + "] or one of " +
+                join_ids(residual_scale_names());
+    f.sweepable = true;
+  }
+  add(
+      enumeration("residualGate", "residual-gate", g, residual_gate_names(),
+                  "g in x + alpha g f(x): none (1) or rezero (a trained scalar per block, "
+                  "starting at 0)"),
+      [](const Config& c) { return V::of(std::string(to_string(c.residual_gate))); },
+      [](Config& c, const V& v) { c.residual_gate = parse_residual_gate(v.text); })
+      .sweepable = true;
+  add(
+      enumeration("norm", "norm", g, norm_names(),
+                  "normalization: LayerNorm, RMSNorm or BatchNorm1d (PyTorch's), in every block "
+                  "(residual) or after every hidden Linear (plain)"),
+      [](const Config& c) { return V::of(std::string(to_string(c.norm))); },
+      [](Config& c, const V& v) { c.norm = parse_norm(v.text); })
+      .sweepable = true;
+  add(
+      enumeration("normPosition", "norm-position", g, norm_position_names(),
+                  "residual: pre (x + f(N(x)), and N before the readout) or post (N(x + f(x)))"),
+      [](const Config& c) { return V::of(std::string(to_string(c.norm_position))); },
+      [](Config& c, const V& v) { c.norm_position = parse_norm_position(v.text); })
+      .sweepable = true;
+
   // Data fields are sweepable too (a sweep's cells may differ in their data).
   for (Field& f : t)
     if (f.data && f.kind != FieldKind::Enum && std::string(f.name) != "seed") f.sweepable = true;

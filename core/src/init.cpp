@@ -38,7 +38,7 @@ double resolve_gain(Init init, const Config& c) {
     case GainMode::Default:
       break;
   }
-  if (init == Init::he_uniform || init == Init::he_normal) {
+  if (init == Init::he_uniform || init == Init::he_normal || init == Init::fixup) {
     // PReLU form of He et al. 2015: the slope of the network's leaky ReLU, 0 for plain ReLU
     // (PyTorch's kaiming_* default a = 0, nonlinearity = 'leaky_relu').
     const double a = c.activation == Activation::leaky_relu ? c.leaky_slope : 0.0;
@@ -265,6 +265,9 @@ Matrix init_weights(Init init, std::size_t fo, std::size_t fi, const Config& c, 
       return orthogonal(fo, fi, 1.0, rng);
     case Init::mean_field:
       return normal(fo, fi, mean_field_std(c.weight_var, fi), rng);
+    case Init::fixup:  // He normal draws; Run scales and zeroes the branch layers
+                       // (spec/residual.md)
+      return he_normal(fo, fi, gain, c.fan_mode, rng);
   }
   throw ConfigError("init", "?", "a known initializer");
 }
@@ -302,6 +305,7 @@ InitScale init_scale(Init init, std::size_t fo, std::size_t fi, const Config& c)
     case Init::he_uniform:
       return {{}, he_uniform_bound(g, fan)};
     case Init::he_normal:
+    case Init::fixup:
       return {he_normal_std(g, fan), {}};
     case Init::lecun_uniform:
       return {{}, lecun_uniform_bound(g, fi)};
@@ -338,6 +342,7 @@ double nominal_weight_variance(Init init, std::size_t fo, std::size_t fi, const 
       return gain * gain * 2.0 / (in + out);
     case Init::he_uniform:
     case Init::he_normal:
+    case Init::fixup:  // the stem's (Run scales the branch layers' by the Fixup factors)
       return gain * gain / (c.fan_mode == FanMode::fan_in ? in : out);
     case Init::lecun_uniform:
     case Init::lecun_normal:

@@ -16,6 +16,13 @@
 namespace initscope {
 
 JacobianSpectrum Run::jacobian_spectrum() {
+  if (net_.residual() || !net_.norms.empty())
+    throw ConfigError(
+        "architecture",
+        quote(net_.residual() ? "residual"
+                              : std::string("plain with norm ") + to_string(config_.norm)),
+        "a plain net without norm for jacobianSpectrum (the product of layer "
+        "Jacobians it computes has no skip or norm terms)");
   JacobianSpectrum out;
   const std::size_t hidden = net_.num_layers() - 1;  // the last weight layer is the output
   out.first_layer = 0;

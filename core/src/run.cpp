@@ -26,16 +26,23 @@ Run::Run(const Config& config)
     : config_(validated(config)),
       data_(make_dataset(config_)),
       net_(data_.input_dim, config_.hidden, data_.classes, config_.activation,
-           static_cast<float>(config_.leaky_slope)),
+           static_cast<float>(config_.leaky_slope), net_shape(config_)),
       opt_(config_.optimizer, net_, config_.learning_rate, config_.momentum),
       batch_rng_(config_.seed, stream::kBatches),
       hist_(histogram_spec(config_.activation, config_.hist_bins)),
       last_loss_(kNaN) {
   // Initial weights: layer l from its own stream, so a deeper network keeps the first layers.
+  // Fixup (Zhang et al. 2019): He draws, the branch's layers before its last scaled by
+  // B^(-1/(2m-2)), the last branch layer and the readout zero.
+  const std::vector<double> fixup = fixup_factors();
   for (std::size_t l = 0; l < net_.num_layers(); ++l) {
     Layer& layer = net_.layers[l];
     Rng wr(config_.seed, stream::kLayerWeights + l);
     layer.W = init_weights(config_.init, layer.fan_out(), layer.fan_in(), config_, wr);
+    if (!fixup.empty() && fixup[l] != 1.0) {
+      const float f = static_cast<float>(fixup[l]);
+      for (float& w : layer.W) w *= f;
+    }
     Rng br(config_.seed, stream::kLayerBiases + l);
     layer.b = init_bias(config_.init, layer.fan_out(), layer.fan_in(), config_, br);
   }
@@ -63,6 +70,7 @@ Run::Run(const Config& config)
       const double e = layer.multiplier * scaling[l].weight_scale;
       wv[l] =
           e * e * nominal_weight_variance(config_.init, layer.fan_out(), layer.fan_in(), config_);
+      if (!fixup.empty()) wv[l] *= fixup[l] * fixup[l];
     }
     const double bs = scaling[l].bias_scale;
     bv[l] = bs * bs * nominal_bias_variance(config_.init, layer.fan_in(), config_);
@@ -71,8 +79,12 @@ Run::Run(const Config& config)
   for (std::size_t i = 0, n = probe * data_.input_dim; i < n; ++i)
     m2 += static_cast<double>(px[i]) * px[i];
   m2 /= static_cast<double>(probe * data_.input_dim);
-  theory_ = theory_pre_variance(net_, wv, bv, m2);
   weight_var_ = wv;
+  if (net_.residual()) {
+    residual_theory(wv, bv, m2);
+  } else {
+    theory_ = theory_pre_variance(net_, wv, bv, m2);
+  }
 
   // Mean-field correlation of each probe pair (rows 2k, 2k+1), from the pair's own input
   // lengths and cosine, through layers with effective sigma_w^2 = fan_in Var[w] and sigma_b^2 =
@@ -81,7 +93,7 @@ Run::Run(const Config& config)
   std::vector<double> sw(L);
   for (std::size_t l = 0; l < L; ++l) sw[l] = wv[l] * static_cast<double>(net_.layers[l].fan_in());
   theory_corr_.assign(L, 0.0);
-  const std::size_t pairs = corr_pairs(probe);
+  const std::size_t pairs = net_.residual() || !net_.norms.empty() ? 0 : corr_pairs(probe);
   for (std::size_t k = 0; k < pairs; ++k) {
     const float* a = px + 2 * k * n0;
     const float* b = a + n0;
@@ -95,14 +107,15 @@ Run::Run(const Config& config)
                             cosine(a, b, n0), Quadrature::kFast);
     for (std::size_t l = 0; l < L; ++l) theory_corr_[l] += c[l] / pairs;
   }
-  if (pairs == 0) theory_corr_.assign(L, kNaN);
+  // No correlation map is drawn for residual or normalized nets (spec/residual.md gives none).
+  if (pairs == 0) theory_corr_.assign(theory_.size(), kNaN);
 
   // Gradient variance at initialization, backwards from the output layer's measured second
   // moment of dL/dlogits on the probe batch: Var[delta_l] = E[phi'(h_l)^2] n_{l+1} Var[w_{l+1}]
   // Var[delta_{l+1}], h_l ~ N(0, theoryVar_l). reference: Schoenholz et al. 2017, eq. 12.
   eval_ws_.reserve(net_, probe);
   {
-    const float* logits = net_.forward(px, probe, eval_ws_);
+    const float* logits = net_.forward(px, probe, eval_ws_, ForwardMode::probe);
     // Histogram edges from this step-0 pass, kept for the run's whole life.
     hist_ = histogram_spec_from_data(net_, eval_ws_, probe, config_.hist_bins);
     loss_and_grad(config_.loss, logits, data_.y_train.data(), probe, data_.classes,
@@ -111,13 +124,20 @@ Run::Run(const Config& config)
     double m2g = 0;
     for (std::size_t i = 0, n = probe * data_.classes; i < n; ++i)
       m2g += static_cast<double>(g[i]) * g[i];
-    theory_grad_var_.assign(L, 0.0);
-    theory_grad_var_[L - 1] = m2g / static_cast<double>(probe * data_.classes);
-    for (std::size_t l = L - 1; l-- > 0;) {
-      const Layer& next = net_.layers[l + 1];
-      theory_grad_var_[l] = theory_grad_var_[l + 1] * static_cast<double>(next.fan_out()) *
-                            wv[l + 1] *
-                            gauss_dphi_sq(net_.activation, net_.leaky_slope, theory_[l]);
+    const double g_logits = m2g / static_cast<double>(probe * data_.classes);
+    if (net_.residual()) {
+      residual_grad_theory(wv, g_logits);
+    } else if (!net_.norms.empty()) {
+      norm_grad_theory(px, probe, g_logits);
+    } else {
+      theory_grad_var_.assign(L, 0.0);
+      theory_grad_var_[L - 1] = g_logits;
+      for (std::size_t l = L - 1; l-- > 0;) {
+        const Layer& next = net_.layers[l + 1];
+        theory_grad_var_[l] = theory_grad_var_[l + 1] * static_cast<double>(next.fan_out()) *
+                              wv[l + 1] *
+                              gauss_dphi_sq(net_.activation, net_.leaky_slope, theory_[l]);
+      }
     }
   }
 
@@ -131,6 +151,102 @@ Run::Run(const Config& config)
     cursor_ = n_train;  // forces a shuffle before the first batch
   }
   ws_.reserve(net_, batch_rows_);
+}
+
+std::vector<double> Run::fixup_factors() const {
+  if (config_.init != Init::fixup) return {};
+  std::vector<double> f(net_.num_layers(), 1.0);
+  const int m = config_.block_layers;
+  const double B = static_cast<double>(net_.blocks.size());
+  for (const Block& b : net_.blocks)
+    for (int j = 0; j < m; ++j)
+      // B^(-1/(2m-2)) with m = 2 (the only m with a layer before the last): 1/sqrt(B)
+      f[b.first + j] = j + 1 == m ? 0.0 : 1.0 / std::sqrt(B);
+  f.back() = 0.0;
+  return f;
+}
+
+// spec/residual.md: q_{b+1} = q_b + (alpha g)^2 E|f|^2 with E|f|^2 from the branch's mean-field
+// maps on its input (the stream, or 1 after a pre-norm); 1 after a post-norm. One value per
+// probe point: the stem, each block's output, the logits.
+void Run::residual_theory(const std::vector<double>& wv, const std::vector<double>& bv,
+                          double input_m2) {
+  const std::size_t n = net_.layers.front().fan_out();
+  const double nd = static_cast<double>(n);
+  const bool norm = !net_.norms.empty();
+  const bool pre_norm = config_.norm_position == NormPosition::pre;
+  const int m = config_.block_layers;
+  theory_.clear();
+  double q = static_cast<double>(net_.layers.front().fan_in()) * wv[0] * input_m2 + bv[0];
+  theory_.push_back(q);
+  for (const Block& b : net_.blocks) {
+    const double qu = norm && pre_norm ? 1.0 : q;
+    const std::size_t k = b.first;
+    double f2;
+    if (m == 1) {
+      f2 = nd * wv[k] * post_second_moment(net_.activation, net_.leaky_slope, qu) + bv[k];
+    } else {
+      const double z1 = nd * wv[k] * qu + bv[k];
+      f2 = nd * wv[k + 1] * post_second_moment(net_.activation, net_.leaky_slope, z1) + bv[k + 1];
+    }
+    const double s = residual_alpha(config_) * b.gate;
+    q = norm && !pre_norm ? 1.0 : q + s * s * f2;
+    theory_.push_back(q);
+  }
+  const std::size_t L = net_.num_layers();
+  theory_.push_back(nd * wv[L - 1] * (norm && pre_norm ? 1.0 : q) + bv[L - 1]);
+}
+
+// The gradient's mean square grows towards the input by 1 + (alpha g)^2 chi per block, chi the
+// branch's backward gain (m = 1: n Var[w] E[phi'(u)^2]). Drawn without norms only.
+void Run::residual_grad_theory(const std::vector<double>& wv, double g_logits) {
+  const std::size_t P = theory_.size(), L = net_.num_layers(), B = net_.blocks.size();
+  theory_grad_var_.assign(P, kNaN);
+  theory_grad_var_[P - 1] = g_logits;
+  if (!net_.norms.empty()) return;
+  const double nd = static_cast<double>(net_.layers.front().fan_out());
+  const double C = static_cast<double>(net_.layers.back().fan_out());
+  double g = C * wv[L - 1] * g_logits;
+  theory_grad_var_[B] = g;
+  for (std::size_t b = B; b-- > 0;) {
+    const Block& blk = net_.blocks[b];
+    const std::size_t k = blk.first;
+    const double q = theory_[b];  // the block's input
+    double chi;
+    if (config_.block_layers == 1) {
+      chi = nd * wv[k] * gauss_dphi_sq(net_.activation, net_.leaky_slope, q);
+    } else {
+      const double z1 = nd * wv[k] * q;
+      chi = nd * wv[k + 1] * gauss_dphi_sq(net_.activation, net_.leaky_slope, z1) * nd * wv[k];
+    }
+    const double s = residual_alpha(config_) * blk.gate;
+    g *= 1.0 + s * s * chi;
+    theory_grad_var_[b] = g;
+  }
+}
+
+// Batch norm in a plain ReLU net (Yang et al. 2019): the gradient's mean square grows by
+// pi / (pi - 1) per layer towards the input at large batch. The line starts from the measured
+// gradient of the last hidden layer at step 0; other norms get no line.
+void Run::norm_grad_theory(const float* px, std::size_t probe, double g_logits) {
+  const std::size_t L = net_.num_layers();
+  theory_grad_var_.assign(L, kNaN);
+  theory_grad_var_[L - 1] = g_logits;
+  const bool relu = net_.activation == Activation::relu;
+  if (config_.norm != NormChoice::batch || !relu || L < 2) return;
+  net_.backward(px, probe, eval_ws_);
+  const std::vector<float>& g = eval_ws_.grad[L - 2];
+  const std::size_t count = probe * net_.layers[L - 2].fan_out();
+  double sum = 0, sum2 = 0;
+  for (std::size_t i = 0; i < count; ++i) sum += g[i], sum2 += static_cast<double>(g[i]) * g[i];
+  const double mean = sum / count;
+  double v = sum2 / count - mean * mean;
+  constexpr double kPi = 3.14159265358979323846;
+  constexpr double kGrowth = kPi / (kPi - 1.0);
+  for (std::size_t l = L - 1; l-- > 0;) {
+    theory_grad_var_[l] = v;
+    v *= kGrowth;
+  }
 }
 
 // Minibatches without replacement: each epoch is a fresh shuffle (stream kBatches); a final
@@ -159,7 +275,8 @@ StepResult Run::step(int n) {
     const bool full = config_.batch_size == 0;
     const float* x = full ? data_.x_train.data() : batch_x_.data();
     const int* y = full ? data_.y_train.data() : batch_y_.data();
-    const float* logits = net_.forward(x, batch_rows_, ws_);
+    const float* logits = net_.forward(x, batch_rows_, ws_, ForwardMode::train);
+    net_.update_running_stats(ws_, batch_rows_);
     const double loss = loss_and_grad(config_.loss, logits, y, batch_rows_, data_.classes,
                                       ws_.grad.back().data(), nullptr);
     last_loss_ = loss;
@@ -183,7 +300,7 @@ void Run::fix_batch() {
 
 const std::vector<std::vector<float>>& Run::batch_pre_activations() {
   const float* x = config_.batch_size == 0 ? data_.x_train.data() : batch_x_.data();
-  net_.forward(x, batch_rows_, ws_);
+  net_.forward(x, batch_rows_, ws_, ForwardMode::probe);
   return ws_.pre;
 }
 
@@ -200,7 +317,7 @@ Evaluation Run::evaluate() {
     std::size_t hits = 0;
     for (std::size_t start = 0; start < n; start += chunk) {
       const std::size_t rows = std::min(chunk, n - start);
-      const float* logits = net_.forward(x.data() + start * dim, rows, eval_ws_);
+      const float* logits = net_.forward(x.data() + start * dim, rows, eval_ws_, ForwardMode::eval);
       std::size_t correct = 0;
       total += loss_and_grad(config_.loss, logits, y.data() + start, rows, data_.classes, nullptr,
                              &correct) *
@@ -255,7 +372,7 @@ std::vector<int> Run::predict(const float* x, std::size_t rows) {
   std::vector<int> out(rows);
   for (std::size_t start = 0; start < rows; start += chunk) {
     const std::size_t n = std::min(chunk, rows - start);
-    const float* z = net_.forward(x + start * dim, n, eval_ws_);
+    const float* z = net_.forward(x + start * dim, n, eval_ws_, ForwardMode::eval);
     for (std::size_t r = 0; r < n; ++r)  // the first maximum, as loss_and_grad's accuracy
       out[start + r] = static_cast<int>(std::max_element(z + r * C, z + (r + 1) * C) - (z + r * C));
   }
@@ -298,7 +415,7 @@ std::vector<float> Run::predict_grid(int resolution) {
   const std::size_t chunk = eval_ws_.capacity;
   for (std::size_t start = 0; start < res * res; start += chunk) {
     const std::size_t rows = std::min(chunk, res * res - start);
-    const float* z = net_.forward(points.data() + start * 2, rows, eval_ws_);
+    const float* z = net_.forward(points.data() + start * 2, rows, eval_ws_, ForwardMode::eval);
     for (std::size_t r = 0; r < rows; ++r) {
       const float* zr = z + r * C;
       float* p = out.data() + (start + r) * C;

@@ -31,12 +31,12 @@ HistogramSpec histogram_spec_from_data(const Mlp& net, const Workspace& ws, std:
   HistogramSpec spec = histogram_spec(net.activation, bins);
   const bool bounded = net.activation == Activation::tanh || net.activation == Activation::sigmoid;
   const bool relu = net.activation == Activation::relu;
-  for (std::size_t l = 0; l < net.num_layers(); ++l) {
-    const bool hidden = l + 1 < net.num_layers();
+  for (const ProbePoint& pt : net.probe_points(ws)) {
+    const bool hidden = pt.activated;
     double lo = spec.lo, hi = spec.hi;
     if (!(hidden && bounded)) {
-      const std::size_t n = rows * net.layers[l].fan_out();
-      const float* post = ws.post[l].data();
+      const std::size_t n = rows * pt.width;
+      const float* post = pt.hist;
       double vmin = INFINITY, vmax = -INFINITY;
       for (std::size_t i = 0; i < n; ++i) {
         if (!std::isfinite(post[i])) continue;
@@ -105,24 +105,26 @@ double cosine(const float* a, const float* b, std::size_t n) {
 std::vector<LayerStats> measure_layers(Mlp& net, Loss loss, const float* x, const int* labels,
                                        std::size_t rows, const HistogramSpec& spec, Workspace& ws) {
   ws.reserve(net, rows);
-  const float* logits = net.forward(x, rows, ws);
+  const float* logits = net.forward(x, rows, ws, ForwardMode::probe);
   loss_and_grad(loss, logits, labels, rows, net.output_dim(), ws.grad.back().data(), nullptr);
   net.backward(x, rows, ws);
 
   const bool rectifier =
       net.activation == Activation::relu || net.activation == Activation::leaky_relu;
-  std::vector<LayerStats> out(net.num_layers());
-  for (std::size_t l = 0; l < net.num_layers(); ++l) {
-    const Layer& layer = net.layers[l];
-    const std::size_t O = layer.fan_out(), I = layer.fan_in(), n = rows * O;
-    const bool hidden = l + 1 < net.num_layers();
+  const std::vector<ProbePoint> points = net.probe_points(ws);
+  std::vector<LayerStats> out(points.size());
+  for (std::size_t l = 0; l < points.size(); ++l) {
+    const ProbePoint& pt = points[l];
+    const Layer& layer = net.layers[pt.layer];
+    const std::size_t O = pt.width, I = layer.fan_in(), n = rows * O;
+    const bool hidden = pt.activated;
     LayerStats& s = out[l];
-    const float* pre = ws.pre[l].data();
-    const float* post = ws.post[l].data();
+    const float* pre = pt.pre;
+    const float* post = pt.post;
     const Moments mp = moments(pre, n), mq = moments(post, n);
     s.pre_mean = mp.mean, s.pre_var = mp.var;
     s.post_mean = mq.mean, s.post_var = mq.var;
-    s.grad_var = moments(ws.grad[l].data(), n).var;
+    s.grad_var = moments(pt.grad, n).var;
     s.weight_grad_var = moments(layer.dW.data(), layer.dW.size()).var;
     // Of the effective weights m x W (sp: m = 1, the stored weights themselves).
     const double m = layer.multiplier;
@@ -145,7 +147,9 @@ std::vector<LayerStats> measure_layers(Mlp& net, Loss loss, const float* x, cons
 
     // Symmetric: at least two units and every unit has the same incoming weights and bias, so
     // gradient descent can never tell them apart (e.g. zero or constant init).
-    if (O >= 2) {
+    // (A residual block's layers are not checked: the stream tells its units apart, and Fixup
+    // starts the last branch layer at 0 on purpose.)
+    if (O >= 2 && (!net.residual() || pt.layer == 0)) {
       bool same = true;
       const float* w = layer.W.data();
       const float* b = layer.b.data();
@@ -159,7 +163,7 @@ std::vector<LayerStats> measure_layers(Mlp& net, Loss loss, const float* x, cons
     const double lo = spec.lo_at(l), hi = spec.hi_at(l);
     const double bins_per_unit = spec.bins / (hi - lo);
     for (std::size_t i = 0; i < n; ++i) {
-      const double v = post[i];
+      const double v = pt.hist[i];
       if (std::isnan(v)) continue;
       if (v < lo) {
         ++s.below;
@@ -186,7 +190,8 @@ std::vector<double> theory_pre_variance(const Mlp& net, const std::vector<double
     // reference: He et al. 2015, eq. 9 form: Var[y_l] = n_l Var[w_l] E[x_l^2] (+ Var[b_l])
     const double v = static_cast<double>(net.layers[l].fan_in()) * weight_var[l] * m2 + bias_var[l];
     out[l] = v;
-    m2 = post_second_moment(net.activation, net.leaky_slope, v);
+    // A norm after the Linear hands the activation unit-variance inputs (gamma = 1, beta = 0).
+    m2 = post_second_moment(net.activation, net.leaky_slope, net.norms.empty() ? v : 1.0);
   }
   return out;
 }

@@ -53,7 +53,7 @@ TEST_CASE("config: every enum round-trips through its public id", "[config]") {
     CHECK(std::string(to_string(info.id)) == info.name);
     CHECK(parse_init(info.name) == info.id);
   }
-  CHECK(initializer_infos().size() == 16);  // the spec's 15 and mean_field
+  CHECK(initializer_infos().size() == 17);  // the spec's 15 and mean_field
   for (const auto& info : dataset_infos()) {
     CHECK(std::string(to_string(info.id)) == info.name);
     CHECK(parse_dataset(info.name) == info.id);

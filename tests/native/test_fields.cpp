@@ -46,8 +46,8 @@ void expect_message(const Config& c, const std::string& name, const std::string&
 
 TEST_CASE("fields: every entry is complete and named as the CLI and JS spell it", "[fields]") {
   std::set<std::string> names, flags;
-  const std::set<std::string> groups = {"Data",     "Network",    "Initializer",
-                                        "Training", "Statistics", "Parametrization"};
+  const std::set<std::string> groups = {"Data",       "Network",         "Initializer", "Training",
+                                        "Statistics", "Parametrization", "Depth"};
   for (const Field& f : fields()) {
     INFO("field " << f.name);
     CHECK(names.insert(f.name).second);
@@ -164,6 +164,8 @@ TEST_CASE("fields: the sweep axes are exactly the sweepable fields plus depth an
     FieldValue v = f.get(Config{});
     if (v.type == FieldValue::Type::Null)
       v = FieldValue::of(f.lo);  // gain: its default is no number
+    if (v.type == FieldValue::Type::Text && f.kind == FieldKind::Number)
+      v = FieldValue::of(f.hi);  // residualScale: its default is a word; an axis takes numbers
     const SweepAxis axis = parse_axis(std::string(f.name) + "=" + value_text(v));
     Config c;
     set_axis_value(c, axis, 0);

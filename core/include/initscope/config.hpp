@@ -44,7 +44,8 @@ enum class Init {
   orthogonal,
   pytorch_default,
   lsuv,
-  mean_field
+  mean_field,
+  fixup  // residual nets without a norm (Zhang et al. 2019; spec/residual.md)
 };
 enum class Activation { relu, leaky_relu, tanh, sigmoid, linear, selu, gelu };
 enum class DatasetKind { spiral, circles, xor_, gaussians, moons, gaussian_nd, fashion_mnist };
@@ -53,6 +54,13 @@ enum class Loss { cross_entropy, mse };
 enum class FanMode { fan_in, fan_out };
 // How the initial scale and the learning rate follow the width (spec/parametrizations.md).
 enum class Parametrization { sp, ntk, mup };
+// Depth (spec/residual.md): the plain MLP or a residual stream of blocks, and its norm layers.
+enum class Architecture { plain, residual };
+enum class NormChoice { none, layer, rms, batch };
+enum class NormPosition { pre, post };
+enum class ResidualGate { none, rezero };
+// alpha, the constant branch scale: 1, 1/sqrt(B), 1/sqrt(2B) (GPT-2), 1/B, or a number.
+enum class ResidualScale { one, inv_sqrt_depth, inv_sqrt_2depth, inv_depth, value };
 
 struct InitInfo {
   Init id;
@@ -83,6 +91,11 @@ const std::vector<std::string>& optimizer_names();
 const std::vector<std::string>& loss_names();
 const std::vector<std::string>& fan_mode_names();
 const std::vector<std::string>& parametrization_names();
+const std::vector<std::string>& architecture_names();
+const std::vector<std::string>& norm_names();
+const std::vector<std::string>& norm_position_names();
+const std::vector<std::string>& residual_gate_names();
+const std::vector<std::string>& residual_scale_names();  // the words (not "a number")
 
 const char* to_string(Init);
 const char* to_string(Activation);
@@ -91,6 +104,11 @@ const char* to_string(Optimizer);
 const char* to_string(Loss);
 const char* to_string(FanMode);
 const char* to_string(Parametrization);
+const char* to_string(Architecture);
+const char* to_string(NormChoice);
+const char* to_string(NormPosition);
+const char* to_string(ResidualGate);
+const char* to_string(ResidualScale);  // "value" for a number
 
 Init parse_init(const std::string& id, const std::string& field = "init");
 Activation parse_activation(const std::string& id, const std::string& field = "activation");
@@ -100,6 +118,13 @@ Loss parse_loss(const std::string& id, const std::string& field = "loss");
 FanMode parse_fan_mode(const std::string& id, const std::string& field = "fanMode");
 Parametrization parse_parametrization(const std::string& id,
                                       const std::string& field = "parametrization");
+Architecture parse_architecture(const std::string& id, const std::string& field = "architecture");
+NormChoice parse_norm(const std::string& id, const std::string& field = "norm");
+NormPosition parse_norm_position(const std::string& id, const std::string& field = "normPosition");
+ResidualGate parse_residual_gate(const std::string& id, const std::string& field = "residualGate");
+// A word only; a number is set through the registry.
+ResidualScale parse_residual_scale(const std::string& id,
+                                   const std::string& field = "residualScale");
 
 // ---------------------------------------------------------------------------------------------
 // Limits. The parameter cap keeps a browser tab safe: 4,194,304 float32 parameters are 16 MiB,
@@ -122,7 +147,9 @@ constexpr int kMinHistBins = 4;
 constexpr int kMaxHistBins = 200;
 constexpr double kMaxGain = 100.0;
 constexpr double kMaxWeightVar = 100.0;  // sigma_w^2; also the bound of sigma_b^2
-constexpr double kMaxMultiplier = 1e6;   // outputMultiplier, inputMultiplier (mup uses 2^-8)
+constexpr double kMaxMultiplier = 1e6;
+constexpr double kMaxResidualScale = 10.0;  // residualScale as a number: (0, 10]   //
+                                            // outputMultiplier, inputMultiplier (mup uses 2^-8)
 // The native CLI's caps (SizeCaps below): a coordinate check reaches width 8192. 2^28 float32
 // parameters are 1 GiB, 4 GiB with gradients and Adam's moments.
 constexpr int kNativeMaxWidth = 8192;
@@ -190,6 +217,16 @@ struct Config {
   double input_multiplier = 1.0;   // im: the input layer stores W / sqrt(im), m = sqrt(im)
   bool readout_zero_init = false;  // mup: the readout's weights and bias start at 0
 
+  // depth (spec/residual.md). residual: hidden = n x B is a stem Linear d -> n, B blocks on the
+  // residual stream, the readout n -> k. plain + a norm: Linear -> Norm -> activation.
+  Architecture architecture = Architecture::plain;
+  int block_layers = 1;  // 1: f(x) = W phi(x) + b; 2: f(x) = W2 phi(W1 x + b1) + b2
+  ResidualScale residual_scale = ResidualScale::one;
+  double residual_scale_value = 1.0;  // alpha when residual_scale == value
+  ResidualGate residual_gate = ResidualGate::none;
+  NormChoice norm = NormChoice::none;
+  NormPosition norm_position = NormPosition::pre;
+
   // training
   Optimizer optimizer = Optimizer::sgd;
   double learning_rate = 0.01;
@@ -208,6 +245,8 @@ int resolved_classes(const Config&);
 int train_count(const Config&);  // rows in the training split
 int test_count(const Config&);
 int64_t parameter_count(const Config&);
+// alpha, the residual branch's constant scale, for B = hidden.size() blocks.
+double residual_alpha(const Config&);
 
 // Throws ConfigError on the first invalid field. Order: data, network, init, training, stats,
 // then the caps (which name the field "hidden").

@@ -1,6 +1,5 @@
 // initscope/norm.hpp: LayerNorm, RMSNorm and BatchNorm1d, forward and backward, with PyTorch's
-// semantics (spec/residual.md "Norms"): the building blocks of issue 19's normalized and residual
-// networks. Not yet wired into Mlp (the network still has only linear layers).
+// semantics (spec/residual.md "Norms"): the norm layers of Mlp's normalized and residual networks.
 //
 //   layer: y = (x - mean) / sqrt(var + eps) * gamma + beta over a row's units, biased variance,
 //          eps 1e-5 (torch.nn.LayerNorm).
@@ -71,20 +70,22 @@ inline void check_rows(NormKind kind, bool training, std::size_t rows) {
 
 }  // namespace norm_detail
 
-// y = N(x), filling `cache` for backward. In batch norm's training mode the running statistics
-// are updated (momentum 0.1, unbiased variance), as one PyTorch forward call does.
+// y = N(x), filling `cache` for backward; batch norm uses the batch's statistics when
+// `batch_stats` (training mode) and the running ones otherwise. Nothing in `n` changes: the
+// network measures its probe batch in training mode without touching the running statistics.
 template <class T>
-void norm_forward(NormLayer<T>& n, const T* x, std::size_t rows, T* y, NormCache<T>& cache) {
-  norm_detail::check_rows(n.kind, n.training, rows);
+void norm_apply(const NormLayer<T>& n, const T* x, std::size_t rows, T* y, NormCache<T>& cache,
+                bool batch_stats) {
+  norm_detail::check_rows(n.kind, batch_stats, rows);
   const std::size_t W = n.width;
   cache.rows = rows;
   cache.xhat.assign(rows * W, T(0));
   if (n.kind == NormKind::batch) {
     cache.rstd.assign(W, T(0));
-    cache.used_batch_stats = n.training;
+    cache.used_batch_stats = batch_stats;
     for (std::size_t j = 0; j < W; ++j) {
       double mean, var;
-      if (n.training) {
+      if (batch_stats) {
         double s = 0;
         for (std::size_t r = 0; r < rows; ++r) s += static_cast<double>(x[r * W + j]);
         mean = s / static_cast<double>(rows);
@@ -94,11 +95,6 @@ void norm_forward(NormLayer<T>& n, const T* x, std::size_t rows, T* y, NormCache
           ss += d * d;
         }
         var = ss / static_cast<double>(rows);
-        const double unbiased = ss / static_cast<double>(rows - 1);
-        n.running_mean[j] = static_cast<T>((1 - kBatchNormMomentum) * n.running_mean[j] +
-                                           kBatchNormMomentum * mean);
-        n.running_var[j] = static_cast<T>((1 - kBatchNormMomentum) * n.running_var[j] +
-                                          kBatchNormMomentum * unbiased);
       } else {
         mean = static_cast<double>(n.running_mean[j]);
         var = static_cast<double>(n.running_var[j]);
@@ -143,6 +139,37 @@ void norm_forward(NormLayer<T>& n, const T* x, std::size_t rows, T* y, NormCache
       y[r * W + j] = static_cast<T>(xh * static_cast<double>(n.gamma[j]) + b);
     }
   }
+}
+
+// Batch norm's running statistics after one training-mode forward of x (momentum 0.1, the
+// unbiased variance, as one PyTorch forward call updates them); other norms have none.
+template <class T>
+void norm_update_running(NormLayer<T>& n, const T* x, std::size_t rows) {
+  if (n.kind != NormKind::batch || rows < 2) return;
+  const std::size_t W = n.width;
+  for (std::size_t j = 0; j < W; ++j) {
+    double s = 0;
+    for (std::size_t r = 0; r < rows; ++r) s += static_cast<double>(x[r * W + j]);
+    const double mean = s / static_cast<double>(rows);
+    double ss = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+      const double d = static_cast<double>(x[r * W + j]) - mean;
+      ss += d * d;
+    }
+    const double unbiased = ss / static_cast<double>(rows - 1);
+    n.running_mean[j] =
+        static_cast<T>((1 - kBatchNormMomentum) * n.running_mean[j] + kBatchNormMomentum * mean);
+    n.running_var[j] =
+        static_cast<T>((1 - kBatchNormMomentum) * n.running_var[j] + kBatchNormMomentum * unbiased);
+  }
+}
+
+// One PyTorch forward call: y = N(x) in the layer's mode (n.training), updating batch norm's
+// running statistics in training mode.
+template <class T>
+void norm_forward(NormLayer<T>& n, const T* x, std::size_t rows, T* y, NormCache<T>& cache) {
+  norm_apply(n, x, rows, y, cache, n.training);
+  if (n.training) norm_update_running(n, x, rows);
 }
 
 // dx = dL/dx from dy = dL/dy; dgamma and dbeta are overwritten (sums over the rows). PyTorch's

@@ -90,6 +90,11 @@ class Run {
  private:
   void next_batch();
   void mark_if_not_finite(bool finite);
+  std::vector<double> fixup_factors() const;  // per Linear; empty unless init fixup
+  void residual_theory(const std::vector<double>& wv, const std::vector<double>& bv,
+                       double input_m2);
+  void residual_grad_theory(const std::vector<double>& wv, double g_logits);
+  void norm_grad_theory(const float* px, std::size_t probe, double g_logits);
   std::vector<int> predict(const float* x, std::size_t rows);
 
   Config config_;
