@@ -75,7 +75,7 @@ describe('lists', () => {
     const ids = list.map((i) => i.id);
     assert.deepEqual(ids, ['zeros', 'constant', 'uniform', 'normal', 'small_normal',
       'truncated_normal', 'xavier_uniform', 'xavier_normal', 'he_uniform', 'he_normal',
-      'lecun_uniform', 'lecun_normal', 'orthogonal', 'pytorch_default', 'lsuv', 'mean_field']);
+      'lecun_uniform', 'lecun_normal', 'orthogonal', 'pytorch_default', 'lsuv', 'mean_field', 'fixup']);
     for (const i of list) {
       assert.equal(typeof i.label, 'string');
       assert.ok(i.label.length > 0 && i.formula.length > 0, i.id);

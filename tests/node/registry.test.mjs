@@ -34,6 +34,8 @@ function badValue(f) {
 }
 // A valid value, to sweep over.
 function goodValue(f) {
+  // residualScale's default is a word ("one"); a sweep axis of a number field takes numbers.
+  if (f.kind === 'number' && typeof f.default === 'string') return Math.max(f.min, Math.min(f.max, 1));
   if (f.default !== null && f.default !== undefined) return f.default;
   return f.kind === 'number' ? Math.max(f.min, Math.min(f.max, 1)) : f.ids?.[0];
 }

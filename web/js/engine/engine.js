@@ -170,12 +170,20 @@ class Run {
    */
   layerStats() { return unwrap(this.#live().layerStats()); }
 
+  /**
+   * The number of Linear layers: hidden.length + 1 (plain), or the stem, blockLayers per block
+   * and the readout (architecture residual). weights(l), biases(l), layerInfo(l) take l below it.
+   */
+  layerCount() {
+    const c = this.#config;
+    return c.architecture === 'residual' ? 2 + c.hidden.length * (c.blockLayers ?? 1) : c.hidden.length + 1;
+  }
   #layer(l) {
-    return checkInt('layer', l, 0, this.#config.hidden.length);
+    return checkInt('layer', l, 0, this.layerCount() - 1);
   }
   /**
    * Float32Array copy of layer l's effective weights (multiplier x stored; sp: the stored ones),
-   * [fanOut][fanIn]; l in 0..hidden.length. The same bits as `initscope dump --what weights`.
+   * [fanOut][fanIn]; l in 0..layerCount() - 1. The same bits as `initscope dump --what weights`.
    */
   weights(l) { return unwrap(this.#live().weights(this.#layer(l))); }
   /**
