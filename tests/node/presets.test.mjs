@@ -42,10 +42,11 @@ test('initscope presets --format json lists every preset with its source, senten
   const { presets } = JSON.parse(r.out);
   const ids = presets.map((p) => p.id);
   for (const id of ['default', 'he2015', 'glorot2010', 'symmetry', 'saxe', 'lsuv', 'sigmoid',
-    'scale', 'kumar2017', 'edge_of_chaos', 'isometry']) assert.ok(ids.includes(id), id);
+    'scale', 'kumar2017', 'edge_of_chaos', 'isometry', 'residual_scaling', 'residual_sqrt_depth', 'fixup',
+    'batchnorm_explosion']) assert.ok(ids.includes(id), id);
   assert.equal(new Set(ids).size, ids.length);
   assert.deepEqual([...new Set(presets.map((p) => p.chapter))],
-    ['Symmetry', 'Variance', 'Saturating activations', 'Depth', 'Theory'], 'course order');
+    ['Symmetry', 'Variance', 'Saturating activations', 'Depth', 'Theory', 'Depth today'], 'course order');
   for (const p of presets) {
     assert.match(p.source, /\d{4}/, `${p.id} names its year`);
     assert.ok(p.what && p.watch && p.label, p.id);

@@ -203,6 +203,8 @@ const handlers = {
     model.activation = state.activation;
     model.leakySlope = state.leakySlope;
     model.hidden = state.hidden.slice();
+    // residual: layerStats are the stem, each block's stream and the logits (views name them so)
+    model.architecture = state.architecture;
     model.cursor = -1;
     model.theory.jacobian = null;
     const colors = colorsFor(state.inits);

@@ -137,7 +137,7 @@ export class LayerProfileChart extends UPlotView {
         xAxis(this.cfg.xLabel, {
           space: 28,
           splits: (u) => layerSplits(1, Math.max(1, this.layers), Math.floor(u.bbox.width / devicePixelRatio / 34)),
-          values: (u, splits) => splits.map((v) => (this.layers > 1 && this.isOutput(v - 1) ? 'out' : String(v))),
+          values: (u, splits) => splits.map((v) => this.tick(v - 1)),
         }),
         this.cfg.linear
           ? yAxis(this.cfg.yLabel, (u, splits) => splits.map((v) => formatValue(v, 2)))
@@ -157,8 +157,19 @@ export class LayerProfileChart extends UPlotView {
     return i === this.layers - 1;
   }
 
+  /** A residual net's points are the stem (0), its blocks' stream (1..B) and the logits. */
+  get residual() { return this.model?.architecture === 'residual'; }
+
+  tick(i) {
+    if (this.layers > 1 && this.isOutput(i)) return 'out';
+    if (this.residual) return i === 0 ? 'stem' : String(i);
+    return String(i + 1);
+  }
+
   layerName(i) {
-    return this.isOutput(i) ? 'output layer' : `layer ${i + 1}`;
+    if (this.isOutput(i)) return 'output layer';
+    if (this.residual) return i === 0 ? 'the stem' : `block ${i}`;
+    return `layer ${i + 1}`;
   }
 
   /** ▼ markers on the floor for exact zeros, stacked per run so they stay distinguishable. */
@@ -245,7 +256,7 @@ export class LayerProfileChart extends UPlotView {
     const text = runs.map((run, r) => {
       const arr = this.raw[r];
       if (!arr) return `${runLabel(run)}: no data`;
-      const vals = show.map((i) => `${formatValue(arr[i])} at ${this.isOutput(i) ? 'the output layer' : `layer ${i + 1}`}`);
+      const vals = show.map((i) => `${formatValue(arr[i])} at ${this.isOutput(i) ? 'the output layer' : this.layerName(i)}`);
       return `${runLabel(run)}${run.diverged != null ? ` (diverged at step ${run.diverged})` : ''}: ${this.cfg.quantity} ${vals.join(', ')}`;
     });
     return `${this.cfg.title}${step != null ? ` at step ${step}` : ''}. ${text.join('. ')}.`;
