@@ -18,6 +18,8 @@ node bench/run-bench.mjs --native build/native/bin/initscope_bench "$@"
 # Issue 21: the wide networks natively, exact (before / after) and fast, against PyTorch 1-thread
 # and numpy sgemm when Debian's python3-torch / python3-numpy are installed (skipped otherwise).
 echo "== native speed: exact and fast GEMM paths vs PyTorch"; node bench/native-speed.mjs
+# Issue 19: residual blocks and norm layers per step against the plain MLP, wasm and native.
+echo "== depth: residual and norm layers vs the plain MLP"; node bench/depth-bench.mjs
 if [ "${BENCH_PAGE:-1}" != 0 ]; then
   echo "== web build"; node scripts/build-web.mjs
   echo "== the page's run pool vs one worker"; node bench/pool-bench.mjs
