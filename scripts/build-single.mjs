@@ -10,7 +10,8 @@
 //
 // A few lines of the sources are replaced by name and the build fails if they are not found: the
 // `new Worker(...)` of the run pool's shards (app/main.js), of the theory worker (app/tabs.js)
-// and of the sweep's workers (sweep/sweep-pool.js), which all become the one blob worker, named for what it runs; and
+// of the sweep's workers (sweep/sweep-pool.js) and of the Width tab's (width/width-pool.js), which all
+// become the one blob worker, named for what it runs; and
 // engine.js's dynamic `await import(...)` (the factory, and node:fs for a data file, refused here);
 // and fields.js's `await loadRegistry()`, which becomes the registry's JSON itself.
 
@@ -86,9 +87,9 @@ function __req(k) { if (!__done.has(k)) { if (!__mods.has(k)) throw new Error('i
 // </script> inside inline code would end the element early.
 const inline = (code) => code.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
 
-// The page's three kinds of worker share one blob (one copy of the wasm); the worker's name says
+// The page's four kinds of worker share one blob (one copy of the wasm); the worker's name says
 // which module it runs: the run pool's shards have none.
-const WORKERS = { '': 'js/runs/worker.js', theory: 'js/theory/theory-worker.js', sweep: 'js/sweep/sweep-worker.js' };
+const WORKERS = { '': 'js/runs/worker.js', theory: 'js/theory/theory-worker.js', sweep: 'js/sweep/sweep-worker.js', width: 'js/width/width-worker.js' };
 
 export function buildSingle(dist) {
   // The wasm goes in gzipped (about 2.6x smaller as base64 text) and is inflated in the worker
@@ -125,6 +126,7 @@ ${collect(dist, 'js/app/main.js', {
     ],
     'js/engine/fields.js': fields,
     'js/sweep/sweep-pool.js': [["new Worker(WORKER_URL, { type: 'module' })", "new Worker(__workerUrl, { name: 'sweep' })"]],
+    'js/width/width-pool.js': [["new Worker(WORKER_URL, { type: 'module' })", "new Worker(__workerUrl, { name: 'width' })"]],
   })}
 __req('js/app/main.js');
 `;

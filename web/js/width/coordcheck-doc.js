@@ -9,6 +9,40 @@
 import { formatNumber, jsonText } from '../export/export.js';
 import { CONFIG_FIELDS } from '../engine/fields.js';
 
+/**
+ * The Width tab's settings before anyone changes them: the CLI's defaults (tests/node/
+ * coordcheck.test.mjs checks them against engine.coordcheckDefaults()) except the widths, whose
+ * 2048 does not fit the page's parameter cap at three hidden layers (8.4M > 4,194,304), and the
+ * plotted measure (a view setting: change shows what the parametrizations do; at the check's
+ * learning rate the size stays within a few percent of its value at step 0 for both).
+ */
+export const PAGE_DEFAULTS = Object.freeze({
+  parametrizations: Object.freeze(['sp', 'mup']), measure: 'change',
+  widths: Object.freeze([128, 256, 512, 1024]), depth: 3, steps: 3, seeds: 3,
+  activation: 'relu', optimizer: 'sgd', learningRate: 0.001, seed: 42,
+});
+
+/** The Width tab's settings as the engine's spec (engine.coordcheckPlan). */
+export function pageSpec(s) {
+  return {
+    config: {
+      hidden: new Array(s.depth).fill(s.widths[0]), activation: s.activation, optimizer: s.optimizer,
+      learningRate: s.learningRate, seed: s.seed,
+    },
+    parametrizations: s.parametrizations.slice(), widths: s.widths.slice(), steps: s.steps, seeds: s.seeds,
+  };
+}
+
+/** "128,256, 512" -> [128, 256, 512]; throws in the core's words for anything else. */
+export function readWidths(text) {
+  const parts = String(text).split(',').map((t) => t.trim());
+  return parts.map((t, i) => {
+    const v = Number(t);
+    if (t === '' || !Number.isInteger(v) || v < 1 || v > 2048) throw new Error(`invalid widths[${i}] = ${JSON.stringify(t)}: expected an integer in 1..2048`);
+    return v;
+  });
+}
+
 /** Rows per task: (steps + 1) x layers, step-major then layer. */
 export const rowsPerTask = (plan) => (plan.steps + 1) * plan.layers;
 
