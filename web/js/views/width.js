@@ -11,7 +11,7 @@
 // come at the end. Downloads are width/coordcheck-doc.js's, the bytes of `initscope coordcheck`.
 
 import { PALETTE } from '../theme/colors.js';
-import { cssColor, themedRunColor } from '../theme/theme.js';
+import { cssColor, currentTheme, themedRunColor } from '../theme/theme.js';
 import { WidthPool } from '../width/width-pool.js';
 import {
   PAGE_DEFAULTS, pageSpec, readWidths, coordcheckJSON, coordcheckCSV, coordcheckCommand, rowsPerTask,
@@ -25,12 +25,18 @@ const MEASURES = [['change', 'change |pre(t) − pre(0)|'], ['size', 'size |pre(
 // Hidden layers take the palette in order (black last: the dark theme turns it to text colour);
 // the logits always vermillion, the line a reader looks for first.
 const LOGIT_COLOR = '#D55E00';
+// On the dark panel the deep blue is the dimmest line: there sky blue goes first instead.
 const HIDDEN_COLORS = PALETTE.filter((c) => c !== LOGIT_COLOR);
-const layerColor = (l, layers) => themedRunColor(l === layers - 1 ? LOGIT_COLOR : HIDDEN_COLORS[l % HIDDEN_COLORS.length]);
+const HIDDEN_DARK = ['#56B4E9', ...HIDDEN_COLORS.filter((c) => c !== '#56B4E9')];
+const layerColor = (l, layers) => {
+  const hidden = currentTheme() === 'dark' ? HIDDEN_DARK : HIDDEN_COLORS;
+  return themedRunColor(l === layers - 1 ? LOGIT_COLOR : hidden[l % hidden.length]);
+};
 const layerName = (l, layers) => (l === layers - 1 ? 'logits' : `layer ${l + 1}`);
 const layerShort = (l, layers) => (l === layers - 1 ? 'logits' : `L${l + 1}`);
 const PAD = { left: 34, right: 8, top: 6, bottom: 28 };
-const CELL_MIN_HEIGHT = 170;   // a panel's least height on a phone (canvas + caption + slopes)
+const CELL_MIN_HEIGHT = 190;   // a panel's least height on a phone (canvas + caption + slopes)
+const STACKED = matchMedia('(max-width: 899px)');   // css/main.css's phone layout
 
 const pLabel = (id) => (PARAMETRIZATIONS.find(([p]) => p === id) ?? [id, id])[1];
 const formatSlope = (v) => (Number.isFinite(v) ? (Math.abs(v) < 0.005 ? '0.00' : v.toFixed(2).replace('-', '\u2212')) : '\u2014');
@@ -381,8 +387,8 @@ export class WidthView {
     const { width, height } = this.panel.size;
     // parametrizations side by side (columns), steps down; or steps across when the panels would
     // come out closer to 3:2 that way (a wide screen)
-    const aspect = (cols, rows) => (width / cols) / (Math.max(height, CELL_MIN_HEIGHT * rows) / rows);
-    const across = Math.abs(Math.log(aspect(S, P) / 1.5)) < Math.abs(Math.log(aspect(P, S) / 1.5)) && width >= 700;
+    const aspect = (cols, rows) => (width / cols) / (height / rows);
+    const across = !STACKED.matches && Math.abs(Math.log(aspect(S, P) / 1.5)) < Math.abs(Math.log(aspect(P, S) / 1.5));
     const cols = across ? S : P;
     const rows = across ? P : S;
     return { plan, measure, steps, cols, rows, across };
@@ -403,12 +409,12 @@ export class WidthView {
     }
     const { plan, measure, steps, cols, rows, across } = layout;
     const L = plan.layers;
-    // the plot grows on a phone so that every panel keeps its least height (the page scrolls)
-    const need = rows * CELL_MIN_HEIGHT;
-    this.panel.plot.style.minHeight = this.panel.size.height < need ? `${need}px` : '';
+    // In the stacked (phone) layout the page scrolls: the plot is as tall as its panels need.
+    // (Not from the measured height: a min-height removed once it fits would shrink it again.)
+    this.panel.plot.style.minHeight = STACKED.matches ? `${rows * CELL_MIN_HEIGHT}px` : '';
     setText(this.panel.sub, `log\u2082 mean ${measure === 'change' ? '|pre(t) \u2212 pre(0)|' : '|pre(t)|'} against log\u2082 width, mean over ${plan.seeds} seed${plan.seeds > 1 ? 's' : ''}`);
     this.panel.setLegend(Array.from({ length: L }, (_, l) => ({ color: layerColor(l, L), label: layerName(l, L) })));
-    setText(this.panel.readout, run.result ? 'slope of the least-squares line: 0 = flat, 1 = grows like the width' : 'slopes when every run is in');
+    setText(this.panel.readout, run.result ? 'slope: 0 = flat, 1 = grows like the width' : 'slopes when every run is in');
 
     // every panel on one y range, so sp and mup compare at a glance
     const values = run.result ? this.#means(run, measure) : this.#partialMeans(run, measure);
@@ -476,7 +482,7 @@ export class WidthView {
 
   #slopeList(cell, fits, L) {
     const text = fits.map((f) => (f == null ? '' : formatSlope(f)));
-    const shape = text.join('|');
+    const shape = `${text.join('|')}|${currentTheme()}`;   // the dots' colours follow the theme
     if (shape === cell.shape && cell.list.children.length === L) return;
     cell.shape = shape;
     cell.list.replaceChildren(...fits.map((f, l) => {
