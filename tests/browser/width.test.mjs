@@ -166,3 +166,28 @@ for (const [name, width, height, theme] of [['width-desktop-light', 1280, 800, '
     await page.context().close();
   });
 }
+
+test('coordcheck_sp_vs_mup: the menu and its link open the Width tab with its settings, ready to run', async () => {
+  const page = await openPage(site.browser, site.server.origin);
+  await load(page, site.server.url);
+  const groups = await page.$$eval('#c-preset optgroup', (gs) => gs.map((g) => g.label));
+  assert.equal(groups[groups.length - 1], 'Width');
+  await page.selectOption('#c-preset', 'coordcheck_sp_vs_mup');
+  await page.waitForSelector('#b-width-run', { state: 'visible' });
+  assert.equal(await page.getAttribute('#tab-width', 'aria-selected'), 'true');
+  const fields = () => page.evaluate(() => Object.fromEntries(['widths', 'steps', 'seeds', 'depth', 'lr', 'seed'].map((k) => [k, document.getElementById(`width-${k}`).value])));
+  const expected = { widths: '128,256,512,1024', steps: '3', seeds: '6', depth: '3', lr: '0.001', seed: '42' };
+  assert.deepEqual(await fields(), expected);
+  assert.equal(await page.isChecked('#width-p-sp') && await page.isChecked('#width-p-mup') && !(await page.isChecked('#width-p-ntk')), true);
+  assert.match(await page.textContent('#preset-text'), /Watch: .*μP every line is flat/);
+  assert.equal((await page.evaluate(() => window.initscope.width.info())).running, false, 'the reader starts it');
+  const other = await openPage(site.browser, site.server.origin);
+  await load(other, site.server.url, '#preset=coordcheck_sp_vs_mup');
+  await other.waitForSelector('#b-width-run', { state: 'visible' });
+  assert.deepEqual(await other.evaluate(() => Object.fromEntries(['widths', 'steps', 'seeds', 'depth', 'lr', 'seed'].map((k) => [k, document.getElementById(`width-${k}`).value]))), expected);
+  assert.match(await other.evaluate(() => location.hash), /tab=width/);
+  assert.deepEqual(page.problems.pageErrors, []);
+  assert.deepEqual(other.problems.pageErrors, []);
+  await other.context().close();
+  await page.context().close();
+});

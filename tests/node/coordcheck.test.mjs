@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { bin, loadEngine, assertConfigError } from './helpers.mjs';
 import {
-  coordcheckJSON, coordcheckCSV, coordcheckCommand, coordRows, seedMeans, rowsPerTask,
+  coordcheckJSON, coordcheckCSV, coordcheckCommand, coordRows, seedMeans, rowsPerTask, PAGE_DEFAULTS, pageSpec,
 } from '../../web/js/width/coordcheck-doc.js';
 
 const engine = await loadEngine();
@@ -119,4 +119,47 @@ test('coordcheck: bad specs are refused naming the field and the value', () => {
   // and the engine keeps working, nothing left behind
   assert.equal(engine.coordcheckPlan({ widths: [16, 32] }).tasks.length, 12);
   assert.equal(engine.memory().liveRuns, 0);
+});
+
+// The coordcheck preset: the same check in the CLI's list, in engine.presets() and in the page's
+// reading of it (state/presets.js: the Width tab's settings), and `initscope coordcheck --preset`
+// prints the bytes the Width tab computes from those settings.
+test('coordcheck_sp_vs_mup: the CLI list, the engine, the page\'s settings and coordcheck --preset agree', async () => {
+  const { engineCatalog } = await import('../../web/js/state/state.js');
+  const { pagePresets } = await import('../../web/js/state/presets.js');
+  const fromCli = JSON.parse(cli(['presets', '--format', 'json'])).presets;
+  const c = fromCli.find((p) => p.id === 'coordcheck_sp_vs_mup');
+  assert.deepEqual(c.coordcheck, { parametrizations: ['sp', 'mup'], widths: [128, 256, 512, 1024], steps: 3, seeds: 6 });
+  assert.equal(c.chapter, 'Width');
+  assert.deepEqual(fromCli.filter((p) => p.coordcheck).map((p) => p.id), ['coordcheck_sp_vs_mup']);
+  const e = engine.presets().find((p) => p.id === 'coordcheck_sp_vs_mup');
+  assert.deepEqual(e.coordcheck, c.coordcheck);
+  for (const p of engine.presets()) assert.equal(p.coordcheck === null, !fromCli.find((x) => x.id === p.id).coordcheck, p.id);
+  const catalog = engineCatalog(engine);
+  catalog.pagePresets = pagePresets(catalog);
+  const page = catalog.pagePresets.find((p) => p.id === 'coordcheck_sp_vs_mup');
+  assert.ok(page.state, `the page can hold it: ${page.unsupported}`);
+  assert.deepEqual(page.width, {
+    parametrizations: ['sp', 'mup'], widths: [128, 256, 512, 1024], steps: 3, seeds: 6, depth: 3,
+    activation: 'relu', optimizer: 'sgd', learningRate: 0.001, seed: 42,
+  });
+  assert.ok(catalog.pagePresets.every((p) => p.id === 'coordcheck_sp_vs_mup' || p.width === null));
+  // the bytes: the Width tab's spec from those settings, against the preset on the CLI
+  const spec = pageSpec({ ...PAGE_DEFAULTS, ...page.width });
+  const r = engine.coordcheck(spec);
+  assert.equal(coordcheckCSV(r.plan, r.size, r.change), cli(['coordcheck', '--preset', 'coordcheck_sp_vs_mup', '--format', 'csv', '--quiet']));
+  // and the command the tab shows for them is the same check
+  assert.equal(cli([...commandArgs(spec), '--format', 'csv', '--quiet']), cli(['coordcheck', '--preset', 'coordcheck_sp_vs_mup', '--format', 'csv', '--quiet']));
+});
+
+test('coordcheck: the Width tab\'s defaults are the CLI\'s, but for the widths the page can hold', () => {
+  assert.deepEqual(
+    { steps: PAGE_DEFAULTS.steps, seeds: PAGE_DEFAULTS.seeds, parametrizations: PAGE_DEFAULTS.parametrizations, depth: PAGE_DEFAULTS.depth },
+    { steps: defaults.steps, seeds: defaults.seeds, parametrizations: defaults.parametrizations, depth: defaults.config.hidden.length });
+  for (const k of ['activation', 'optimizer', 'learningRate', 'seed']) assert.equal(PAGE_DEFAULTS[k], defaults.config[k], k);
+  assert.deepEqual(defaults.widths, [128, 256, 512, 1024, 2048]);
+  assert.deepEqual(PAGE_DEFAULTS.widths, [128, 256, 512, 1024]);
+  // the CLI's own widths do not fit the page at its depth; the page's do
+  assertConfigError(() => engine.coordcheckPlan(pageSpec({ ...PAGE_DEFAULTS, widths: defaults.widths })), 'hidden', 'a network of 8402946 parameters');
+  assert.equal(engine.coordcheckPlan(pageSpec(PAGE_DEFAULTS)).tasks.length, 2 * 4 * 3);
 });

@@ -381,7 +381,9 @@ async function start() {
       if (!preset || !preset.state) return;
       // A preset sets the runs; how they are viewed (speed, tab, theme, smoothing, embed) stays.
       const { speed, tab, theme, smooth, logY, embed } = state;
-      apply(validateState({ ...preset.state, speed, tab, theme, smooth, logY, embed }, catalog));
+      // A coordcheck preset opens the Width tab (its `width` settings, run by hand).
+      apply(validateState({ ...preset.state, speed, tab: preset.width && !embed ? 'width' : tab, theme, smooth, logY, embed }, catalog));
+      if (preset.width) width.configure(preset.width);
       // A sweep preset (a `sweep` field: its axes, shown in the sweep view, started by hand).
       if (preset.sweep) openSweepPreset(preset);
       else if (document.body.classList.contains('sweep-mode')) setSweepMode(false);
@@ -414,6 +416,11 @@ async function start() {
   setupSweep();
   // A link to a sweep preset (#preset=ID) opens its map, ready to start, as the menu does.
   if (linked?.sweep && linked.state && !state.embed) openSweepPreset(linked);
+  // A link to a coordcheck preset opens the Width tab with its settings, ready to run.
+  if (linked?.width && linked.state && !state.embed) {
+    width.configure(linked.width);
+    if (state.tab !== 'width') apply({ ...state, tab: 'width' });
+  }
 
   window.addEventListener('hashchange', () => {
     const { state: next, notices: ns } = parseHash(location.hash, catalog);

@@ -38,6 +38,7 @@ const PAD = { left: 34, right: 8, top: 6, bottom: 28 };
 const CELL_MIN_HEIGHT = 190;   // a panel's least height on a phone (canvas + caption + slopes)
 const STACKED = matchMedia('(max-width: 899px)');   // css/main.css's phone layout
 
+const IDLE = 'Press Run check: each parametrization, width and seed trains a few updates on one fixed batch.';
 const pLabel = (id) => (PARAMETRIZATIONS.find(([p]) => p === id) ?? [id, id])[1];
 const formatSlope = (v) => (Number.isFinite(v) ? (Math.abs(v) < 0.005 ? '0.00' : v.toFixed(2).replace('-', '\u2212')) : '\u2014');
 
@@ -55,11 +56,12 @@ export class WidthView {
     this.pool = null;
     this.job = null;
     this.defaults = null;     // engine.coordcheckDefaults(), for the command line
+    this.asked = false;       // whether a worker was asked for them
     this.run = null;          // the check shown: { spec, plan, sums, counts, result, startedAt, finishedAt }
     this.#buildForm();
     this.panel = new Panel(container, { kind: 'width', title: 'Coordinate check' });
     this.grid = h('div', 'iv-width-grid');
-    this.message = h('div', 'iv-message iv-width-message', 'Press Run check: each parametrization, width and seed trains a few updates on one fixed batch.');
+    this.message = h('div', 'iv-message iv-width-message', IDLE);
     this.panel.inner.append(this.grid, this.message);
     this.panel.onResize = () => this.draw();
     this.cells = [];
@@ -318,8 +320,12 @@ export class WidthView {
     if (!this.job) return;
     this.job.cancel();
     this.job = null;
+    if (this.run) this.run.cancelled = true;
     this.#busy(false);
-    if (!quiet) setText(this.status, `cancelled after ${this.progress.value} / ${this.progress.max} runs`);
+    if (!quiet) {
+      setText(this.status, `cancelled after ${this.progress.value} / ${this.progress.max} runs`);
+      this.draw();
+    }
   }
 
   #busy(on) {
@@ -400,6 +406,7 @@ export class WidthView {
     this.message.hidden = !!layout;
     this.grid.hidden = !layout;
     if (!layout) {
+      setText(this.message, run ? 'Starting the workers\u2026' : IDLE);
       this.cells.forEach((c) => c.root.remove());
       this.cells = [];
       setText(this.panel.sub, '');
@@ -414,7 +421,8 @@ export class WidthView {
     this.panel.plot.style.minHeight = STACKED.matches ? `${rows * CELL_MIN_HEIGHT}px` : '';
     setText(this.panel.sub, `log\u2082 mean ${measure === 'change' ? '|pre(t) \u2212 pre(0)|' : '|pre(t)|'} against log\u2082 width, mean over ${plan.seeds} seed${plan.seeds > 1 ? 's' : ''}`);
     this.panel.setLegend(Array.from({ length: L }, (_, l) => ({ color: layerColor(l, L), label: layerName(l, L) })));
-    setText(this.panel.readout, run.result ? 'slope: 0 = flat, 1 = grows like the width' : 'slopes when every run is in');
+    setText(this.panel.readout, run.result ? 'slope: 0 = flat, 1 = grows like the width'
+      : run.cancelled ? 'cancelled: the means of the runs that finished, no slopes' : 'slopes when every run is in');
 
     // every panel on one y range, so sp and mup compare at a glance
     const values = run.result ? this.#means(run, measure) : this.#partialMeans(run, measure);
