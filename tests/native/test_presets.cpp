@@ -672,3 +672,50 @@ TEST_CASE("coordcheck_sp_vs_mup: SP's logit change grows like the width, muP's l
     }
   }
 }
+
+// ntk_lazy: its `watch` sentence on the same 5 disjoint base seeds as coordcheck_sp_vs_mup. The
+// slopes are checked as stated at steps 1..3; "more than 10 times as far" compares the mean over
+// the 6 seeds of layers 2 and 3's change at width 1024 after the third update (measured 15-30).
+TEST_CASE("ntk_lazy: NTK's hidden layers barely move at large width, muP's keep their size",
+          "[presets]") {
+  const Preset& p = preset_by_id("ntk_lazy");
+  CHECK(p.chapter == "Width");
+  CoordCheckSpec spec = preset_coordcheck_spec(p);
+  REQUIRE(spec.parametrizations ==
+          std::vector<Parametrization>{Parametrization::ntk, Parametrization::mup});
+  REQUIRE(spec.widths.back() == 1024);
+  REQUIRE(spec.steps == 3);
+  for (uint32_t base : {42u, 48u, 54u, 60u, 66u}) {
+    INFO("base seed " << base);
+    spec.base.seed = base;
+    const std::size_t n = coord_task_count(spec);
+    std::vector<std::vector<CoordRow>> out(n);
+    auto half = [&](std::size_t first) {
+      for (std::size_t t = first; t < n; t += 2) out[t] = coord_task(spec, t);
+    };
+    std::thread other(half, 1);
+    half(0);
+    other.join();
+    std::vector<CoordRow> rows;
+    for (const auto& r : out) rows.insert(rows.end(), r.begin(), r.end());
+    for (const CoordSlope& s : coord_slopes(spec, rows)) {
+      if (s.step == 0 || s.layer < 2 || s.layer > 3) continue;  // the hidden-to-hidden layers
+      INFO(to_string(s.parametrization)
+           << " step " << s.step << " layer " << s.layer << " slope " << s.change_slope);
+      if (s.parametrization == Parametrization::ntk) {
+        CHECK(s.change_slope >= -0.7);
+        CHECK(s.change_slope <= -0.3);
+      } else {
+        CHECK(std::fabs(s.change_slope) <= 0.2);
+      }
+    }
+    for (int layer : {2, 3}) {
+      double moved[2] = {0, 0};  // ntk, mup
+      for (const CoordRow& r : rows)
+        if (r.width == 1024 && r.step == 3 && r.layer == layer)
+          moved[r.parametrization == Parametrization::mup] += r.change / spec.seeds;
+      INFO("layer " << layer << ": ntk " << moved[0] << ", mup " << moved[1]);
+      CHECK(moved[1] > 10 * moved[0]);
+    }
+  }
+}

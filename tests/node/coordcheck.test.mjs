@@ -131,7 +131,8 @@ test('coordcheck_sp_vs_mup: the CLI list, the engine, the page\'s settings and c
   const c = fromCli.find((p) => p.id === 'coordcheck_sp_vs_mup');
   assert.deepEqual(c.coordcheck, { parametrizations: ['sp', 'mup'], widths: [128, 256, 512, 1024], steps: 3, seeds: 6 });
   assert.equal(c.chapter, 'Width');
-  assert.deepEqual(fromCli.filter((p) => p.coordcheck).map((p) => p.id), ['coordcheck_sp_vs_mup']);
+  assert.deepEqual(fromCli.filter((p) => p.coordcheck).map((p) => p.id), ['coordcheck_sp_vs_mup', 'ntk_lazy']);
+  assert.deepEqual(fromCli.find((p) => p.id === 'ntk_lazy').coordcheck.parametrizations, ['ntk', 'mup']);
   const e = engine.presets().find((p) => p.id === 'coordcheck_sp_vs_mup');
   assert.deepEqual(e.coordcheck, c.coordcheck);
   for (const p of engine.presets()) assert.equal(p.coordcheck === null, !fromCli.find((x) => x.id === p.id).coordcheck, p.id);
@@ -143,7 +144,8 @@ test('coordcheck_sp_vs_mup: the CLI list, the engine, the page\'s settings and c
     parametrizations: ['sp', 'mup'], widths: [128, 256, 512, 1024], steps: 3, seeds: 6, depth: 3,
     activation: 'relu', optimizer: 'sgd', learningRate: 0.001, seed: 42,
   });
-  assert.ok(catalog.pagePresets.every((p) => p.id === 'coordcheck_sp_vs_mup' || p.width === null));
+  assert.ok(catalog.pagePresets.every((p) => ['coordcheck_sp_vs_mup', 'ntk_lazy'].includes(p.id) || p.width === null));
+  assert.deepEqual(catalog.pagePresets.find((p) => p.id === 'ntk_lazy').width.parametrizations, ['ntk', 'mup']);
   // the bytes: the Width tab's spec from those settings, against the preset on the CLI
   const spec = pageSpec({ ...PAGE_DEFAULTS, ...page.width });
   const r = engine.coordcheck(spec);
