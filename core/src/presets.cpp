@@ -275,6 +275,9 @@ std::vector<Preset> build() {
     // test_presets.cpp (measured: NTK layers 2-3 -0.55..-0.40, muP -0.02..0.05, ratio 15-30).
     Config c = coord_default_base();
     c.hidden = {128, 128, 128};
+    // Its runs (the Training tab) are NTK's, so they differ from coordcheck_sp_vs_mup's: the
+    // menu tells two presets apart by their runs.
+    c.parametrization = Parametrization::ntk;
     Preset p = make(
         "ntk_lazy", "Width", "Coordinate check: NTK is lazy, μP learns features",
         "Yang & Hu 2021, Tensor Programs IV (feature learning in infinite-width networks), fig. 1",
