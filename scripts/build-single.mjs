@@ -10,7 +10,8 @@
 //
 // A few lines of the sources are replaced by name and the build fails if they are not found: the
 // `new Worker(...)` of the run pool's shards (app/main.js), of the theory worker (app/tabs.js)
-// and of the sweep's workers (sweep/sweep-pool.js), which all become the one blob worker, named for what it runs; and
+// of the sweep's workers (sweep/sweep-pool.js) and of the Width tab's (width/width-pool.js), which all
+// become the one blob worker, named for what it runs; and
 // engine.js's dynamic `await import(...)` (the factory, and node:fs for a data file, refused here);
 // and fields.js's `await loadRegistry()`, which becomes the registry's JSON itself.
 
@@ -26,6 +27,12 @@ function transform(key, source) {
   // Comments cost bytes and hide `export`s from the patterns below (uPlot keeps a commented-out
   // export): whole-line // comments and block comments that open a line go.
   let code = source.replace(/^[ \t]*\/\*[\s\S]*?\*\/[ \t]*$/gm, '').replace(/^[ \t]*\/\/.*$/gm, '').replace(/\n{2,}/g, '\n');
+  // Indentation too (about 60 KB of the page's own modules), where it cannot be inside a string:
+  // our modules (js/), and only when no line opens a template literal that runs on to the next
+  // (an odd number of backticks on a line), whose text would lose its spaces.
+  if (key.startsWith('js/') && !code.split('\n').some((line) => (line.match(/`/g) ?? []).length % 2 === 1)) {
+    code = code.replace(/^[ \t]+/gm, '');
+  }
   // import X from 'spec';  import { a, b as c } from 'spec';  import 'spec';
   code = code.replace(/^import\s+([\s\S]*?)\s+from\s+'([^']+)';?/gm, (all, what, spec) => {
     const dep = resolve(key, spec);
@@ -86,9 +93,9 @@ function __req(k) { if (!__done.has(k)) { if (!__mods.has(k)) throw new Error('i
 // </script> inside inline code would end the element early.
 const inline = (code) => code.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
 
-// The page's three kinds of worker share one blob (one copy of the wasm); the worker's name says
+// The page's four kinds of worker share one blob (one copy of the wasm); the worker's name says
 // which module it runs: the run pool's shards have none.
-const WORKERS = { '': 'js/runs/worker.js', theory: 'js/theory/theory-worker.js', sweep: 'js/sweep/sweep-worker.js' };
+const WORKERS = { '': 'js/runs/worker.js', theory: 'js/theory/theory-worker.js', sweep: 'js/sweep/sweep-worker.js', width: 'js/width/width-worker.js' };
 
 export function buildSingle(dist) {
   // The wasm goes in gzipped (about 2.6x smaller as base64 text) and is inflated in the worker
@@ -125,6 +132,7 @@ ${collect(dist, 'js/app/main.js', {
     ],
     'js/engine/fields.js': fields,
     'js/sweep/sweep-pool.js': [["new Worker(WORKER_URL, { type: 'module' })", "new Worker(__workerUrl, { name: 'sweep' })"]],
+    'js/width/width-pool.js': [["new Worker(WORKER_URL, { type: 'module' })", "new Worker(__workerUrl, { name: 'width' })"]],
   })}
 __req('js/app/main.js');
 `;

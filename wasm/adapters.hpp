@@ -4,6 +4,7 @@
 //   defaultConfig) catalog.cpp            the lists (initializers, datasets, presets, limits),
 //   loadDataset, heap sample.cpp             sampleInit run.cpp                createRun and the
 //   RunHandle theory.cpp             meanField, criticalWeightVar, phaseDiagram
+//   coordcheck.cpp         the coordinate check, task by task
 //
 // What this is: the thin layer between Embind and initscope's C++ API. JS objects become
 // initscope::Config, results become plain JS objects whose arrays are typed-array COPIES taken
@@ -39,7 +40,8 @@ val losses();
 // The ready-made experiments (core presets.hpp), in course order: [{ id, chapter, label, source,
 // what, watch, inits, weightVars, biasVars, config, runs }] where config is the shared config
 // (its init the first run's), runs one full config per run, weightVars / biasVars the per-run
-// sigma_w^2 / sigma_b^2 ([] = config's for every run).
+// sigma_w^2 / sigma_b^2 ([] = config's for every run), sweep null or the Sweep view's settings,
+// coordcheck null or { parametrizations, widths, steps, seeds } (the Width tab's check).
 val presets();
 // The core's caps ({ maxDepth, maxWidth, maxParameters, ... }) and the default config.
 val limits();
@@ -102,6 +104,20 @@ val phase_diagram(val options);
 val mean_field_field_table();
 val critical_field_table();
 val phase_field_table();
+
+// The coordinate check (initscope/coordcheck.hpp) task by task, each taking a spec { config,
+// parametrizations, widths, steps, seeds } (missing: the CLI's defaults; config's fields go on
+// top of coord_default_base()); Errors in the core's wording (wasm/coordcheck.cpp):
+//   coordcheck_defaults()  -> { config, parametrizations, widths, steps, seeds }
+//   coordcheck_plan(spec)  -> { config (the CLI's reported config), parametrizations, widths,
+//                               steps, seeds, layers, tasks: [{ parametrization, width, seed }] }
+//   coordcheck_task(spec, t) -> { task, size, change: Float64Array, step-major then layer }
+//   coordcheck_slopes(spec, size, change) -> [{ parametrization, step, layer, size, change }]
+//                               from every task's arrays end to end (NaN where no fit)
+val coordcheck_defaults();
+val coordcheck_plan(val options);
+val coordcheck_task(val options, val task);
+val coordcheck_slopes(val options, val size, val change);
 
 // A RunHandle (owned by the caller, who must .delete() it) or an Error.
 val create_run(val config);

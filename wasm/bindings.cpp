@@ -29,6 +29,10 @@ EMSCRIPTEN_BINDINGS(initscope) {
   function("criticalWeightVarFields", &js::critical_field_table);
   function("phaseDiagram", &js::phase_diagram);
   function("phaseDiagramFields", &js::phase_field_table);
+  function("coordcheckDefaults", &js::coordcheck_defaults);
+  function("coordcheckPlan", &js::coordcheck_plan);
+  function("coordcheckTask", &js::coordcheck_task);
+  function("coordcheckSlopes", &js::coordcheck_slopes);
 
   class_<js::RunHandle>("RunHandle")
       .function("step", &js::RunHandle::step)

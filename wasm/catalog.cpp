@@ -129,6 +129,22 @@ val presets() {
       s.set("fixed", val::object());
       o.set("sweep", s);
     }
+    // A coordinate-check preset's check (the Width tab's settings take the rest from config).
+    if (p.coordcheck.widths.empty()) {
+      o.set("coordcheck", val::null());
+    } else {
+      val c = val::object();
+      val ps = val::array();
+      for (initscope::Parametrization x : p.coordcheck.parametrizations)
+        ps.call<void>("push", std::string(initscope::to_string(x)));
+      c.set("parametrizations", ps);
+      val ws = val::array();
+      for (int w : p.coordcheck.widths) ws.call<void>("push", w);
+      c.set("widths", ws);
+      c.set("steps", p.coordcheck.steps);
+      c.set("seeds", p.coordcheck.seeds);
+      o.set("coordcheck", c);
+    }
     out.call<void>("push", o);
   }
   return out;

@@ -1,6 +1,7 @@
 // core/cli/coordcheck.cpp: `initscope coordcheck`, the coordinate check of
 // spec/parametrizations.md (initscope/coordcheck.hpp computes it). JSON or CSV, one row per
-// parametrization, width, seed, step and layer. (The page has no Width tab yet: issue 18.)
+// parametrization, width, seed, step and layer. The page's Width tab computes the same bytes
+// (web/js/views/width.js, tests/node/coordcheck.test.mjs).
 #include "initscope/coordcheck.hpp"
 
 #include <unistd.h>
@@ -17,6 +18,7 @@
 
 #include "common.hpp"
 #include "gemm_flag.hpp"
+#include "initscope/presets.hpp"
 #include "shard.hpp"
 
 namespace cli {
@@ -42,6 +44,8 @@ const char* kUsage =
     "\n"
     "Usage: initscope coordcheck [--widths 128,256,512,1024,2048] [--parametrization sp,mup]\n"
     "                            [--steps 3] [--seeds 3] [run flags] [--format json|csv]\n"
+    "       initscope coordcheck --preset coordcheck_sp_vs_mup   (a coordcheck preset: its\n"
+    "       widths, parametrizations, steps and seeds; flags override them)\n"
     "\n"
     "Widths go to 8192 natively (the page stops at 2048); --gemm fast speeds up the widest.\n";
 
@@ -154,12 +158,24 @@ void write_csv(std::FILE* f, const std::vector<CoordRow>& rows) {
 
 int cmd_coordcheck(const std::vector<std::string>& args) {
   CoordCheckSpec spec;
+  // `--preset ID`: a coordcheck preset's whole check (parametrizations, widths, steps, seeds),
+  // or any preset's first run as the base; every other flag overrides it.
+  const std::string preset = preset_arg(args);
+  if (!preset.empty()) {
+    const Preset& p = preset_by_id(preset);
+    if (!p.coordcheck.widths.empty()) {
+      spec = preset_coordcheck_spec(p);
+    } else {
+      spec.base = preset_run_configs(p).front();
+    }
+  }
   std::vector<Init> inits{spec.base.init};
   std::string data_dir, format = "json", out;
   int jobs = 0;
   bool progress_on = false, quiet = false;
   GemmOptions gemm;
   std::vector<Flag> flags = config_flags(spec.base, inits, false, data_dir);
+  flags.insert(flags.begin(), preset_flag());
   // --parametrization compares a list here (the runs set it one by one).
   for (Flag& f : flags)
     if (f.field == "parametrization") {

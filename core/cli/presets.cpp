@@ -60,6 +60,19 @@ void write_json() {
       j.key("metric").string(p.sweep.metric);
       j.end_object();
     }
+    j.key("coordcheck");
+    if (p.coordcheck.widths.empty()) {
+      j.null();
+    } else {
+      j.begin_object();
+      j.key("parametrizations").begin_array();
+      for (Parametrization x : p.coordcheck.parametrizations) j.string(to_string(x));
+      j.end_array();
+      j.integers("widths", p.coordcheck.widths);
+      j.key("steps").integer(p.coordcheck.steps);
+      j.key("seeds").integer(p.coordcheck.seeds);
+      j.end_object();
+    }
     j.end_object();
   }
   j.end_array();
@@ -87,13 +100,15 @@ const char* kPresetsUsage =
     "initscope presets: the ready-made experiments, in course order (the page's menu shows the\n"
     "same list): id, chapter, label, the paper it reproduces (source), the two sentences the\n"
     "page shows (what, watch) and every config field. Run one with 'initscope run --preset ID';\n"
-    "a sweep preset (its `sweep` is not null) with 'initscope sweep --preset ID'.\n"
+    "a sweep preset (its `sweep` is not null) with 'initscope sweep --preset ID', a coordinate\n"
+    "check (its `coordcheck` is not null) with 'initscope coordcheck --preset ID'.\n"
     "\n"
     "Usage: initscope presets [--format json|csv]\n"
     "\n"
-    "Output (stdout): JSON { presets: [ { id, chapter, label, source, what, watch, config, sweep\n"
-    "} ] } where config has the fields of 'initscope run' (init: the list of compared\n"
-    "initializers) and sweep is null or { x, y, steps, seeds, metric } (axes as FIELD=SPEC);\n"
+    "Output (stdout): JSON { presets: [ { id, chapter, label, source, what, watch, config, sweep,\n"
+    "coordcheck } ] } where config has the fields of 'initscope run' (init: the list of compared\n"
+    "initializers), sweep is null or { x, y, steps, seeds, metric } (axes as FIELD=SPEC) and\n"
+    "coordcheck null or { parametrizations, widths, steps, seeds };\n"
     "CSV: one row per preset with its main settings, strings quoted.\n";
 
 }  // namespace

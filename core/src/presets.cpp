@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "initscope/coordcheck.hpp"
 #include "initscope/meanfield.hpp"
 #include "initscope/sweep.hpp"
 
@@ -33,7 +34,16 @@ Config gaussian_base(int width, int depth) {
 Preset make(const char* id, const char* chapter, const char* label, const char* source,
             const char* what, const char* watch, Config config, std::vector<Init> inits) {
   config.init = inits.front();
-  return {id, chapter, label, source, what, watch, std::move(config), std::move(inits), {}, {}, {}};
+  Preset p;
+  p.id = id;
+  p.chapter = chapter;
+  p.label = label;
+  p.source = source;
+  p.what = what;
+  p.watch = watch;
+  p.config = std::move(config);
+  p.inits = std::move(inits);
+  return p;
 }
 
 std::vector<Preset> build() {
@@ -235,6 +245,54 @@ std::vector<Preset> build() {
     out.push_back(p);
   }
 
+  // -- Width ------------------------------------------------------------------------------------
+  {
+    // reference: Yang et al. 2022 (Tensor Programs V), fig. 5 / mup's coord_check.py;
+    // spec/parametrizations.md. The check's own run defaults (coord_default_base: gaussians,
+    // SGD at 0.001), 3 ReLU layers, widths 128..1024 (2048 breaks the page's parameter cap at
+    // this depth), 6 seeds: with 3 the mean's noise moved mup's slopes by up to 0.2 between
+    // base seeds. The slopes in `watch` are tested over 5 base seeds in test_presets.cpp.
+    Config c = coord_default_base();
+    c.hidden = {128, 128, 128};
+    Preset p = make(
+        "coordcheck_sp_vs_mup", "Width", "Coordinate check: SP vs μP",
+        "Yang, Hu et al. 2022, Tensor Programs V (μTransfer), fig. 5; mup's coord_check.py",
+        "The same 3-layer ReLU network at widths 128 to 1024, trained 3 SGD updates on one fixed "
+        "batch, 6 seeds per width, under the standard parametrization (SP) and under μP. Open "
+        "the Width tab and press Run check.",
+        "How far each layer moved, against the width (log-log). Under SP the logits' change "
+        "grows like the width (slope about 1: 0.8 to 1.3) and layers 2 and 3 about like its "
+        "square root; under μP every line is flat (every slope within ±0.2), so a learning rate "
+        "tuned on a narrow μP net still fits a wide one.",
+        c, {Init::he_normal});
+    p.coordcheck = {{Parametrization::sp, Parametrization::mup}, {128, 256, 512, 1024}, 3, 6};
+    out.push_back(p);
+  }
+  {
+    // reference: Yang & Hu 2021 (Tensor Programs IV), sec. 3 and fig. 1: NTK's hidden features
+    // stop moving as width grows (the kernel regime), muP's keep learning. The same check as
+    // coordcheck_sp_vs_mup with ntk in place of sp; tested over 5 base seeds in
+    // test_presets.cpp (measured: NTK layers 2-3 -0.55..-0.40, muP -0.02..0.05, ratio 15-30).
+    Config c = coord_default_base();
+    c.hidden = {128, 128, 128};
+    // Its runs (the Training tab) are NTK's, so they differ from coordcheck_sp_vs_mup's: the
+    // menu tells two presets apart by their runs.
+    c.parametrization = Parametrization::ntk;
+    Preset p = make(
+        "ntk_lazy", "Width", "Coordinate check: NTK is lazy, μP learns features",
+        "Yang & Hu 2021, Tensor Programs IV (feature learning in infinite-width networks), fig. 1",
+        "The same 3-layer ReLU network at widths 128 to 1024, 3 SGD updates on one fixed batch, "
+        "6 seeds per width, under the NTK parametrization and under μP. Open the Width tab and "
+        "press Run check.",
+        "Under NTK the hidden layers' change shrinks like 1/√width (slope about −0.5: between "
+        "−0.7 and −0.3): a wide NTK net barely moves its features (lazy training). Under μP they "
+        "stay flat (within ±0.2): at width 1024, after three updates, μP's layers 2 and 3 have "
+        "moved more than 10 times as far as NTK's.",
+        c, {Init::he_normal});
+    p.coordcheck = {{Parametrization::ntk, Parametrization::mup}, {128, 256, 512, 1024}, 3, 6};
+    out.push_back(p);
+  }
+
   // -- Depth today (spec/residual.md) -----------------------------------------------------------
   {
     Config c = gaussian_base(64, 10);
@@ -308,6 +366,7 @@ const std::vector<Preset>& presets() {
     for (const Preset& x : p) {
       for (const Config& c : preset_run_configs(x)) validate(c);
       if (!x.sweep.x.empty()) validate_sweep(preset_sweep_spec(x));
+      if (!x.coordcheck.widths.empty()) validate_coordcheck(preset_coordcheck_spec(x));
     }
     return p;
   }();
@@ -334,6 +393,20 @@ SweepSpec preset_sweep_spec(const Preset& p) {
   if (!p.sweep.y.empty()) spec.axes.push_back(parse_axis(p.sweep.y, "--y"));
   spec.steps = p.sweep.steps;
   spec.seeds = p.sweep.seeds;
+  return spec;
+}
+
+CoordCheckSpec preset_coordcheck_spec(const Preset& p) {
+  if (p.coordcheck.widths.empty())
+    throw ConfigError("preset", quote(p.id), "a coordinate-check preset");
+  CoordCheckSpec spec;
+  spec.base = preset_run_configs(p).front();
+  spec.parametrizations = p.coordcheck.parametrizations;
+  spec.widths = p.coordcheck.widths;
+  spec.steps = p.coordcheck.steps;
+  spec.seeds = p.coordcheck.seeds;
+  spec.base.hidden.assign(spec.base.hidden.size(), spec.widths.front());
+  spec.base.parametrization = spec.parametrizations.front();
   return spec;
 }
 

@@ -46,7 +46,7 @@ test('initscope presets --format json lists every preset with its source, senten
     'batchnorm_explosion']) assert.ok(ids.includes(id), id);
   assert.equal(new Set(ids).size, ids.length);
   assert.deepEqual([...new Set(presets.map((p) => p.chapter))],
-    ['Symmetry', 'Variance', 'Saturating activations', 'Depth', 'Theory', 'Depth today'], 'course order');
+    ['Symmetry', 'Variance', 'Saturating activations', 'Depth', 'Theory', 'Width', 'Depth today'], 'course order');
   for (const p of presets) {
     assert.match(p.source, /\d{4}/, `${p.id} names its year`);
     assert.ok(p.what && p.watch && p.label, p.id);

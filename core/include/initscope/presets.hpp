@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "initscope/config.hpp"
+#include "initscope/coordcheck.hpp"
 #include "initscope/sweep.hpp"
 
 namespace initscope {
@@ -29,6 +30,17 @@ struct PresetSweep {
   std::string metric;  // the page's heatmap: trainAccuracy, testAccuracy, trainLoss or testLoss
 };
 
+// A coordinate-check preset: instead of runs to watch, the page's Width tab with these settings
+// (run by the reader); `initscope coordcheck --preset ID` prints the same check. The runs' config
+// is the preset's config with its first initializer (its hidden list gives the depth; the
+// widths replace its width). widths empty = none.
+struct PresetCoordCheck {
+  std::vector<Parametrization> parametrizations;
+  std::vector<int> widths;
+  int steps = 0;
+  int seeds = 1;
+};
+
 struct Preset {
   std::string id;       // public id: `--preset he2015`, `#preset=` links, engine.presets()[i].id
   std::string chapter;  // the course chapter it belongs to ("Symmetry", "Variance", ...)
@@ -41,7 +53,8 @@ struct Preset {
   // Per-run sigma_w^2 / sigma_b^2 (mean_field, orthogonal): empty = config's for every run,
   // else one per run, as `run --weight-var a,b,c`.
   std::vector<double> weight_vars, bias_vars;
-  PresetSweep sweep;  // sweep.x empty: an ordinary preset
+  PresetSweep sweep;            // sweep.x empty: an ordinary preset
+  PresetCoordCheck coordcheck;  // coordcheck.widths empty: not a coordinate check
 };
 
 // In course order. Built once; every config passes validate().
@@ -53,5 +66,8 @@ std::vector<std::string> preset_ids();
 std::vector<Config> preset_run_configs(const Preset& p);
 // The sweep of a sweep preset (base = the first run's config); ConfigError if p has none.
 SweepSpec preset_sweep_spec(const Preset& p);
+// The coordinate check of a coordcheck preset, as `initscope coordcheck --preset ID` computes
+// it (base hidden = the first width, parametrization = the first); ConfigError if p has none.
+CoordCheckSpec preset_coordcheck_spec(const Preset& p);
 
 }  // namespace initscope

@@ -1,5 +1,6 @@
 // window.initscope: a read-only window onto what the page shows, for tests and the curious
-// (copies, no handles). page: main.js's live values; sweep: sweep-mode.js's handle.
+// (copies, no handles). page: main.js's live values; sweep: sweep-mode.js's handle; width:
+// width-tab.js's.
 
 import { runConfig } from '../state/state.js';
 
@@ -8,7 +9,7 @@ function copyRecords(model, i) {
   return run ? structuredClone(run.records) : null;
 }
 
-export function exposeInspector({ page, pool, sweep, isPlaying, draws }) {
+export function exposeInspector({ page, pool, sweep, width, isPlaying, draws }) {
   Object.defineProperty(window, 'initscope', {
     value: Object.freeze({
       get state() { return page.state && structuredClone(page.state); },
@@ -49,6 +50,11 @@ export function exposeInspector({ page, pool, sweep, isPlaying, draws }) {
         setMode: (on) => sweep.setSweepMode(on),
         setTheorySource: (fn) => sweep.view?.setTheorySource(fn),
         engineTheory: (query) => sweep.view?.engineTheory(query),
+      }),
+      // the Width tab's coordinate check: its settings, whether it runs, its slopes, its panels
+      width: Object.freeze({
+        info: () => width?.view && structuredClone(width.view.describe()),
+        workers: () => width?.view?.pool?.started ?? 0,
       }),
     }),
   });

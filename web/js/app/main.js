@@ -3,7 +3,7 @@
 // records.js), the state in the URL hash, and routes the controls, keys and buttons. It draws at
 // most once per animation frame and acks each snapshot after drawing it, which is what paces the
 // pool. The tabs and the Theory tab's worker are tabs.js, the downloads downloads.js, the sweep
-// mode sweep-mode.js.
+// mode sweep-mode.js, the Width tab width-tab.js.
 
 import { DEFAULTS, MAX_RUNS, USES, parseHash, toHash, runConfig, sameRuns, validateState, perRun } from '../state/state.js';
 import { Controls } from './controls.js';
@@ -25,6 +25,7 @@ import { connectFrame, framed } from '../embed/frame.js';
 import { RunPool } from '../runs/run-pool.js';
 import { addRecords } from './records.js';
 import { theoryTabs } from './tabs.js';
+import { widthTab } from './width-tab.js';
 import { setupDownloads } from './downloads.js';
 import { sweepMode } from './sweep-mode.js';
 import { notify } from './notices.js';
@@ -69,8 +70,10 @@ const page = {
   apply: (next) => apply(next),
   scheduleDraw: () => scheduleDraw(),
   notify: (text) => notify(text),
+  widthShown: () => width.shown(),
 };
 const { applyTab, setupTabs, requestTheory } = theoryTabs(page);
+const width = widthTab(page);
 const sweep = sweepMode(page);
 const { openSweepPreset, setSweepMode, setupSweep } = sweep;
 
@@ -327,6 +330,7 @@ function onThemeChange() {
   model.runs.forEach((run, i) => { run.color = colors[i]; });
   controls?.render(state, colors);
   for (const view of Object.values(views)) view.reset?.();
+  width.reset();
   scheduleDraw();
 }
 
@@ -379,7 +383,9 @@ async function start() {
       if (!preset || !preset.state) return;
       // A preset sets the runs; how they are viewed (speed, tab, theme, smoothing, embed) stays.
       const { speed, tab, theme, smooth, logY, embed } = state;
-      apply(validateState({ ...preset.state, speed, tab, theme, smooth, logY, embed }, catalog));
+      // A coordcheck preset opens the Width tab (its `width` settings, run by hand).
+      apply(validateState({ ...preset.state, speed, tab: preset.width && !embed ? 'width' : tab, theme, smooth, logY, embed }, catalog));
+      if (preset.width) width.configure(preset.width);
       // A sweep preset (a `sweep` field: its axes, shown in the sweep view, started by hand).
       if (preset.sweep) openSweepPreset(preset);
       else if (document.body.classList.contains('sweep-mode')) setSweepMode(false);
@@ -412,6 +418,11 @@ async function start() {
   setupSweep();
   // A link to a sweep preset (#preset=ID) opens its map, ready to start, as the menu does.
   if (linked?.sweep && linked.state && !state.embed) openSweepPreset(linked);
+  // A link to a coordcheck preset opens the Width tab with its settings, ready to run.
+  if (linked?.width && linked.state && !state.embed) {
+    width.configure(linked.width);
+    if (state.tab !== 'width') apply({ ...state, tab: 'width' });
+  }
 
   window.addEventListener('hashchange', () => {
     const { state: next, notices: ns } = parseHash(location.hash, catalog);
@@ -424,4 +435,4 @@ async function start() {
 
 // ---------------------------------------------------------------------------------------------
 
-exposeInspector({ page, pool, sweep, isPlaying: () => playing, draws: () => draws });
+exposeInspector({ page, pool, sweep, width, isPlaying: () => playing, draws: () => draws });

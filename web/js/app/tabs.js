@@ -1,4 +1,5 @@
-// The Training and Theory tabs, and the Theory tab's numbers. state.tab is in the link; an embed
+// The Training, Theory and Width tabs, and the Theory tab's numbers (the Width tab is
+// width-tab.js's, told here when it is shown: page.widthShown()). state.tab is in the link; an embed
 // shows whichever tab has parts it keeps, the tabs only if both. The numbers come from
 // theory/theory-worker.js (its own engine, started on first use) into page.model.theory.
 //
@@ -15,7 +16,9 @@ export function theoryTabs(page) {
     const parts = page.state.embed;
     const training = TRAINING_PARTS.filter((p) => !parts || parts.includes(p));
     const theoryParts = THEORY_PARTS.filter((p) => !parts || parts.includes(p));
-    const tab = !training.length && theoryParts.length ? 'theory' : !theoryParts.length ? 'training' : page.state.tab;
+    let tab = !training.length && theoryParts.length ? 'theory' : !theoryParts.length ? 'training' : page.state.tab;
+    // an embed shows the parts it lists; the Width tab is none of them
+    if (parts && tab === 'width') tab = training.length ? 'training' : 'theory';
     return { tab, both: training.length > 0 && theoryParts.length > 0, training, theoryParts };
   }
 
@@ -29,6 +32,8 @@ export function theoryTabs(page) {
     }
     $('views').hidden = tab !== 'training';
     $('theory').hidden = tab !== 'theory';
+    $('width').hidden = tab !== 'width';
+    $('tab-width').hidden = !!page.state.embed;
     // embed layouts count the panels each tab shows (embed.js counts every view part)
     $('views').dataset.count = String(training.length);
     $('theory').classList.toggle('single', theoryParts.length < 2 || !theoryParts.includes('phase'));
@@ -36,6 +41,7 @@ export function theoryTabs(page) {
       if (!document.querySelector(`[data-part="${part}"]`)?.closest('[hidden]')) view.resize?.();
     }
     requestTheory();
+    if (tab === 'width') page.widthShown?.();
     page.scheduleDraw();
   }
 
@@ -48,11 +54,12 @@ export function theoryTabs(page) {
       b.addEventListener('click', () => choose(b));
       // WAI-ARIA tabs: arrows move between tabs (and select them), Home / End jump
       b.addEventListener('keydown', (e) => {
-        const i = tabs.indexOf(b);
-        const j = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+        const shown = tabs.filter((t) => !t.hidden);
+        const i = shown.indexOf(b);
+        const j = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: shown.length - 1 }[e.key];
         if (j === undefined) return;
         e.preventDefault();
-        const next = tabs[(j + tabs.length) % tabs.length];
+        const next = shown[(j + shown.length) % shown.length];
         next.focus();
         choose(next);
       });

@@ -392,6 +392,82 @@ class Engine {
     return unwrap(this.#m.phaseDiagram(options));
   }
 
+  // -------------------------------------------------------------------------------------------
+  // The coordinate check (`initscope coordcheck`, spec/parametrizations.md), task by task so a
+  // pool of workers can share it (width/width-pool.js); width/coordcheck-doc.js writes the CLI's
+  // JSON and CSV from the pieces. A spec is { config, parametrizations, widths, steps, seeds }:
+  // config's run fields go on top of the check's own defaults (coordcheckDefaults().config:
+  // gaussians, learningRate 0.001), the rest default as the CLI's flags do.
+
+  #coordSpec(spec) {
+    if (spec === undefined) return {};
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw configError('coordcheck', spec, 'an object');
+    const plain = {};
+    for (const key of Object.keys(spec)) plain[key] = spec[key];
+    if (plain.config !== undefined) {
+      plain.config = snapshotFields(plain.config, this.#configFields, 'config');
+      checkFields(plain.config, this.#configFields, 'config');
+    }
+    for (const key of ['parametrizations', 'widths']) {
+      if (plain[key] !== undefined && !Array.isArray(plain[key])) throw configError(key, plain[key], 'an array');
+      if (plain[key] !== undefined) plain[key] = plain[key].slice(0, 64);   // the core refuses more than 32
+    }
+    return plain;
+  }
+
+  /** The CLI's defaults: { config (every run field), parametrizations, widths, steps, seeds }. */
+  coordcheckDefaults() { return unwrap(this.#m.coordcheckDefaults()); }
+
+  /**
+   * Checks a spec and lays out its tasks: { config (what the CLI prints: the first task's, sizes
+   * resolved), parametrizations, widths, steps, seeds, layers (hidden layers + the logits),
+   * tasks: [{ parametrization, width, seed }] } (parametrization-major, then width, then seed).
+   */
+  coordcheckPlan(spec) {
+    this.#checkAlive();
+    return unwrap(this.#m.coordcheckPlan(this.#coordSpec(spec)));
+  }
+
+  /**
+   * Task `task` of the plan: { task, size, change: Float64Array((steps + 1) * layers) },
+   * step-major then layer; size = mean |pre|, change = mean |pre(t) - pre(0)|.
+   */
+  coordcheckTask(spec, task) {
+    this.#checkAlive();
+    checkInt('task', task, 0, INT_MAX);
+    return unwrap(this.#m.coordcheckTask(this.#coordSpec(spec), task));
+  }
+
+  /**
+   * The fitted slopes of log2(mean over seeds) against log2(width) from every task's size and
+   * change, end to end in task order: [{ parametrization, step, layer, size, change }] (NaN where
+   * no line fits: change at step 0). Computed in the core, so the bits are the CLI's.
+   */
+  coordcheckSlopes(spec, size, change) {
+    this.#checkAlive();
+    return unwrap(this.#m.coordcheckSlopes(this.#coordSpec(spec), size, change));
+  }
+
+  /**
+   * The whole check on this thread: { plan, size, change (all tasks end to end), slopes }.
+   * options.onTask(done, total) after each task; return false from it to stop (the result is
+   * then null).
+   */
+  coordcheck(spec, { onTask } = {}) {
+    const plan = this.coordcheckPlan(spec);
+    const n = plan.tasks.length;
+    const per = (plan.steps + 1) * plan.layers;
+    const size = new Float64Array(n * per);
+    const change = new Float64Array(n * per);
+    for (let t = 0; t < n; t++) {
+      const r = this.coordcheckTask(spec, t);
+      size.set(r.size, t * per);
+      change.set(r.change, t * per);
+      if (onTask && onTask(t + 1, n) === false) return null;
+    }
+    return { plan, size, change, slopes: this.coordcheckSlopes(spec, size, change) };
+  }
+
   /** A new Run from a config object (missing fields take the defaults). */
   createRun(config) {
     this.#checkAlive();

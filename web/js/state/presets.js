@@ -59,8 +59,21 @@ export function pagePresets(catalog) {
     const { id, chapter, label, source, what, watch } = p;
     // sweep: a sweep preset's axes (views/sweep.js settings), opened in the Sweep view
     const sweep = p.sweep ? { ...p.sweep, fixed: { ...p.sweep.fixed } } : null;
-    return { id, chapter, label, source, what, watch, state, sweep, unsupported: why };
+    // width: a coordinate-check preset's settings (views/width.js), opened in the Width tab
+    const width = p.coordcheck ? widthSettings(p) : null;
+    return { id, chapter, label, source, what, watch, state, sweep, width, unsupported: why };
   });
+}
+
+// The Width tab's settings of a coordcheck preset: its check, and the run fields the tab has
+// from the preset's config (its depth, activation, optimizer, learning rate and seed).
+function widthSettings(p) {
+  const c = p.config;
+  return {
+    parametrizations: p.coordcheck.parametrizations.slice(), widths: p.coordcheck.widths.slice(),
+    steps: p.coordcheck.steps, seeds: p.coordcheck.seeds, depth: c.hidden.length,
+    activation: c.activation, optimizer: c.optimizer, learningRate: c.learningRate, seed: c.seed,
+  };
 }
 
 export function presetById(presets, id) {

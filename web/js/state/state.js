@@ -46,7 +46,7 @@ export const SMOOTHINGS = Object.freeze([0, 0.6, 0.8, 0.9, 0.95, 0.99]);
 // The theory views (correlation, phase, jacobian) live in the page's second tab, "Theory".
 export const THEORY_PARTS = Object.freeze(['correlation', 'phase', 'jacobian']);
 export const VIEW_PARTS = Object.freeze(['loss', 'variance', 'gradient', 'histograms', 'boundary', 'badges', ...THEORY_PARTS]);
-export const TABS = Object.freeze(['training', 'theory']);
+export const TABS = Object.freeze(['training', 'theory', 'width']);
 // Initializers that read weightVar / biasVar (mean-field theory's sigma_w^2, sigma_b^2). Only these
 // may repeat in `inits`: three mean_field runs with weightVar=1,1.76,4 are three experiments.
 export const USES = Object.freeze({
@@ -81,7 +81,7 @@ const VIEW_DEFAULTS = {
   hist: 0,              // index of the run whose histograms are shown
   logY: false,
   smooth: 0,            // EMA weight of the loss chart, one of SMOOTHINGS
-  tab: 'training',      // which tab of views is shown: 'training' | 'theory'
+  tab: 'training',      // which tab of views is shown: 'training' | 'theory' | 'width'
   embed: null,          // null = the full page; an array of EMBED_PARTS = embed mode
   theme: 'auto',        // 'auto' (follow the system) | 'light' | 'dark'
   // Web Workers the runs are spread over (run-pool.js): 'auto' = one per core up to one per run
