@@ -58,6 +58,7 @@ void write_json() {
       j.key("steps").integer(p.sweep.steps);
       j.key("seeds").integer(p.sweep.seeds);
       j.key("metric").string(p.sweep.metric);
+      if (!p.sweep.split.empty()) j.key("split").string(p.sweep.split);
       j.end_object();
     }
     j.end_object();
@@ -93,7 +94,7 @@ const char* kPresetsUsage =
     "\n"
     "Output (stdout): JSON { presets: [ { id, chapter, label, source, what, watch, config, sweep\n"
     "} ] } where config has the fields of 'initscope run' (init: the list of compared\n"
-    "initializers) and sweep is null or { x, y, steps, seeds, metric } (axes as FIELD=SPEC);\n"
+    "initializers) and sweep is null or { x, y, steps, seeds, metric[, split] } (axes as FIELD=SPEC);\n"
     "CSV: one row per preset with its main settings, strings quoted.\n";
 
 }  // namespace
