@@ -23,7 +23,7 @@ test('every preset loads from the menu and from its link, with its explanation a
   await load(page, site.server.url);
   const items = await menu(page);
   assert.deepEqual([...new Set(items.map((i) => i.group))],
-    ['Symmetry', 'Variance', 'Saturating activations', 'Depth', 'Theory']);
+    ['Symmetry', 'Variance', 'Saturating activations', 'Depth', 'Theory', 'Width']);
   const loadable = items.filter((i) => !i.disabled);
   assert.ok(loadable.length >= 9, `${loadable.length} loadable presets`);
   for (const { id } of loadable) {
