@@ -94,7 +94,8 @@ const char* kPresetsUsage =
     "\n"
     "Output (stdout): JSON { presets: [ { id, chapter, label, source, what, watch, config, sweep\n"
     "} ] } where config has the fields of 'initscope run' (init: the list of compared\n"
-    "initializers) and sweep is null or { x, y, steps, seeds, metric[, split] } (axes as FIELD=SPEC);\n"
+    "initializers) and sweep is null or { x, y, steps, seeds, metric[, split] } (axes as "
+    "FIELD=SPEC);\n"
     "CSV: one row per preset with its main settings, strings quoted.\n";
 
 }  // namespace
