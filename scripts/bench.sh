@@ -3,7 +3,8 @@
 # times our wasm engine, TensorFlow.js (wasm and cpu backends) and our native build on the same
 # configurations in one run and prints steps/s and ratios (bench/README.md); then the page in
 # headless Chromium: its run pool against one worker (pool-bench.mjs), long tasks at the size
-# limit (longtask-bench.mjs) and a 200-cell sweep against the native CLI (sweep-bench.mjs).
+# limit (longtask-bench.mjs) and a 200-cell sweep against the native CLI (sweep-bench.mjs), and
+# the mup_transfer preset's whole sweep, page and native (sweep-bench.mjs --preset).
 # bench/native-speed.mjs: issue 21's wide networks natively (exact, fast) vs PyTorch 1-thread.
 # BENCH_PAGE=0 skips the page. Not part of npm test.
 # Extra arguments go to run-bench.mjs, e.g. `npm run bench -- --only S,gemm --windows 9`.
@@ -25,4 +26,6 @@ if [ "${BENCH_PAGE:-1}" != 0 ]; then
   echo "== the page's run pool vs one worker"; node bench/pool-bench.mjs
   echo "== the page at the size limit"; node bench/longtask-bench.mjs
   echo "== sweep: page pool vs native"; node bench/sweep-bench.mjs
+  # issue 18 item 4: the mup_transfer preset as a reader starts it (252 runs), page and native
+  echo "== sweep preset mup_transfer: page pool vs native"; node bench/sweep-bench.mjs --preset mup_transfer --rounds 1
 fi

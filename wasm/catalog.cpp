@@ -123,6 +123,8 @@ val presets() {
       };
       axis(p.sweep.x, "xField", "xSpec");
       if (!p.sweep.y.empty()) axis(p.sweep.y, "yField", "ySpec");
+      // The split (a third axis, panels side by side) as one FIELD=A,B spec; absent if none.
+      if (!p.sweep.split.empty()) s.set("split", p.sweep.split);
       s.set("steps", static_cast<double>(p.sweep.steps));
       s.set("seeds", p.sweep.seeds);
       s.set("metric", p.sweep.metric);

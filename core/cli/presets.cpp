@@ -58,6 +58,7 @@ void write_json() {
       j.key("steps").integer(p.sweep.steps);
       j.key("seeds").integer(p.sweep.seeds);
       j.key("metric").string(p.sweep.metric);
+      if (!p.sweep.split.empty()) j.key("split").string(p.sweep.split);
       j.end_object();
     }
     j.key("coordcheck");
@@ -107,8 +108,8 @@ const char* kPresetsUsage =
     "\n"
     "Output (stdout): JSON { presets: [ { id, chapter, label, source, what, watch, config, sweep,\n"
     "coordcheck } ] } where config has the fields of 'initscope run' (init: the list of compared\n"
-    "initializers), sweep is null or { x, y, steps, seeds, metric } (axes as FIELD=SPEC) and\n"
-    "coordcheck null or { parametrizations, widths, steps, seeds };\n"
+    "initializers), sweep is null or { x, y, steps, seeds, metric[, split] } (axes as FIELD=SPEC)\n"
+    "and coordcheck null or { parametrizations, widths, steps, seeds };\n"
     "CSV: one row per preset with its main settings, strings quoted.\n";
 
 }  // namespace

@@ -39,7 +39,7 @@ using parts::Json;
 using parts::Part;
 
 struct SweepOptions {
-  std::string x, y;
+  std::string x, y, split;
   std::string format = "json";
   int jobs = 0;            // 0 = std::thread::hardware_concurrency()
   std::string shard;       // "K/N", or empty: the whole sweep
@@ -191,7 +191,7 @@ void write_sweep_json(std::FILE* out, const SweepSpec& spec, const GemmOptions& 
     const CellSummary s = summarize(r, spec.seeds);
     j.begin_object();
     for (std::size_t a = 0; a < spec.axes.size(); ++a) {
-      j.key(a == 0 ? "x" : "y");
+      j.key(a == 0 ? "x" : a == 1 ? "y" : "z");
       axis_value(j, spec.axes[a], axis_index(spec, cell, a));
     }
     j.key("trainLoss").number(s.train_loss);
@@ -262,7 +262,7 @@ const char* kSweepUsage =
     "(and per seed), and print each run's final losses and accuracies and whether it diverged.\n"
     "Every other flag sets the fields the sweep keeps fixed, as in `initscope run`.\n"
     "\n"
-    "Usage: initscope sweep --x FIELD=SPEC [--y FIELD=SPEC] [flags]\n"
+    "Usage: initscope sweep --x FIELD=SPEC [--y FIELD=SPEC [--split FIELD=SPEC]] [flags]\n"
     "  e.g. initscope sweep --x learningRate=0.001:0.1:5 --y depth=2:10:5 --steps 300 --seeds 3\n"
     "       initscope sweep --preset edge_of_chaos_sweep --seeds 3   (a sweep preset: its axes,\n"
     "       steps and seeds; any other preset gives the base config; flags override either)\n"
@@ -283,7 +283,9 @@ const char* kSweepUsage =
     "diverge; null if none), diverged (how many did), runs: [ { seed, step, trainLoss, testLoss,\n"
     "trainAccuracy, testAccuracy, diverged: null | step } ] } ] }, cells x-fastest. CSV: one row\n"
     "per (cell, seed) in the same order: <x field>,<y field>,seed,step,trainLoss,testLoss,\n"
-    "trainAccuracy,testAccuracy,diverged (the step, or empty).\n"
+    "trainAccuracy,testAccuracy,diverged (the step, or empty). With --split (a third axis, the\n"
+    "x-y grid once per value: initscope sweep --preset mup_transfer) cells also have z, the\n"
+    "split's value, and the CSV a third axis column; cells are x fastest, then y, then z.\n"
     "\n"
     "Sharded and resumable sweeps (README \"Sweeps on a cluster\"):\n"
     "  --shard K/N   run only shard K of N and write a part file (JSON: the sweep's definition,\n"
@@ -338,6 +340,7 @@ bool parse_sweep(const std::vector<std::string>& args, SweepCommand& c) {
       spec = preset_sweep_spec(p);
       o.x = p.sweep.x;
       o.y = p.sweep.y;
+      o.split = p.sweep.split;
       spec.axes.clear();
     } else {
       spec.base = preset_run_configs(p).front();
@@ -354,6 +357,9 @@ bool parse_sweep(const std::vector<std::string>& args, SweepCommand& c) {
                    [&o](auto& v) { o.x = v; }, s});
   flags.push_back({"y", "", "--y", "FIELD=SPEC", "the second axis", "none", "as --x",
                    [&o](auto& v) { o.y = v; }, s});
+  flags.push_back({"split", "", "--split", "FIELD=SPEC",
+                   "a third axis: the x-y grid once per value (the page: panels side by side)",
+                   "none", "as --x; needs --y", [&o](auto& v) { o.split = v; }, s});
   flags.push_back({"steps", "", "--steps", "N", "updates per run", std::to_string(spec.steps),
                    int_range(0, 1000000000),
                    [&spec](auto& v) { spec.steps = to_integer(v, 0, 1000000000); }, s});
@@ -404,6 +410,10 @@ bool parse_sweep(const std::vector<std::string>& args, SweepCommand& c) {
   // (--learning-rate for --x learningRate=...), so only the base config gets hints.
   spec.axes.push_back(parse_axis(o.x, "--x"));
   if (!o.y.empty()) spec.axes.push_back(parse_axis(o.y, "--y"));
+  if (!o.split.empty()) {
+    if (o.y.empty()) throw UsageError("--split", quote(o.split), "a --y axis as well");
+    spec.axes.push_back(parse_axis(o.split, "--split"));
+  }
   with_flag_hints(flags, c.parsed, [&] {
     validate(spec.base);
     return 0;

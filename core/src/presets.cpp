@@ -241,7 +241,49 @@ std::vector<Preset> build() {
         "σ_w² = 4 (chaotic) stay at chance. The band stays under the curve 6 ξ_c (the dashed "
         "line is the critical σ_w²).",
         c, {Init::mean_field});
-    p.sweep = {"weightVar=1:4:13", "depth=10:100:10", 300, 1, "trainAccuracy"};
+    p.sweep = {"weightVar=1:4:13", "depth=10:100:10", 300, 1, "trainAccuracy", ""};
+    out.push_back(p);
+  }
+
+  // -- Width ------------------------------------------------------------------------------------
+  {
+    // reference: Yang et al. 2022 (Tensor Programs V), the MLP learning-rate transfer figure:
+    // under sp the best learning rate falls as the net widens, under mup it stays put. Measured
+    // first (README "Learning-rate transfer"): 2 hidden ReLU layers of 64, 128 and 256 on
+    // Fashion-MNIST's 784-D images (5400 to train), Adam in batches of 64, 300 updates, log2
+    // learning rates -12..-6. A cell's final training loss scatters over seeds by about as much
+    // as mup's curves differ between neighbouring rates near their flat minimum, so the claim is
+    // on the mean over the preset's seeds, and its best rate is the vertex of the parabola
+    // through the lowest grid point and its two neighbours (tests/native/test_presets.cpp).
+    Config c = page_base();
+    c.dataset = DatasetKind::fashion_mnist;
+    c.samples = 6000;
+    c.test_fraction = 0.1;
+    c.hidden = {64, 64};
+    c.optimizer = Optimizer::adam;
+    c.batch_size = 64;
+    c.learning_rate = 0.001953125;  // 2^-9 (each cell sets its own)
+    c.base_width = 64;              // mup equals sp at the narrowest width
+    Preset p = make(
+        "mup_transfer", "Width", "Tensor Programs V: the best learning rate across width",
+        "Yang, Hu, Babuschkin, Sidor, Liu, Farhi, Ryder, Pachocki, Chen & Gao 2022, Tensor "
+        "Programs V (muTransfer), the MLP learning-rate figure",
+        "Learning-rate transfer: ReLU nets of 2 hidden layers of width 64, 128 and 256 on "
+        "Fashion-MNIST, Adam, 300 updates at each log2 learning rate from -12 to -6, in the "
+        "standard parametrization (sp, left) and in muP (mup, right). Each curve is one width's "
+        "final training loss, the mean over 6 seeds. Press Start.",
+        "A curve's best log2 learning rate is the tick under it (the vertex of the parabola "
+        "through its lowest point and their neighbours). Under sp it moves down by 1 or more "
+        "from width 64 to 256; under mup it moves by 0.5 or less.",
+        c, {Init::he_normal});
+    p.sweep = {
+        "learningRate=0.000244140625,0.00048828125,0.0009765625,0.001953125,0.00390625,"
+        "0.0078125,0.015625",
+        "width=64,128,256",
+        300,
+        6,
+        "trainLoss",
+        "parametrization=sp,mup"};
     out.push_back(p);
   }
 
@@ -391,6 +433,7 @@ SweepSpec preset_sweep_spec(const Preset& p) {
   spec.base = preset_run_configs(p).front();
   spec.axes.push_back(parse_axis(p.sweep.x, "--x"));
   if (!p.sweep.y.empty()) spec.axes.push_back(parse_axis(p.sweep.y, "--y"));
+  if (!p.sweep.split.empty()) spec.axes.push_back(parse_axis(p.sweep.split, "--split"));
   spec.steps = p.sweep.steps;
   spec.seeds = p.sweep.seeds;
   return spec;

@@ -223,8 +223,9 @@ std::size_t task_count(const SweepSpec& s) {
 }
 
 std::size_t axis_index(const SweepSpec& s, std::size_t cell, std::size_t axis) {
-  const std::size_t nx = s.axes.at(0).size();
-  return axis == 0 ? cell % nx : cell / nx;
+  // x fastest, then y, then the split: cell = (iz * ny + iy) * nx + ix.
+  for (std::size_t a = 0; a < axis; ++a) cell /= s.axes.at(a).size();
+  return axis + 1 < s.axes.size() ? cell % s.axes.at(axis).size() : cell;
 }
 
 Config task_config(const SweepSpec& s, std::size_t task) {
@@ -240,10 +241,13 @@ Config task_config(const SweepSpec& s, std::size_t task) {
 }
 
 void validate_sweep(const SweepSpec& s) {
-  if (s.axes.empty() || s.axes.size() > 2)
-    throw ConfigError("axes", std::to_string(s.axes.size()), "one or two axes");
-  if (s.axes.size() == 2 && s.axes[0].field == s.axes[1].field)
-    throw ConfigError("axes", quote(s.axes[1].field), "two different fields");
+  if (s.axes.empty() || s.axes.size() > 3)
+    throw ConfigError("axes", std::to_string(s.axes.size()),
+                      "one or two axes, and optionally a split");
+  for (std::size_t a = 1; a < s.axes.size(); ++a)
+    for (std::size_t b = 0; b < a; ++b)
+      if (s.axes[a].field == s.axes[b].field)
+        throw ConfigError("axes", quote(s.axes[a].field), "different fields");
   if (s.steps < 0 || s.steps > 1000000000)
     throw ConfigError("steps", std::to_string(s.steps), int_range(0, 1000000000));
   if (s.seeds < 1 || s.seeds > limits::kMaxSweepSeeds)

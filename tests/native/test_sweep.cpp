@@ -141,6 +141,41 @@ TEST_CASE("sweep: cell configs set the axes, seeds are base + index", "[sweep]")
   }
 }
 
+// A split (the third axis: the x-y grid once per value, the page's panels side by side).
+TEST_CASE("sweep: a split is a third axis, x fastest then y then the split", "[sweep]") {
+  SweepSpec s;
+  s.base = tiny();
+  s.axes = {parse_axis("learningRate=0.01,0.1,1"), parse_axis("width=4,8"),
+            parse_axis("parametrization=sp,mup")};
+  s.seeds = 2;
+  REQUIRE(cell_count(s) == 12);
+  REQUIRE(task_count(s) == 24);
+  // cell 11 = (iz 1, iy 1, ix 2)
+  CHECK(axis_index(s, 11, 0) == 2);
+  CHECK(axis_index(s, 11, 1) == 1);
+  CHECK(axis_index(s, 11, 2) == 1);
+  CHECK(axis_index(s, 4, 0) == 1);
+  CHECK(axis_index(s, 4, 1) == 1);
+  CHECK(axis_index(s, 4, 2) == 0);
+  const Config c = task_config(s, 2 * 7 + 1);  // cell 7: lr 0.1, width 4, mup; seed index 1
+  CHECK(c.learning_rate == 0.1);
+  CHECK(c.hidden == std::vector<int>{4, 4});
+  CHECK(c.parametrization == Parametrization::mup);
+  CHECK(c.seed == s.base.seed + 1);
+  CHECK(task_config(s, 0).parametrization == Parametrization::sp);
+  validate_sweep(s);
+  s.axes[2] = parse_axis("width=4,8");
+  try {
+    validate_sweep(s);
+    FAIL("a split on the y axis's field is refused");
+  } catch (const ConfigError& e) {
+    CHECK(std::string(e.what()) == "invalid axes = \"width\": expected different fields");
+  }
+  s.axes[2] = parse_axis("parametrization=sp,mup");
+  s.axes.push_back(parse_axis("init=he_normal"));
+  CHECK_THROWS_AS(validate_sweep(s), ConfigError);  // four axes
+}
+
 TEST_CASE("sweep: validate_sweep names the first bad cell and the sweep's own fields", "[sweep]") {
   SweepSpec s;
   s.base = tiny();
@@ -152,9 +187,10 @@ TEST_CASE("sweep: validate_sweep names the first bad cell and the sweep's own fi
   CHECK_THROWS_WITH(validate_sweep(s),
                     "invalid width = 4096: expected an integer in 1..2048" + page_caps().note);
   s.axes = {parse_axis("depth=1,2"), parse_axis("depth=3")};
-  CHECK_THROWS_WITH(validate_sweep(s), "invalid axes = \"depth\": expected two different fields");
+  CHECK_THROWS_WITH(validate_sweep(s), "invalid axes = \"depth\": expected different fields");
   s.axes = {};
-  CHECK_THROWS_WITH(validate_sweep(s), "invalid axes = 0: expected one or two axes");
+  CHECK_THROWS_WITH(validate_sweep(s),
+                    "invalid axes = 0: expected one or two axes, and optionally a split");
   s.axes = {parse_axis("depth=1,2")};
   s.seeds = 0;
   CHECK_THROWS_WITH(validate_sweep(s), "invalid seeds = 0: expected an integer in 1..100");

@@ -4,6 +4,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { loadEngine } from '../../web/js/engine/engine.js';
@@ -18,7 +19,11 @@ function cli(...args) {
 }
 
 let engine;
-before(async () => { engine = await loadEngine(); });
+// mup_transfer trains on Fashion-MNIST: the engine needs the prepared file (npm test makes it).
+before(async () => {
+  engine = await loadEngine();
+  await engine.loadDataset('fashion_mnist', { bytes: readFileSync(path.join(root, 'build/data/fashion-mnist.bin')) });
+});
 
 // A minimal RFC 4180 reader (quoted fields with "" escapes), enough for the CLI's CSV.
 function parseCsv(text) {
@@ -126,7 +131,7 @@ test('edge_of_chaos_sweep: one sweep in the CLI list, the engine and `sweep --pr
   const fromCli = JSON.parse(cli('presets').out).presets;
   const fromEngine = engine.presets();
   const sweeps = fromCli.filter((p) => p.sweep);
-  assert.deepEqual(sweeps.map((p) => p.id), ['edge_of_chaos_sweep']);
+  assert.deepEqual(sweeps.map((p) => p.id), ['edge_of_chaos_sweep', 'mup_transfer']);
   assert.deepEqual(sweeps[0].sweep, { x: 'weightVar=1:4:13', y: 'depth=10:100:10', steps: 300, seeds: 1, metric: 'trainAccuracy' });
   for (const p of fromEngine) assert.equal(p.sweep === null, !fromCli.find((c) => c.id === p.id).sweep, p.id);
   const e = fromEngine.find((p) => p.id === 'edge_of_chaos_sweep');
@@ -152,4 +157,29 @@ test('edge_of_chaos_sweep: one sweep in the CLI list, the engine and `sweep --pr
   // An ordinary preset gives the base config of a sweep whose axes come from the flags.
   const plain = cli('sweep', '--preset', 'he2015', '--x', 'learningRate=0.01,0.02', '--steps', '1', '--format', 'csv');
   assert.equal(plain.code, 0, plain.err);
+});
+
+// The transfer preset: its split (sp beside mup) in the CLI's list and the engine's, and
+// `sweep --preset mup_transfer` is the explicit split sweep (compared on a corner: the whole
+// preset is 252 runs, timed by `npm run bench` and its claim checked in test_presets.cpp).
+test('mup_transfer: a split sweep in the CLI list, the engine and `sweep --preset`', () => {
+  const c = JSON.parse(cli('presets').out).presets.find((p) => p.id === 'mup_transfer');
+  assert.equal(c.chapter, 'Width');
+  assert.equal(c.sweep.split, 'parametrization=sp,mup');
+  assert.match(c.sweep.x, /^learningRate=/);
+  assert.equal(c.sweep.y, 'width=64,128,256');
+  const e = engine.presets().find((p) => p.id === 'mup_transfer');
+  assert.equal(e.sweep.split, 'parametrization=sp,mup');
+  assert.equal(e.sweep.xField, 'learningRate');
+  assert.equal(e.sweep.metric, 'trainLoss');
+  const corner = ['--x', 'learningRate=0.001953125', '--y', 'width=64,128', '--steps', '3', '--seeds', '1', '--format', 'csv'];
+  const viaPreset = cli('sweep', '--preset', 'mup_transfer', ...corner);
+  assert.equal(viaPreset.code, 0, viaPreset.err);
+  const explicit = cli('sweep', '--dataset', 'fashion_mnist', '--samples', '6000', '--test-fraction', '0.1',
+    '--hidden', '64,64', '--optimizer', 'adam', '--batch-size', '64', '--base-width', '64', '--lr', '0.001953125',
+    '--split', 'parametrization=sp,mup', ...corner);
+  assert.equal(explicit.code, 0, explicit.err);
+  assert.equal(viaPreset.out, explicit.out);
+  assert.match(viaPreset.out.split('\n')[0], /^learningRate,width,parametrization,seed,/);
+  assert.equal(viaPreset.out.trimEnd().split('\n').length, 1 + 2 * 2);
 });

@@ -102,7 +102,7 @@ test('a malformed file is refused, naming the key, the value and what is allowed
     [edit((d) => { d.cells[0].runs[0].trainLoss = 'low'; }), 'invalid sweep file: cells[0].runs[0].trainLoss = "low": expected a number or null'],
     [edit((d) => { d.cells[0].runs[0].diverged = -1; }), 'invalid sweep file: cells[0].runs[0].diverged = -1: expected null or the step it diverged at'],
     [edit((d) => { d.seeds = 0; }), 'invalid sweep file: seeds = 0: expected an integer in 1..100'],
-    [edit((d) => { d.axes = []; }), 'invalid sweep file: axes = []: expected a list of 1 or 2 axes'],
+    [edit((d) => { d.axes = []; }), 'invalid sweep file: axes = []: expected a list of 1 or 2 axes (and a split)'],
     [edit((d) => { d.gemm = 'quick'; }), 'invalid sweep file: gemm = "quick": expected exact or fast'],
     [edit((d) => { delete d.config; }), 'invalid sweep file: config = undefined: expected an object (the sweep\'s fixed fields)'],
     [edit((d) => { d.axes[0].values = new Array(1000).fill(0.1); d.axes[1].values = new Array(1000).fill('zeros'); }),

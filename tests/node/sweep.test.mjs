@@ -158,3 +158,45 @@ test('sweep: the coarse-to-fine order visits every cell once, coarsest first', (
   assert.deepEqual(progressiveOrder(4, 1), [0, 2, 1, 3]);
   assert.deepEqual(progressiveOrder(13, 10).slice(0, 4), [0, 8, 104, 112]);
 });
+
+// A split (the third axis, `--split`; the mup_transfer preset's sp beside mup): the page's grid
+// numbers its cells as the CLI does (x fastest, then y, then the split), so the files match to
+// the byte; the command the view shows carries --split and computes the same sweep.
+test('sweep: a split sweep (sp and mup side by side) gives the CLI\'s bytes, and its command too', async () => {
+  const engine = await loadEngine();
+  const probe = engine.createRun({ samples: 100, hidden: [16, 16], batchSize: 10, seed: 5, optimizer: 'adam',
+    learningRate: 0.01, baseWidth: 8 });
+  const base = { ...probe.config };
+  probe.dispose();
+  const x = 'learningRate=0.001953125,0.015625,0.125';
+  const y = 'width=8,32';
+  const split = 'parametrization=sp,mup';
+  const sweep = { base, axes: [parseAxis(x), parseAxis(y), parseAxis(split)], steps: 30, seeds: 2 };
+  const results = new Array(taskCount(sweep));
+  for (let t = taskCount(sweep) - 1; t >= 0; t--) {   // backwards: the order must not matter
+    results[t] = await evaluateCell(engine, taskConfig(sweep, t), sweep.steps, async () => false);
+  }
+  assert.equal(taskConfig(sweep, 0).parametrization, 'sp');
+  assert.equal(taskConfig(sweep, taskCount(sweep) - 1).parametrization, 'mup');
+  assert.deepEqual(taskConfig(sweep, taskCount(sweep) - 1).hidden, [32, 32]);
+  // At width 8 = baseWidth mup is sp bit for bit (spec/parametrizations.md); at 32 it is not.
+  const n = 3 * 2;   // cells per panel
+  for (let s = 0; s < 2; s++) {
+    assert.equal(results[(n + 0) * 2 + s].trainLoss, results[0 * 2 + s].trainLoss);
+    assert.notEqual(results[(n + 3) * 2 + s].trainLoss, results[3 * 2 + s].trainLoss);
+  }
+  const flags = ['--samples', '100', '--hidden', '16,16', '--batch-size', '10', '--seed', '5', '--optimizer', 'adam',
+    '--lr', '0.01', '--base-width', '8', '--steps', '30', '--seeds', '2'];
+  const csv = cli('--x', x, '--y', y, '--split', split, ...flags, '--format', 'csv');
+  assert.equal(csv.code, 0, csv.err);
+  assert.equal(sweepCSV(sweep, results), csv.out);
+  const json = cli('--x', x, '--y', y, '--split', split, ...flags, '--format', 'json').out;
+  assert.equal(sweepJSON(sweep, results), json);
+  assert.deepEqual(JSON.parse(json).cells.at(-1).z, 'mup');
+  const command = cliCommand(sweep);
+  assert.match(command, /--split parametrization=sp,mup/);
+  assert.equal(cli(...command.split(' ').slice(2), '--format', 'csv').out, sweepCSV(sweep, results), command);
+  const r = cli('--x', x, '--split', split, ...flags);
+  assert.equal(r.code, 2);
+  assert.equal(r.err, 'initscope: invalid --split = "parametrization=sp,mup": expected a --y axis as well\n');
+});

@@ -28,6 +28,9 @@ struct PresetSweep {
   int64_t steps = 0;   // updates per cell
   int seeds = 1;       // seeds per cell
   std::string metric;  // the page's heatmap: trainAccuracy, testAccuracy, trainLoss or testLoss
+  // A third axis, FIELD=A,B ("parametrization=sp,mup"): the same x-y grid once per value, drawn
+  // side by side over the same axes. Empty = none.
+  std::string split;
 };
 
 // A coordinate-check preset: instead of runs to watch, the page's Width tab with these settings

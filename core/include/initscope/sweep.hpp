@@ -62,13 +62,16 @@ uint32_t sweep_seed(uint32_t base_seed, int seed_index);
 
 struct SweepSpec {
   Config base;
-  std::vector<SweepAxis> axes;  // one (x) or two (x, y)
+  // one (x), two (x, y) or three (x, y, split): the split is a third axis that the page draws
+  // as side-by-side panels over the same x and y (sp beside mup in the mup_transfer preset).
+  std::vector<SweepAxis> axes;
   int64_t steps = 300;
   int seeds = 1;
 };
 
-// Cells are numbered y-major: cell = iy * nx + ix. Tasks are (cell, seed index) pairs, numbered
-// task = cell * seeds + s. Both orders are part of the output format (rows of the CSV).
+// Cells are numbered y-major: cell = iy * nx + ix (with a split: (iz * ny + iy) * nx + ix). Tasks
+// are (cell, seed index) pairs, numbered task = cell * seeds + s. Both orders are part of the
+// output format (rows of the CSV).
 std::size_t cell_count(const SweepSpec&);
 std::size_t task_count(const SweepSpec&);
 std::size_t axis_index(const SweepSpec&, std::size_t cell, std::size_t axis);

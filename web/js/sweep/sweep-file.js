@@ -6,7 +6,7 @@
 // The file is untrusted input: every problem is refused with the key, the value and what is
 // allowed (`invalid sweep file: cells[3].runs = ...: expected ...`), and nothing is half-read.
 
-import { NUMERIC_FIELDS, CATEGORICAL_FIELDS, MAX_AXIS_COUNT, MAX_SEEDS, cellCount, sweepSeed } from './sweep-grid.js';
+import { NUMERIC_FIELDS, CATEGORICAL_FIELDS, MAX_AXIS_COUNT, MAX_SEEDS, cellCount, sweepSeed, axisIndex } from './sweep-grid.js';
 import { formatNumber } from '../export/export.js';
 
 // A file larger than this many runs is refused rather than drawn (the page's own sweeps stop at
@@ -82,9 +82,12 @@ export function readSweepFile(text) {
   if (doc.gemm !== undefined && doc.gemm !== 'exact' && doc.gemm !== 'fast') throw bad('gemm', doc.gemm, 'exact or fast');
   if (!isCount(doc.steps, 0, Number.MAX_SAFE_INTEGER)) throw bad('steps', doc.steps, 'an integer >= 0');
   if (!isCount(doc.seeds, 1, MAX_SEEDS)) throw bad('seeds', doc.seeds, `an integer in 1..${MAX_SEEDS}`);
-  if (!Array.isArray(doc.axes) || doc.axes.length < 1 || doc.axes.length > 2) throw bad('axes', doc.axes, 'a list of 1 or 2 axes');
+  if (!Array.isArray(doc.axes) || doc.axes.length < 1 || doc.axes.length > 3) throw bad('axes', doc.axes, 'a list of 1 or 2 axes (and a split)');
   const axes = doc.axes.map(readAxis);
-  if (axes.length === 2 && axes[0].field === axes[1].field) throw bad('axes[1].field', axes[1].field, `a field other than ${axes[0].field}`);
+  for (let i = 1; i < axes.length; i++) {
+    const other = axes.slice(0, i).find((a) => a.field === axes[i].field);
+    if (other) throw bad(`axes[${i}].field`, axes[i].field, `a field other than ${other.field}`);
+  }
   if (doc.gemm === 'fast' && !isCount(doc.gemmThreads, 1, 256)) throw bad('gemmThreads', doc.gemmThreads, 'an integer in 1..256');
   const sweep = { base, axes, steps: doc.steps, seeds: doc.seeds, gemm: doc.gemm ?? 'exact' };
   if (doc.gemm === 'fast') sweep.gemmThreads = doc.gemmThreads;
@@ -96,14 +99,13 @@ export function readSweepFile(text) {
     throw bad('cells', Array.isArray(doc.cells) ? `a list of ${doc.cells.length}` : doc.cells,
       `a list of ${cells} cells (${axes.map((a) => a.values.length).join(' x ')})`);
   }
-  const nx = axes[0].values.length;
   const results = [];
   doc.cells.forEach((c, cell) => {
     const key = `cells[${cell}]`;
     if (!isObject(c)) throw bad(key, c, 'an object { x, ..., runs }');
-    const at = [cell % nx, Math.floor(cell / nx)];
+    const at = axes.map((a, i) => axisIndex(sweep, cell, i));
     axes.forEach((a, i) => {
-      const k = i === 0 ? 'x' : 'y';
+      const k = 'xyz'[i];
       if (c[k] !== a.values[at[i]]) throw bad(`${key}.${k}`, c[k], `${shown(a.values[at[i]])} (cells run x-fastest)`);
     });
     if (!Array.isArray(c.runs) || c.runs.length !== sweep.seeds) {

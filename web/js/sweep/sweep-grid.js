@@ -7,8 +7,9 @@
 // same expressions in the same order as core/src/sweep.cpp, and seeds are (base + index) mod 2^32.
 //
 //   axis  { field, numeric, values: [number | id], labels: [text] }
-//   sweep { base (a resolved engine config), axes: [x] or [x, y], steps, seeds }
-//   task  t = cell * seeds + s,  cell = iy * nx + ix  (the CLI's row order)
+//   sweep { base (a resolved engine config), axes: [x], [x, y] or [x, y, split], steps, seeds }
+//   task  t = cell * seeds + s,  cell = (iz * ny + iy) * nx + ix  (the CLI's row order; the
+//         split, a third axis, is the x-y grid once per value, drawn as panels side by side)
 
 import { formatNumber, jsonText } from '../export/export.js';
 import { CONFIG_FIELDS, coreDefaults } from '../engine/fields.js';
@@ -94,8 +95,9 @@ export const sweepSeed = (base, index) => (base + index) >>> 0;
 export const cellCount = (sweep) => sweep.axes.reduce((n, a) => n * a.values.length, 1);
 export const taskCount = (sweep) => cellCount(sweep) * sweep.seeds;
 export function axisIndex(sweep, cell, axis) {
-  const nx = sweep.axes[0].values.length;
-  return axis === 0 ? cell % nx : Math.floor(cell / nx);
+  let c = cell;
+  for (let a = 0; a < axis; a++) c = Math.floor(c / sweep.axes[a].values.length);
+  return axis + 1 < sweep.axes.length ? c % sweep.axes[axis].values.length : c;
 }
 
 /** One axis value written into an engine config (a copy): depth and width become `hidden`. */
@@ -186,7 +188,7 @@ export function sweepDocument(sweep, results) {
     const runs = results.slice(cell * sweep.seeds, (cell + 1) * sweep.seeds);
     const s = summarize(runs);
     const c = {};
-    sweep.axes.forEach((a, i) => { c[i === 0 ? 'x' : 'y'] = a.values[axisIndex(sweep, cell, i)]; });
+    sweep.axes.forEach((a, i) => { c['xyz'[i]] = a.values[axisIndex(sweep, cell, i)]; });
     Object.assign(c, {
       trainLoss: s.trainLoss, testLoss: s.testLoss, trainAccuracy: s.trainAccuracy, testAccuracy: s.testAccuracy,
       diverged: s.diverged,
@@ -243,6 +245,7 @@ export function cliCommand(sweep) {
   const b = sweep.base;
   const parts = ['initscope sweep', `--x ${axisSpec(sweep.axes[0])}`];
   if (sweep.axes[1]) parts.push(`--y ${axisSpec(sweep.axes[1])}`);
+  if (sweep.axes[2]) parts.push(`--split ${axisSpec(sweep.axes[2])}`);
   parts.push(`--steps ${sweep.steps}`, `--seeds ${sweep.seeds}`);
   const always = new Set(['dataset', 'hidden', 'activation', 'init', 'learningRate', 'seed']);
   for (const [field, flag] of FLAGS) {

@@ -25,6 +25,7 @@ import { Panel } from './panel.js';
 import { formatValue } from './format.js';
 import { SweepForm, DEFAULT_SETTINGS } from './sweep-form.js';
 import { drawHeatmap, geometry, metricLabel } from './heatmap.js';
+import { drawCurves, hasCurves, bestLabels } from './sweep-curves.js';
 
 function formatDuration(ms) {
   if (!Number.isFinite(ms)) return '';
@@ -71,6 +72,15 @@ export class SweepView {
     this.tip = h('div', 'iv-sweep-tip');
     this.tip.hidden = true;
     this.panel.inner.append(this.canvas, this.tip);
+    // Heatmap or curves (sweep-curves.js: the metric against log2 learningRate, one curve per y
+    // value, the split's panels side by side). Offered when x is the learning rate; a sweep with
+    // a split opens on its curves (the heatmap shows the split's first panel).
+    this.display = 'heatmap';
+    this.displayButton = h('button', 'iv-sweep-display', 'Curves');
+    this.displayButton.type = 'button';
+    this.displayButton.hidden = true;
+    this.displayButton.addEventListener('click', () => this.setDisplay(this.#curvesShown(this.sweep ?? this.preview) ? 'heatmap' : 'curves'));
+    this.panel.head.append(this.displayButton);
     this.panel.onResize = () => this.#scheduleDraw();
     this.canvas.addEventListener('mousemove', (e) => this.#onHover(e));
     this.canvas.addEventListener('mouseleave', () => { this.hover = -1; this.tip.hidden = true; this.#scheduleDraw(); });
@@ -81,7 +91,9 @@ export class SweepView {
   /** Sets the axes etc. (a preset); `start` begins computing at once. */
   configure(settings, { start = false } = {}) {
     // `fixed`: config fields the sweep sets on top of the page's experiment (a preset's biasVar)
-    this.settings = { ...this.settings, fixed: {}, ...settings };
+    // `split`: a third axis (FIELD=A,B), the grid once per value, panels side by side
+    this.settings = { ...this.settings, fixed: {}, split: '', ...settings };
+    this.display = this.settings.split ? 'auto' : this.display;
     this.ui.write(this.settings);
     if (start) this.start();
     else this.refreshPreview();
@@ -92,7 +104,7 @@ export class SweepView {
     if (this.sweep) return;
     let settings = null;
     try {
-      settings = { ...this.ui.read(), fixed: this.settings.fixed ?? {} };
+      settings = { ...this.ui.read(), fixed: this.settings.fixed ?? {}, split: this.settings.split ?? '' };
     } catch {
       settings = null;
     }
@@ -130,7 +142,7 @@ export class SweepView {
     setText(this.ui.error, '');
     let sweep;
     try {
-      const s = { ...this.ui.read(), fixed: this.settings.fixed ?? {} };
+      const s = { ...this.ui.read(), fixed: this.settings.fixed ?? {}, split: this.settings.split ?? '' };
       this.settings = s;
       sweep = buildSweep(s, this.options.getBase());
     } catch (e) {
@@ -151,7 +163,11 @@ export class SweepView {
     const nx = sweep.axes[0].values.length;
     const ny = sweep.axes[1] ? sweep.axes[1].values.length : 1;
     const tasks = [];
-    for (const cell of progressiveOrder(nx, ny)) for (let s = 0; s < sweep.seeds; s++) tasks.push(cell * sweep.seeds + s);
+    const nz = sweep.axes[2] ? sweep.axes[2].values.length : 1;
+    // With a split, each coarse-to-fine level is taken in every panel before the next level.
+    for (const cell of progressiveOrder(nx, ny)) {
+      for (let z = 0; z < nz; z++) for (let s = 0; s < sweep.seeds; s++) tasks.push((z * nx * ny + cell) * sweep.seeds + s);
+    }
     this.job = this.pool.start({
       tasks,
       taskConfig: (t) => taskConfig(sweep, t),
@@ -205,7 +221,8 @@ export class SweepView {
     // the page, around the page's experiment.
     const [x, y] = sweep.axes;
     this.settings = { ...this.settings, xField: x.field, xSpec: x.labels.join(','), yField: y?.field ?? '',
-      ySpec: y ? y.labels.join(',') : '', steps: sweep.steps, seeds: sweep.seeds, fixed: {} };
+      ySpec: y ? y.labels.join(',') : '', steps: sweep.steps, seeds: sweep.seeds, fixed: {},
+      split: sweep.axes[2] ? `${sweep.axes[2].field}=${sweep.axes[2].labels.join(',')}` : '' };
     this.ui.write(this.settings);
     setText(this.ui.command, `$ ${cliCommand(sweep)}`);
     if (!this.pool) this.pool = new SweepPool({ size: defaultPoolSize(!!this.options.embedded) });
@@ -339,15 +356,45 @@ export class SweepView {
         (sweep === this.preview ? ` · ${cellCount(sweep)} cells, press Start sweep` : '') +
         (sweep.file ? ` · from the file ${sweep.file}; Start sweep computes the form's sweep instead` : ''));
     }
-    drawHeatmap(this.canvas, this.panel.size, {
-      sweep, summaries: this.summaries, metric: this.settings.metric, hover: this.hover, overlay: this.overlay,
-    });
+    const curves = this.#curvesShown(sweep);
+    this.displayButton.hidden = !(sweep && sweep.axes[0].field === 'learningRate' && hasCurves(sweep));
+    this.displayButton.textContent = curves ? 'Heatmap' : 'Curves';
+    this.container.dataset.display = curves ? 'curves' : 'heatmap';
+    if (curves) {
+      drawCurves(this.canvas, this.panel.size, {
+        sweep, summaries: this.summaries, metric: this.settings.metric, metricName: metricLabel(this.settings.metric),
+      });
+    } else {
+      drawHeatmap(this.canvas, this.panel.size, {
+        sweep, summaries: this.summaries, metric: this.settings.metric, hover: this.hover, overlay: this.overlay,
+      });
+    }
     if (sweep) this.panel.summary(() => this.#summaryText());
+  }
+
+  /** 'heatmap' or 'curves' (a sweep with a learningRate x axis; a split sweep starts on curves). */
+  setDisplay(display) {
+    this.display = display;
+    this.hover = -1;
+    this.tip.hidden = true;
+    this.#scheduleDraw();
+  }
+
+  #curvesShown(sweep) {
+    if (!sweep || sweep.axes[0].field !== 'learningRate' || !hasCurves(sweep)) return false;
+    return this.display === 'curves' || (this.display === 'auto' && !!sweep.axes[2]);
   }
 
   #summaryText() {
     const sweep = this.sweep ?? this.preview;
     if (!sweep) return '';
+    if (this.#curvesShown(sweep)) {
+      const m = this.settings.metric;
+      const parts = bestLabels(sweep, this.summaries, m).map((p) => `${p.panel ? `${p.panel}: ` : ''}` +
+        p.best.map((b) => `${sweep.axes[1]?.field ?? ''} ${b.curve} best at log2 learningRate ${b.x ?? 'not computed'}` +
+          (b.vertex !== null && b.vertex !== b.x ? ` (vertex ${formatValue(b.vertex, 3)})` : '')).join(', '));
+      return `Curves of ${m} against log2 learningRate. ${parts.join('; ')}.`;
+    }
     const m = this.settings.metric;
     const cells = this.summaries.filter(Boolean);
     const best = cells.reduce((a, s) => (Number.isFinite(s[m]) && (!a || (m.endsWith('Accuracy') ? s[m] > a[m] : s[m] < a[m])) ? s : a), null);
@@ -359,7 +406,7 @@ export class SweepView {
   // hover and click
 
   #cellAt(e) {
-    if (!this.sweep) return -1;
+    if (!this.sweep || this.#curvesShown(this.sweep)) return -1;
     const g = geometry(this.panel.size, this.sweep);
     const r = this.canvas.getBoundingClientRect();
     const x = e.clientX - r.left - g.left;
