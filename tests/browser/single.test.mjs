@@ -14,7 +14,9 @@ test('initscope.html from file://, network off: trains and draws; fashion_mnist 
   const file = join(DIST, 'initscope.html');
   // A budget, not a measurement: the offline file must stay small enough to mail or attach
   // (it was 775 KiB with the registry; the sweep-file reader took it to 803 KB, the Width tab
-  // to 843 KiB, and dropping the inlined modules' indentation back to 815 KiB). Growth past
+  // to 843 KiB, and dropping the inlined modules' indentation back to 815 KiB; residual nets,
+  // split sweeps and the curves took it to 884 KB, and uPlot's own minified build back to
+  // 807 KB). Growth past
   // this needs a look at what was added (e.g. minifying the inlined modules), not a new number.
   assert.ok(statSync(file).size < 850 * 1000, `under 850 KB (${statSync(file).size} bytes)`);
   const browser = await launch();
