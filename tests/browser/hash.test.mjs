@@ -4,6 +4,8 @@
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { loadEngine } from '../../web/js/engine/engine.js';
 import {
   DEFAULTS, StateError, VIEW_PARTS, parseHash, toHash, validateState, runConfig, engineCatalog,
@@ -15,6 +17,8 @@ let catalog;
 
 before(async () => {
   engine = await loadEngine();
+  // mup_transfer trains on Fashion-MNIST: its file, as the page fetches it (npm test prepares it).
+  await engine.loadDataset('fashion_mnist', { bytes: readFileSync(fileURLToPath(new URL('../../build/data/fashion-mnist.bin', import.meta.url))) });
   catalog = engineCatalog(engine);   // what worker.js sends the page
   catalog.pagePresets = pagePresets(catalog);   // what main.js adds
 });
