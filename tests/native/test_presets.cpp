@@ -631,6 +631,25 @@ TEST_CASE("edge_of_chaos_sweep: at depth 50 sigma_w^2 1.75 trains, 1 and 4 stay 
   }
 }
 
+namespace {
+// Every task's rows, in task order, computed on two threads as the CLI's --jobs 2 (the tasks are
+// independent): half the suite's wait.
+std::vector<CoordRow> coord_rows_two_threads(const CoordCheckSpec& spec) {
+  const std::size_t n = coord_task_count(spec);
+  std::vector<std::vector<CoordRow>> out(n);
+  auto half = [&](std::size_t first) {
+    for (std::size_t t = first; t < n; t += 2) out[t] = coord_task(spec, t);
+  };
+  std::thread other(half, 1);
+  half(0);
+  other.join();
+  std::vector<CoordRow> rows;
+  for (const auto& r : out) rows.insert(rows.end(), r.begin(), r.end());
+  return rows;
+}
+
+}  // namespace
+
 // coordcheck_sp_vs_mup: the slopes its `watch` sentence states, on 5 base seeds. The check
 // averages 6 seeds (base.seed + 0..5), so the base seeds are 6 apart (42, 48, ..., 66): five
 // disjoint sets of runs, the first the preset's own. Bounds are the sentence's, checked as
@@ -650,17 +669,7 @@ TEST_CASE("coordcheck_sp_vs_mup: SP's logit change grows like the width, muP's l
   for (uint32_t base : {42u, 48u, 54u, 60u, 66u}) {
     INFO("base seed " << base);
     spec.base.seed = base;
-    // Two threads, as the CLI's --jobs 2 (tasks are independent): half the suite's wait.
-    const std::size_t n = coord_task_count(spec);
-    std::vector<std::vector<CoordRow>> out(n);
-    auto half = [&](std::size_t first) {
-      for (std::size_t t = first; t < n; t += 2) out[t] = coord_task(spec, t);
-    };
-    std::thread other(half, 1);
-    half(0);
-    other.join();
-    std::vector<CoordRow> rows;
-    for (const auto& r : out) rows.insert(rows.end(), r.begin(), r.end());
+    const std::vector<CoordRow> rows = coord_rows_two_threads(spec);
     for (const CoordSlope& s : coord_slopes(spec, rows)) {
       if (s.step == 0) continue;  // no change yet
       INFO(to_string(s.parametrization)
@@ -693,16 +702,7 @@ TEST_CASE("ntk_lazy: NTK's hidden layers barely move at large width, muP's keep 
   for (uint32_t base : {42u, 48u, 54u, 60u, 66u}) {
     INFO("base seed " << base);
     spec.base.seed = base;
-    const std::size_t n = coord_task_count(spec);
-    std::vector<std::vector<CoordRow>> out(n);
-    auto half = [&](std::size_t first) {
-      for (std::size_t t = first; t < n; t += 2) out[t] = coord_task(spec, t);
-    };
-    std::thread other(half, 1);
-    half(0);
-    other.join();
-    std::vector<CoordRow> rows;
-    for (const auto& r : out) rows.insert(rows.end(), r.begin(), r.end());
+    const std::vector<CoordRow> rows = coord_rows_two_threads(spec);
     for (const CoordSlope& s : coord_slopes(spec, rows)) {
       if (s.step == 0 || s.layer < 2 || s.layer > 3) continue;  // the hidden-to-hidden layers
       INFO(to_string(s.parametrization)
