@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -107,6 +108,19 @@ val RunHandle::layer_stats() {
     hist.set("below", copy_out(below));  // values outside [lo, hi], per layer
     hist.set("above", copy_out(above));
     o.set("histogram", hist);
+    // Where finite weights first overflowed float (Run::overflow): null, or { point (index into
+    // these arrays), pass: 'forward' | 'backward', step }. Not a column: the export keeps its
+    // shape.
+    const std::optional<initscope::Overflow> of = run_->overflow();
+    if (of) {
+      val v = val::object();
+      v.set("point", static_cast<double>(of->point));
+      v.set("pass", std::string(of->backward ? "backward" : "forward"));
+      v.set("step", static_cast<double>(of->step));
+      o.set("overflow", v);
+    } else {
+      o.set("overflow", val::null());
+    }
     return o;
   });
 }

@@ -352,14 +352,29 @@ std::vector<LayerStats> Run::layer_stats() {
   // Predictions are not measurements: they may overflow honestly (theory_var at depth), and corr
   // is NaN by definition with fewer than 2 probe rows; neither marks the run.
   bool finite = true;
+  std::optional<std::size_t> forward_at, backward_at;
   for (std::size_t l = 0; l < stats.size(); ++l) {
     const LayerStats& s = stats[l];
-    for (double v : {s.pre_mean, s.pre_var, s.post_mean, s.post_var, s.grad_var, s.weight_grad_var,
-                     s.weight_var})
-      finite = finite && std::isfinite(v);
+    bool fwd = true, bwd = true;
+    for (double v : {s.pre_mean, s.pre_var, s.post_mean, s.post_var}) fwd = fwd && std::isfinite(v);
+    for (double v : {s.grad_var, s.weight_grad_var}) bwd = bwd && std::isfinite(v);
+    if (!fwd && !forward_at) forward_at = l;
+    if (!bwd) backward_at = l;
+    finite = finite && fwd && bwd && std::isfinite(s.weight_var);
     stats[l].theory_var = theory_[l];
     stats[l].theory_corr = theory_corr_[l];
     stats[l].theory_grad_var = theory_grad_var_[l];
+  }
+  if (!finite && !overflow_ && (forward_at || backward_at)) {
+    // Only finite parameters overflow somewhere: non-finite ones are non-finite everywhere after
+    // the first layer that uses them, which says nothing about the network's signal.
+    bool params_finite = true;
+    for (const ParamRef& p : net_.params())
+      for (std::size_t i = 0; i < p.size && params_finite; ++i)
+        params_finite = std::isfinite(p.value[i]);
+    if (params_finite)
+      overflow_ =
+          forward_at ? Overflow{*forward_at, false, step_} : Overflow{*backward_at, true, step_};
   }
   mark_if_not_finite(finite);
   return stats;

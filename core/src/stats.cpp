@@ -136,10 +136,15 @@ std::vector<LayerStats> measure_layers(Mlp& net, Loss loss, const float* x, cons
     s.corr = pairs ? corr / pairs : std::nan("");
 
     if (hidden && rectifier) {
+      // Dead: the activation's input is <= 0 for every probe row, so the unit outputs 0 (ReLU)
+      // and gets no gradient. In a plain net with a norm that input is the norm's output
+      // (Linear -> Norm -> activation, spec/residual.md), not W x + b: batch norm recentres
+      // every unit over the batch, so a unit whose W x + b is negative on every row still fires.
+      const float* act_in = net.norms.empty() ? pre : ws.norm_out[pt.layer].data();
       std::size_t dead = 0;
       for (std::size_t o = 0; o < O; ++o) {
         bool alive = false;
-        for (std::size_t r = 0; r < rows && !alive; ++r) alive = pre[r * O + o] > 0.f;
+        for (std::size_t r = 0; r < rows && !alive; ++r) alive = act_in[r * O + o] > 0.f;
         dead += !alive;
       }
       s.dead_fraction = static_cast<double>(dead) / O;

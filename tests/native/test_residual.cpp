@@ -292,3 +292,81 @@ TEST_CASE("residual: invalid combinations name the field", "[residual]") {
   c.batch_size = 1;
   CHECK_THROWS_WITH(validate(c), Catch::Contains("invalid norm = \"batch\""));
 }
+
+TEST_CASE("residual: a stream that overflows float at init is flagged at its block", "[residual]") {
+  // alpha = 1, He x gain 30, one layer per branch: |stream| grows ~30x per block, so float32
+  // overflows a few dozen blocks in. The block is found by an independent forward pass in
+  // double on the same weights and probe rows; a seed is used only where the answer cannot
+  // depend on float rounding: at the block before, even sum |terms| (every partial sum of the
+  // float GEMM and the residual add) stays below FLT_MAX / 2, and at the block itself some
+  // element is past 2 FLT_MAX.
+  constexpr double kFltMax = 3.4028234663852886e38;
+  bool tested = false;
+  for (uint32_t seed = 1; seed <= 8 && !tested; ++seed) {
+    Config c = stream_config(60, ResidualScale::one, seed);
+    c.hidden = std::vector<int>(60, 32);
+    c.probe_size = 32;
+    c.gain_mode = GainMode::Value;
+    c.gain = 30;
+    Run run(c);
+    const Mlp& net = run.net();
+    const std::size_t n = 32, d = 64, rows = 32;
+    const float* x = run.dataset().x_train.data();
+    // The stem, then each block: the first probe point with an element past float's range.
+    std::vector<double> s(rows * n);
+    double bound = 0, biggest = 0;
+    const Layer& stem = net.layers[0];
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t o = 0; o < n; ++o) {
+        double v = stem.b[o], a = std::fabs(stem.b[o]);
+        for (std::size_t i = 0; i < d; ++i) {
+          v += static_cast<double>(stem.W[o * d + i]) * x[r * d + i];
+          a += std::fabs(static_cast<double>(stem.W[o * d + i]) * x[r * d + i]);
+        }
+        s[r * n + o] = v;
+        bound = std::max(bound, a), biggest = std::max(biggest, std::fabs(v));
+      }
+    std::size_t expected = 0;
+    bool clear = biggest > 2 * kFltMax;  // the stem itself (not with these weights)
+    double prev_bound = 0;
+    for (std::size_t b = 0; b < net.blocks.size() && !(biggest > kFltMax); ++b) {
+      prev_bound = bound;
+      const Layer& w = net.layers[net.blocks[b].first];
+      std::vector<double> next(rows * n);
+      bound = biggest = 0;
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t o = 0; o < n; ++o) {
+          double f = w.b[o], a = std::fabs(w.b[o]);
+          for (std::size_t i = 0; i < n; ++i) {
+            const double u = std::max(0.0, s[r * n + i]);  // relu
+            f += static_cast<double>(w.W[o * n + i]) * u;
+            a += std::fabs(static_cast<double>(w.W[o * n + i]) * u);
+          }
+          next[r * n + o] = s[r * n + o] + f;
+          bound = std::max(bound, a + std::fabs(s[r * n + o]));
+          biggest = std::max(biggest, std::fabs(next[r * n + o]));
+        }
+      s = next;
+      expected = b + 1;
+      clear = biggest > 2 * kFltMax && prev_bound < kFltMax / 2;
+    }
+    INFO("seed " << seed << ": expected block " << expected << ", clear " << clear);
+    if (!clear || expected == 0) continue;
+    const auto stats = run.layer_stats();
+    REQUIRE(run.diverged_at().has_value());
+    CHECK(*run.diverged_at() == 0);
+    REQUIRE(run.overflow().has_value());
+    CHECK(run.overflow()->point == expected);
+    CHECK_FALSE(run.overflow()->backward);
+    CHECK(run.overflow()->step == 0);
+    for (std::size_t p = 0; p < expected; ++p) CHECK(std::isfinite(stats[p].pre_var));
+    CHECK_FALSE(std::isfinite(stats[expected].pre_var + stats[expected].pre_mean));
+    tested = true;
+  }
+  CHECK(tested);  // some seed gave a block that float rounding cannot move
+  // A healthy run has no overflow.
+  Run ok(stream_config(10, ResidualScale::one, 1));
+  ok.layer_stats();
+  CHECK_FALSE(ok.overflow().has_value());
+  CHECK_FALSE(ok.diverged_at().has_value());
+}

@@ -126,6 +126,48 @@ TEST_CASE("measure_layers: moments are population moments of the probe's buffers
   }
 }
 
+TEST_CASE("measure_layers: with a norm, dead units are counted after it", "[stats]") {
+  // Linear -> Norm -> ReLU (spec/residual.md, a plain net with a norm): a unit is dead when the
+  // ReLU's input, the norm's output, is <= 0 on every probe row. Batch norm recentres each unit
+  // over the batch, so unit 1 with bias -1000 (W x + b < 0 on every row) still fires; unit 3
+  // with zero weights and bias is constant, normalised to 0 on every row: dead.
+  const std::size_t rows = 16;
+  NetShape shape;
+  shape.norm = NormChoice::batch;
+  Mlp net(3, {5, 4}, 3, Activation::relu, 0.1f, shape);
+  Net a(Activation::relu, rows, 4);
+  for (std::size_t l = 0; l < net.layers.size(); ++l) {
+    net.layers[l].W = a.net.layers[l].W;
+    net.layers[l].b = a.net.layers[l].b;
+  }
+  net.layers[0].b(1) = -1000.f;
+  for (std::size_t i = 0; i < 3; ++i) net.layers[0].W(3, i) = 0.f;
+  net.layers[0].b(3) = 0.f;
+  Workspace ws;
+  const auto stats = measure_layers(net, Loss::cross_entropy, a.x.data(), a.y.data(), rows,
+                                    histogram_spec(Activation::relu, 10), ws);
+  auto dead_after_norm = [&](std::size_t l) {
+    const std::size_t O = net.layers[l].fan_out();
+    std::size_t dead = 0;
+    for (std::size_t o = 0; o < O; ++o) {
+      bool alive = false;
+      for (std::size_t r = 0; r < rows; ++r) alive = alive || ws.post[l][r * O + o] > 0.f;
+      dead += !alive;
+    }
+    return static_cast<double>(dead) / O;
+  };
+  bool unit1_pre_negative = true;
+  for (std::size_t r = 0; r < rows; ++r) unit1_pre_negative &= ws.pre[0][r * 5 + 1] <= 0.f;
+  REQUIRE(unit1_pre_negative);  // before the norm it would count as dead
+  bool unit1_fires = false;
+  for (std::size_t r = 0; r < rows; ++r) unit1_fires |= ws.post[0][r * 5 + 1] > 0.f;
+  CHECK(unit1_fires);
+  CHECK(stats[0].dead_fraction == dead_after_norm(0));
+  CHECK(stats[1].dead_fraction == dead_after_norm(1));
+  CHECK(stats[0].dead_fraction < 2.0 / 5);  // unit 1 is not counted, unit 3 may be
+  CHECK(stats[2].dead_fraction == 0);       // the output layer has no activation
+}
+
 TEST_CASE("measure_layers: dead fraction counts ReLU units that never fire on the probe",
           "[stats]") {
   const std::size_t rows = 16;

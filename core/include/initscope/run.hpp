@@ -43,6 +43,17 @@ struct Evaluation {
   std::optional<int64_t> diverged_at;    // the update whose loss or parameters were non-finite
 };
 
+// Where finite parameters first gave a non-finite measurement (a forward or backward pass that
+// overflowed float): `point` indexes layer_stats() (plain: the layer; residual: 0 the stem, b the
+// block b, B + 1 the logits). Forward: the first point whose stream / activation statistics are
+// non-finite. Backward (the forward was finite): the gradient overflows on its way towards the
+// input, so it is the last point (nearest the output) whose gradient statistics are non-finite.
+struct Overflow {
+  std::size_t point = 0;
+  bool backward = false;
+  int64_t step = 0;  // the update count when it was measured
+};
+
 class Run {
  public:
   // Validates the config (ConfigError), builds the dataset, the network and its initial weights
@@ -54,6 +65,9 @@ class Run {
   const Mlp& net() const { return net_; }
   int64_t steps_done() const { return step_; }
   std::optional<int64_t> diverged_at() const { return diverged_at_; }
+  // Set by the first layer_stats() whose measurements are non-finite while every parameter is
+  // finite (a run diverged by non-finite parameters has no such place); never cleared.
+  std::optional<Overflow> overflow() const { return overflow_; }
   const std::vector<double>& theory_var() const { return theory_; }
   const HistogramSpec& hist_spec() const { return hist_; }
 
@@ -118,6 +132,7 @@ class Run {
   int64_t step_ = 0;
   double last_loss_;
   std::optional<int64_t> diverged_at_;
+  std::optional<Overflow> overflow_;
 };
 
 // Runs that share dataset and seed. Throws ConfigError (field "runs") if the configs disagree

@@ -33,11 +33,13 @@ HistogramSpec histogram_spec_from_data(const Mlp& net, const Workspace& ws, std:
 struct LayerStats {
   double pre_mean = 0, pre_var = 0;    // of W x + b
   double post_mean = 0, post_var = 0;  // of f(W x + b) (the output layer: the logits)
-  double dead_fraction = 0;            // relu / leaky_relu: units with pre <= 0 for every probe row
-  double grad_var = 0;                 // of dL/dpre (backpropagated gradient)
-  double weight_grad_var = 0;          // of dL/dW
-  double weight_var = 0;               // of W
-  double theory_var = 0;               // predicted pre-activation variance at initialization
+  // relu / leaky_relu: units whose activation input (pre; with a norm, the norm's output) is
+  // <= 0 for every probe row
+  double dead_fraction = 0;
+  double grad_var = 0;         // of dL/dpre (backpropagated gradient)
+  double weight_grad_var = 0;  // of dL/dW
+  double weight_var = 0;       // of W
+  double theory_var = 0;       // predicted pre-activation variance at initialization
   // Mean cosine similarity (uncentered, as in Poole et al. 2016) of the pre-activation vectors of
   // the probe pairs (rows 0 and 1, 2 and 3, ...; kCorrPairs at most); NaN with fewer than 2 rows.
   double corr = 0;

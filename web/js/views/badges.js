@@ -1,5 +1,6 @@
 // Per-run badges for what a person should notice, in the run's colour, at the scrubber's record:
-//   diverged at step k              (run.diverged)
+//   diverged at step k              (run.diverged), and where finite weights overflowed float
+//                                   (the last record's layerStats.overflow: "overflowed at block 37")
 //   x% dead ReLUs in layer l        (worst hidden layer's deadFraction above `deadThreshold`)
 //   symmetric: all units identical  (any hidden layer's symmetric[l]; zero / constant init)
 //   activations vanish / explode    (last vs first hidden layer preVar, beyond `ratio`x)
@@ -10,7 +11,7 @@
 import { withAlpha } from '../theme/colors.js';
 import { h } from './dom.js';
 import { Panel } from './panel.js';
-import { runColor, runLabel, recordAt, formatValue, superscript } from './format.js';
+import { runColor, runLabel, recordAt, formatValue, superscript, overflowText } from './format.js';
 import { gradientTrend } from './gradient-trend.js';
 
 const DEFAULTS = { deadThreshold: 0.1, ratio: 100 };
@@ -42,13 +43,18 @@ export class BadgesView {
   badgesFor(run, model) {
     const out = [];
     const { deadThreshold, ratio } = this.options;
+    const residual = model?.architecture === 'residual';
     if (run.diverged != null) {
-      out.push({ kind: 'diverged', text: `diverged at step ${run.diverged}`, title: 'a loss or parameter became NaN or infinite; this run stopped' });
+      const of = overflowText(run, residual);
+      out.push({ kind: 'diverged', text: `diverged at step ${run.diverged}${of ? `: ${of}` : ''}`,
+        title: of ? `the forward or backward pass overflowed float32 (past 3.4e38) there although every weight was finite; this run stopped`
+          : 'a loss or parameter became NaN or infinite; this run stopped' });
     }
     const ls = recordAt(run, model.cursor)?.record?.layerStats;
     if (!ls) return out.length ? out : [{ kind: 'ok', text: 'no data yet' }];
     const L = Math.max(ls.preVar?.length ?? 0, ls.deadFraction?.length ?? 0, ls.symmetric?.length ?? 0);
     const hidden = Array.isArray(model.hidden) && model.hidden.length < L ? model.hidden.length : Math.max(0, L - 1);
+    if (residual) return out.concat(this.residualBadges(ls, L, ratio));
 
     if (ls.symmetric && Array.prototype.some.call(ls.symmetric, (s, l) => s && l < hidden)) {
       out.push({ kind: 'symmetric', text: 'symmetric: all units identical', title: 'every unit of a hidden layer computes the same thing, so they receive the same gradient and never differ: the layer acts like one unit' });
@@ -80,6 +86,31 @@ export class BadgesView {
       const theory = gt.theoryPerLayer !== null ? `; mean-field theory at initialization: \u03C7\u2081 = ${formatValue(gt.theoryPerLayer, 3)} per layer` : '';
       out.push({ kind: gt.kind, text: `gradients ${gt.kind === 'vanish' ? 'vanish' : 'explode'}: Var ${ratioText(gt.ratio)} from layer ${hidden} to 1`,
         title: `backpropagated gradient variance at layer 1 relative to the last hidden layer: \u00D7${formatValue(gt.perLayer, 3)} per layer over ${gt.layers} layers, beyond the \u00D7${formatValue(gt.threshold, 3)} allowed at this depth${theory}` });
+    }
+    return out;
+  }
+
+  /**
+   * A residual net's points are the stem, its B blocks' stream and the logits: the trends run
+   * from the stem to the last block (the stem's symmetric flag is the only one the core sets).
+   */
+  residualBadges(ls, L, ratio) {
+    const out = [];
+    const last = L - 2;   // the last block's point
+    if (ls.symmetric?.[0]) {
+      out.push({ kind: 'symmetric', text: 'symmetric: all stem units identical', title: 'every unit of the stem computes the same thing, so the stream starts with identical units' });
+    }
+    if (last >= 1 && ls.preVar) {
+      const a = ls.preVar[0];
+      const b = ls.preVar[last];
+      const t = trend(a, b, ratio);
+      if (t) out.push({ kind: t, text: `stream ${t === 'vanish' ? 'vanishes' : 'explodes'}: Var ${ratioText(b / a)} from the stem to block ${last}`, title: 'variance of the residual stream after the last block relative to the stem’s output' });
+    }
+    // points 0..last are the stem and the blocks: gradientTrend reads from `last` back to 0
+    const gt = gradientTrend(ls, last + 1, ratio);
+    if (gt) {
+      out.push({ kind: gt.kind, text: `gradients ${gt.kind === 'vanish' ? 'vanish' : 'explode'}: Var ${ratioText(gt.ratio)} from block ${last} to the stem`,
+        title: `backpropagated gradient variance along the stream at the stem relative to the last block: ×${formatValue(gt.perLayer, 3)} per block over ${gt.layers} blocks` });
     }
     return out;
   }

@@ -4,7 +4,7 @@
 import uPlot from '../../vendor/uPlot.esm.js';
 import { baseOptions, logRange, logSplits, layerSplits, KEY_COLOR, yAxis, xAxis, chartSize } from './axis.js';
 import { setText } from './dom.js';
-import { runColor, runLabel, recordAt, cursorStep, logSafe, linSafe, formatValue, formatLogTick, sampleIndices } from './format.js';
+import { runColor, runLabel, recordAt, cursorStep, logSafe, linSafe, formatValue, formatLogTick, sampleIndices, overflowText } from './format.js';
 import { Panel } from './panel.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -47,10 +47,14 @@ export class UPlotView {
  * `cfg.theoryLabel` / `cfg.theoryTitle` name the dashed lines in the legend.
  * Values that are exactly 0 cannot sit on a log axis: they are drawn as ▼ on the floor, because
  * "exactly zero" (zero init) is itself the lesson. NaN, ±Infinity and negatives are gaps.
+ * `cfg.residual` overrides the words (title, xLabel, yLabel, quantity, theoryLabel, theoryTitle,
+ * measuredLabel) for `model.architecture === 'residual'`, whose points are the stem, each block's
+ * stream and the logits.
  */
 export class LayerProfileChart extends UPlotView {
   constructor(container, options, cfg) {
     super(container, options, { kind: cfg.kind, title: cfg.title });
+    this.baseCfg = cfg;
     this.cfg = cfg;
     this.data = null;
     this.raw = [];       // per run: the unsanitised value array (for ▼ markers and the readout)
@@ -62,6 +66,7 @@ export class LayerProfileChart extends UPlotView {
   update(model) {
     this.model = model;
     const runs = model?.runs ?? [];
+    this.applyWording();
     const { field, theoryField } = this.cfg;
 
     // gather the selected record of every run
@@ -74,7 +79,8 @@ export class LayerProfileChart extends UPlotView {
     this.layers = layers;
 
     const hasTheory = this.theory.some((a) => a && a.length);
-    const sig = runs.map((r) => `${r.key}|${runColor(r)}`).join(',') + `|${hasTheory}`;
+    // the axis labels live in uPlot's options: a change of architecture rebuilds it
+    const sig = runs.map((r) => `${r.key}|${runColor(r)}`).join(',') + `|${hasTheory}|${this.residual}`;
     if (sig !== this.signature) this.build(runs, hasTheory, sig);
 
     // columns: x, then per run measured (and theory)
@@ -160,6 +166,15 @@ export class LayerProfileChart extends UPlotView {
   /** A residual net's points are the stem (0), its blocks' stream (1..B) and the logits. */
   get residual() { return this.model?.architecture === 'residual'; }
 
+  /** The plain words, or cfg.residual's for a residual net; the panel's title follows. */
+  applyWording() {
+    const base = this.baseCfg;
+    const cfg = this.residual && base.residual ? { ...base, ...base.residual } : base;
+    if (cfg === this.cfg) return;
+    this.cfg = cfg;
+    if (this.options?.title == null) setText(this.panel.title, cfg.title);
+  }
+
   tick(i) {
     if (this.layers > 1 && this.isOutput(i)) return 'out';
     if (this.residual) return i === 0 ? 'stem' : String(i);
@@ -211,13 +226,17 @@ export class LayerProfileChart extends UPlotView {
     const items = runs.map((run, r) => {
       const p = picks[r];
       let note = '';
-      if (run.diverged != null) note = p?.clamped ? `diverged, last at step ${p.record.step}` : 'diverged';
+      if (run.diverged != null) {
+        note = p?.clamped ? `diverged, last at step ${p.record.step}` : 'diverged';
+        const of = overflowText(run, this.residual);
+        if (of) note += ` (${of})`;
+      }
       else if (!p) note = 'no data';
       return { color: runColor(run), label: runLabel(run), note };
     });
     if (this.hasTheory) {
       const approx = picks.some((p) => p?.record?.layerStats && p.record.layerStats.theoryExact === false);
-      items.push({ cls: 'iv-key', color: KEY_COLOR(), label: 'measured' });
+      items.push({ cls: 'iv-key', color: KEY_COLOR(), label: this.cfg.measuredLabel ?? 'measured', title: this.cfg.measuredTitle });
       if (this.cfg.theoryLabel) {
         items.push({ cls: 'iv-key', color: KEY_COLOR(), dash: true, label: this.cfg.theoryLabel, title: this.cfg.theoryTitle });
       } else {
@@ -257,7 +276,8 @@ export class LayerProfileChart extends UPlotView {
       const arr = this.raw[r];
       if (!arr) return `${runLabel(run)}: no data`;
       const vals = show.map((i) => `${formatValue(arr[i])} at ${this.isOutput(i) ? 'the output layer' : this.layerName(i)}`);
-      return `${runLabel(run)}${run.diverged != null ? ` (diverged at step ${run.diverged})` : ''}: ${this.cfg.quantity} ${vals.join(', ')}`;
+      const of = overflowText(run, this.residual);
+      return `${runLabel(run)}${run.diverged != null ? ` (diverged at step ${run.diverged}${of ? `, ${of}` : ''})` : ''}: ${this.cfg.quantity} ${vals.join(', ')}`;
     });
     return `${this.cfg.title}${step != null ? ` at step ${step}` : ''}. ${text.join('. ')}.`;
   }

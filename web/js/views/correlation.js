@@ -28,6 +28,13 @@ export class CorrelationView extends LayerProfileChart {
       linear: { range: (min) => correlationRange(min) },
       theoryLabel: 'mean-field theory at init',
       theoryTitle: 'c_l = C(c_l-1, q_l-1) applied to each pair\u2019s own input correlation, averaged over the pairs (Poole et al. 2016)',
+      // residual: corr is of the stream's vectors; no correlation map is drawn for it (run.cpp)
+      residual: {
+        title: 'Residual stream correlation by block',
+        xLabel: 'block (stem \u2192 out)',
+        yLabel: 'correlation of the stream',
+        quantity: 'mean pair correlation of the stream',
+      },
     });
   }
 

@@ -88,3 +88,21 @@ export function sampleIndices(count, n) {
   }
   return out;
 }
+
+/**
+ * Where a diverged run's finite weights overflowed float, from its last record's
+ * layerStats.overflow ({ point, pass }): "overflowed at block 37" (residual: point 0 is the stem,
+ * B + 1 the logits), "overflowed at layer 12" (plain), "gradient overflowed at ..." for the
+ * backward pass; '' when the core found no place (non-finite weights, or no statistics).
+ */
+export function overflowText(run, residual) {
+  const recs = run?.records;
+  const of = recs?.length ? recs[recs.length - 1]?.layerStats?.overflow : null;
+  if (!of || !Number.isInteger(of.point)) return '';
+  const L = recs[recs.length - 1].layerStats.preVar?.length ?? 0;
+  let where;
+  if (L > 1 && of.point === L - 1) where = 'the output layer';
+  else if (residual) where = of.point === 0 ? 'the stem' : `block ${of.point}`;
+  else where = `layer ${of.point + 1}`;
+  return `${of.pass === 'backward' ? 'gradient overflowed' : 'overflowed'} at ${where}`;
+}

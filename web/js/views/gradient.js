@@ -18,6 +18,16 @@ export class GradientView extends LayerProfileChart {
       xLabel: 'layer (gradients flow from out toward 1)',
       yLabel: 'Var[\u2202L/\u2202y\u2097] (log)',
       quantity: 'gradient variance',
+      // residual: gradVar is of dL/dx, the gradient along the stream (README "Depth")
+      residual: {
+        title: 'Gradient variance along the residual stream',
+        xLabel: 'block (gradients flow from out toward the stem)',
+        yLabel: 'Var[\u2202L/\u2202x] (log)',
+        quantity: 'stream gradient variance',
+        measuredLabel: 'stream gradient, measured',
+        theoryLabel: 'backward theory at init',
+        theoryTitle: 'grows by 1 + \u03B1\u00B2 g\u00B2 \u03C7 per block towards the stem, \u03C7 the branch\u2019s backward gain (drawn without norms; spec/residual.md)',
+      },
     });
   }
 }

@@ -10,12 +10,15 @@
 // Each row is scaled to its own tallest bin, so shapes compare, not counts. A spike in the bin
 // holding 0 (ReLU sends half the units there) would flatten the rest, so when it dwarfs the other
 // bins it is clipped and labelled with its share instead.
+//
+// A residual net (model.architecture 'residual') histograms its stream instead: the stem's
+// output and each block's output x (the core's `hist` points), the logits left out as above.
 
 import { withAlpha } from '../theme/colors.js';
 import { h, setText } from './dom.js';
 import { Panel } from './panel.js';
 import { KEY_COLOR } from './axis.js';
-import { runColor, runLabel, recordAt, formatValue, sampleIndices } from './format.js';
+import { runColor, runLabel, recordAt, formatValue, sampleIndices, overflowText } from './format.js';
 import { cssColor } from '../theme/theme.js';
 
 const MAX_ROWS = 10;
@@ -87,8 +90,12 @@ export class HistogramView {
   layerCount() {
     const L = this.hist?.counts?.length ?? 0;
     const hidden = this.model?.hidden;
+    if (this.residual) return Array.isArray(hidden) && hidden.length + 2 === L ? L - 1 : L;
     return Array.isArray(hidden) && hidden.length + 1 === L ? L - 1 : L;
   }
+
+  /** Points are the stem (0), each block's stream (1..B) and the logits. */
+  get residual() { return this.model?.architecture === 'residual'; }
 
   /** Which layers get a row: all when few, else ~10 evenly spaced including first and last. */
   rows() {
@@ -102,16 +109,25 @@ export class HistogramView {
   layerName(i) {
     const L = this.hist?.counts?.length ?? 0;
     const hidden = this.model?.hidden;
+    if (this.residual) {
+      if (L > 1 && i === L - 1 && (!Array.isArray(hidden) || hidden.length + 2 === L)) return 'out';
+      return i === 0 ? 'stem' : String(i);
+    }
     const isOut = L > 1 && i === L - 1 && (!Array.isArray(hidden) || hidden.length + 1 === L);
     return isOut ? 'out' : String(i + 1);
   }
 
   rowLabel(i) {
     const name = this.layerName(i);
-    return name === 'out' ? 'out' : `layer ${name}`;
+    if (name === 'out' || name === 'stem') return name;
+    return this.residual ? `block ${name}` : `layer ${name}`;
   }
 
+  /** What the rows show: post-activations, or a residual net's stream. */
+  get title() { return this.residual ? 'Residual stream histograms' : 'Activation histograms'; }
+
   updateHeader() {
+    if (this.options.title == null && this.panel.title.textContent !== this.title) setText(this.panel.title, this.title);
     const run = this.run;
     const step = this.pick?.record?.step;
     // with a picker the pressed button names the run; without one the subtitle does
@@ -123,13 +139,19 @@ export class HistogramView {
     if (run && L) {
       const rows = this.rows();
       const names = rows.map((i) => this.layerName(i));
-      items.push({
-        cls: 'iv-key iv-wrap', color: runColor(run),
-        label: rows.length < L ? `layers ${names.join(', ')} (${rows.length} of ${L} hidden)` : `all ${L} hidden layers`,
-      });
+      let label;
+      if (this.residual) {
+        const blocks = names.filter((n) => n !== 'stem');
+        label = rows.length < L ? `stem, blocks ${blocks.join(', ')} (${rows.length} of ${L} stream points)`
+          : `the stem and all ${L - 1} blocks' stream`;
+      } else {
+        label = rows.length < L ? `layers ${names.join(', ')} (${rows.length} of ${L} hidden)` : `all ${L} hidden layers`;
+      }
+      items.push({ cls: 'iv-key iv-wrap', color: runColor(run), label });
       items.push({ cls: 'iv-key', label: 'rows scaled to their tallest bin' });
     } else if (run) {
-      items.push({ color: runColor(run), label: runLabel(run), note: run.diverged != null ? `diverged at step ${run.diverged}` : 'no histogram yet' });
+      const of = overflowText(run, this.residual);
+      items.push({ color: runColor(run), label: runLabel(run), note: run.diverged != null ? `diverged at step ${run.diverged}${of ? `, ${of}` : ''}` : 'no histogram yet' });
     }
     this.panel.setLegend(items);
     const hg = this.hist;
@@ -138,9 +160,10 @@ export class HistogramView {
       const rows = this.rows();
       const first = layerEdges(hg, rows[0]);
       const same = rows.every((l) => { const e = layerEdges(hg, l); return e.lo === first.lo && e.hi === first.hi; });
+      const what = this.residual ? 'residual stream x' : 'post-activation';
       readout = same
-        ? `x: post-activation, ${hg.bins} bins on [${formatValue(first.lo)}, ${formatValue(first.hi)}]`
-        : `x: post-activation, ${hg.bins} bins on each layer's step-0 range (axis: layer ${this.layerName(rows[0])})`;
+        ? `x: ${what}, ${hg.bins} bins on [${formatValue(first.lo)}, ${formatValue(first.hi)}]`
+        : `x: ${what}, ${hg.bins} bins on each ${this.residual ? 'point' : 'layer'}'s step-0 range (axis: ${this.rowLabel(rows[0])})`;
     }
     setText(this.panel.readout, readout);
   }
@@ -294,9 +317,9 @@ export class HistogramView {
 
   describe() {
     const run = this.run;
-    if (!run) return 'Activation histograms: no runs.';
+    if (!run) return `${this.title}: no runs.`;
     const hist = this.hist;
-    if (!hist?.counts?.length) return `Activation histograms of ${runLabel(run)}: no data yet.`;
+    if (!hist?.counts?.length) return `${this.title} of ${runLabel(run)}: no data yet.`;
     const { bins } = hist;
     const { lo, hi } = layerEdges(hist, this.rows()[0]);
     const parts = this.rows().map((layer) => {
@@ -314,9 +337,9 @@ export class HistogramView {
       const mean = total ? s1 / total : NaN;
       const sd = total ? Math.sqrt(Math.max(0, s2 / total - mean * mean)) : NaN;
       const name = this.layerName(layer);
-      return `${name === 'out' ? 'output layer' : `layer ${name}`} spread ${formatValue(sd, 2)}`;
+      return `${name === 'out' ? 'output layer' : this.rowLabel(layer)} spread ${formatValue(sd, 2)}`;
     });
-    return `Activation histograms of ${runLabel(run)} at step ${this.pick?.record?.step}, values from ${formatValue(lo)} to ${formatValue(hi)}: ${parts.join(', ')}.`;
+    return `${this.title} of ${runLabel(run)} at step ${this.pick?.record?.step}, values from ${formatValue(lo)} to ${formatValue(hi)}: ${parts.join(', ')}.`;
   }
 
   resize() { this.panel.measure(); }   // redraws via onResize, in its own task
