@@ -21,7 +21,7 @@ export class GradientView extends LayerProfileChart {
       // residual: gradVar is of dL/dx, the gradient along the stream (README "Depth")
       residual: {
         title: 'Gradient variance along the residual stream',
-        xLabel: 'block (gradients flow from out toward the stem)',
+        xLabel: 'block (backward: out \u2192 stem)',
         yLabel: 'Var[\u2202L/\u2202x] (log)',
         quantity: 'stream gradient variance',
         measuredLabel: 'stream gradient, measured',
