@@ -4,7 +4,8 @@
 # configurations in one run and prints steps/s and ratios (bench/README.md); then the page in
 # headless Chromium: its run pool against one worker (pool-bench.mjs), long tasks at the size
 # limit (longtask-bench.mjs) and a 200-cell sweep against the native CLI (sweep-bench.mjs), and
-# the mup_transfer preset's whole sweep, page and native (sweep-bench.mjs --preset).
+# the mup_transfer preset's whole sweep, page and native (sweep-bench.mjs --preset), and the
+# Width tab's default coordinate check, page and native (coordcheck-bench.mjs).
 # bench/native-speed.mjs: issue 21's wide networks natively (exact, fast) vs PyTorch 1-thread.
 # BENCH_PAGE=0 skips the page. Not part of npm test.
 # Extra arguments go to run-bench.mjs, e.g. `npm run bench -- --only S,gemm --windows 9`.
@@ -28,4 +29,6 @@ if [ "${BENCH_PAGE:-1}" != 0 ]; then
   echo "== sweep: page pool vs native"; node bench/sweep-bench.mjs
   # issue 18 item 4: the mup_transfer preset as a reader starts it (252 runs), page and native
   echo "== sweep preset mup_transfer: page pool vs native"; node bench/sweep-bench.mjs --preset mup_transfer --rounds 1
+  # issue 18: the Width tab's default coordinate check, page (2 workers) and native (--jobs 2)
+  echo "== coordinate check: page pool vs native"; node bench/coordcheck-bench.mjs
 fi

@@ -150,6 +150,7 @@ void Workspace::reserve(const Mlp& net, std::size_t rows) {
   for (std::size_t k = 0; k < N; ++k) {
     norm_out[k].assign(capacity * net.norms[k].width, 0.f);
     dnorm[k].assign(capacity * net.norms[k].width, 0.f);
+    norm_reserve(norm_cache[k], net.norms[k].width, capacity);
   }
   if (net.residual()) {
     const std::size_t B = net.blocks.size(), n = capacity * net.layers.front().fan_out();
@@ -310,8 +311,14 @@ const float* Mlp::forward_residual(const float* x, std::size_t rows, Workspace& 
 }
 
 void Mlp::update_running_stats(const Workspace& ws, std::size_t rows) {
-  for (std::size_t k = 0; k < norms.size(); ++k)
-    if (ws.norm_in[k]) norm_update_running(norms[k], ws.norm_in[k], rows);
+  // From the moments the forward kept (the same sums of the same rows: the same bits, without a
+  // second pass over them); from the norm's input when that forward had none (eval mode).
+  for (std::size_t k = 0; k < norms.size(); ++k) {
+    if (!ws.norm_in[k]) continue;
+    const NormCache<float>& c = ws.norm_cache[k];
+    if (c.rows != rows || !norm_update_running(norms[k], c))
+      norm_update_running(norms[k], ws.norm_in[k], rows);
+  }
 }
 
 std::vector<ProbePoint> Mlp::probe_points(const Workspace& ws) const {

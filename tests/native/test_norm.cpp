@@ -251,3 +251,58 @@ TEST_CASE("norms: refuse what PyTorch refuses, with a clear message", "[norm]") 
   CHECK_NOTHROW(norm_forward(ln, x.data(), 1, y.data(), cache));
   for (float v : y) CHECK(v == 0.f);
 }
+
+TEST_CASE("norms: rows normalized in blocks give each row's bits alone", "[norm]") {
+  // layer / rms advance several rows' sums together (norm_detail::kRowBlock); every row keeps
+  // its own summation order, so a row's output, xhat, rstd and dx are the bits it gets when it
+  // is the only row. 11 rows: two blocks of 4 and a remainder of 3.
+  const std::size_t rows = 11, W = 37;
+  for (NormKind k : {NormKind::layer, NormKind::rms}) {
+    INFO(name(k));
+    NormLayer<float> n(k, W);
+    n.gamma = randn<float>(W, 51, 0.5, 1.0);
+    if (k == NormKind::layer) n.beta = randn<float>(W, 52);
+    const auto x = randn<float>(rows * W, 53, 3.0, 0.7);
+    const auto dy = randn<float>(rows * W, 54);
+    std::vector<float> y(rows * W), dx(rows * W);
+    NormCache<float> cache;
+    norm_forward(n, x.data(), rows, y.data(), cache);
+    norm_backward(n, cache, dy.data(), dx.data());
+    for (std::size_t r = 0; r < rows; ++r) {
+      NormLayer<float> one = n;
+      std::vector<float> y1(W), dx1(W);
+      NormCache<float> c1;
+      norm_forward(one, x.data() + r * W, 1, y1.data(), c1);
+      norm_backward(one, c1, dy.data() + r * W, dx1.data());
+      CHECK(c1.rstd[0] == cache.rstd[r]);
+      for (std::size_t j = 0; j < W; ++j) {
+        INFO("row " << r << " unit " << j);
+        CHECK(y1[j] == y[r * W + j]);
+        CHECK(c1.xhat[j] == cache.xhat[r * W + j]);
+        CHECK(dx1[j] == dx[r * W + j]);
+      }
+    }
+  }
+}
+
+TEST_CASE("norms: batch norm's running statistics from the forward's moments are the same bits",
+          "[norm]") {
+  // norm_forward (and Mlp::update_running_stats) update them from the moments norm_apply kept;
+  // recomputing them from x must give the same floats.
+  const std::size_t rows = 13, W = 19;
+  const auto x = randn<float>(rows * W, 61, 2.0, 0.4);
+  NormLayer<float> a(NormKind::batch, W);
+  a.running_mean = randn<float>(W, 62);
+  a.running_var = randn<float>(W, 63, 0.2, 2.0);
+  NormLayer<float> b = a;
+  std::vector<float> y(rows * W);
+  NormCache<float> cache;
+  norm_forward(a, x.data(), rows, y.data(), cache);
+  norm_apply(b, x.data(), rows, y.data(), cache, false);  // a cache without batch moments
+  CHECK_FALSE(norm_update_running(b, cache));
+  norm_update_running(b, x.data(), rows);
+  for (std::size_t j = 0; j < W; ++j) {
+    CHECK(a.running_mean[j] == b.running_mean[j]);
+    CHECK(a.running_var[j] == b.running_var[j]);
+  }
+}
