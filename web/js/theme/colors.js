@@ -3,7 +3,7 @@
 // One colour per initializer, the same in every chart, legend and badge. The palette is
 // Okabe & Ito's (2008) colour-blind-safe set without its yellow (#F0E442), which is unreadable as a
 // thin line on a white background; black stands in for "nothing learns" (zeros / constant).
-// There are 15 initializers and only 7 distinguishable colours, so related initializers share a
+// There are 16 initializers and only 7 distinguishable colours, so related initializers share a
 // preferred colour (he_normal / he_uniform, ...). `runColors()` resolves clashes inside one
 // comparison: the first run keeps its preferred colour, a later clashing run takes the first
 // palette colour nobody uses. The page should colour its runs with `runColors()`.
@@ -37,6 +37,7 @@ export const INIT_COLORS = Object.freeze({
   zeros: '#000000',
   constant: '#000000',
   mean_field: '#009E73',
+  fixup: '#009E73',
 });
 
 /** Short display names. LeCun is the "1/fan_in Xavier" that He et al. 2015 compare against. */
@@ -57,6 +58,7 @@ export const LABELS = Object.freeze({
   zeros: 'Zeros',
   constant: 'Constant',
   mean_field: 'Mean field',
+  fixup: 'Fixup',
 });
 
 /** Class colours of the decision boundary (Paul Tol's "vibrant"); class 0 orange, 1 blue as in
