@@ -40,6 +40,18 @@ struct Net {
 double pop_var(const float* p, std::size_t n) { return testing::moments(p, n).m2; }
 double pop_mean(const float* p, std::size_t n) { return testing::moments(p, n).mean; }
 
+// The fraction of the O units (columns of the row-major [rows][O] buffer) that are <= 0 on
+// every row: the dead-unit count measure_layers must agree with, taken independently.
+double dead_fraction_of(const std::vector<float>& v, std::size_t rows, std::size_t O) {
+  std::size_t dead = 0;
+  for (std::size_t o = 0; o < O; ++o) {
+    bool alive = false;
+    for (std::size_t r = 0; r < rows; ++r) alive = alive || v[r * O + o] > 0.f;
+    dead += !alive;
+  }
+  return static_cast<double>(dead) / O;
+}
+
 }  // namespace
 
 TEST_CASE("histogram_spec: fixed edges per activation", "[stats]") {
@@ -147,14 +159,7 @@ TEST_CASE("measure_layers: with a norm, dead units are counted after it", "[stat
   const auto stats = measure_layers(net, Loss::cross_entropy, a.x.data(), a.y.data(), rows,
                                     histogram_spec(Activation::relu, 10), ws);
   auto dead_after_norm = [&](std::size_t l) {
-    const std::size_t O = net.layers[l].fan_out();
-    std::size_t dead = 0;
-    for (std::size_t o = 0; o < O; ++o) {
-      bool alive = false;
-      for (std::size_t r = 0; r < rows; ++r) alive = alive || ws.post[l][r * O + o] > 0.f;
-      dead += !alive;
-    }
-    return static_cast<double>(dead) / O;
+    return dead_fraction_of(ws.post[l], rows, net.layers[l].fan_out());
   };
   bool unit1_pre_negative = true;
   for (std::size_t r = 0; r < rows; ++r) unit1_pre_negative &= ws.pre[0][r * 5 + 1] <= 0.f;
@@ -183,14 +188,7 @@ TEST_CASE("measure_layers: dead fraction counts ReLU units that never fire on th
                               histogram_spec(Activation::relu, 10), ws);
   // Count from the pre-activations themselves.
   auto dead_in = [&](std::size_t l) {
-    const std::size_t O = a.net.layers[l].fan_out();
-    std::size_t dead = 0;
-    for (std::size_t o = 0; o < O; ++o) {
-      bool alive = false;
-      for (std::size_t r = 0; r < rows; ++r) alive = alive || ws.pre[l][r * O + o] > 0.f;
-      dead += !alive;
-    }
-    return static_cast<double>(dead) / O;
+    return dead_fraction_of(ws.pre[l], rows, a.net.layers[l].fan_out());
   };
   CHECK(stats[0].dead_fraction >= 2.0 / 5);
   CHECK(stats[0].dead_fraction == dead_in(0));
