@@ -38,9 +38,9 @@ val datasets();
 val optimizers();
 val losses();
 // The ready-made experiments (core presets.hpp), in course order: [{ id, chapter, label, source,
-// what, watch, inits, weightVars, biasVars, config, runs }] where config is the shared config
-// (its init the first run's), runs one full config per run, weightVars / biasVars the per-run
-// sigma_w^2 / sigma_b^2 ([] = config's for every run), sweep null or the Sweep view's settings,
+// what, watch, inits, config, runs, perRun }] where config is the shared config (its init the
+// first run's), runs one full config per run, perRun { field: [one value per run] } for the
+// fields besides init the runs differ in ({} = none), sweep null or the Sweep view's settings,
 // coordcheck null or { parametrizations, widths, steps, seeds } (the Width tab's check).
 val presets();
 // The core's caps ({ maxDepth, maxWidth, maxParameters, ... }) and the default config.

@@ -104,13 +104,19 @@ val presets() {
     for (initscope::Init i : p.inits)
       inits.call<void>("push", std::string(initscope::to_string(i)));
     o.set("inits", inits);
-    o.set("weightVars", number_array(p.weight_vars));
-    o.set("biasVars", number_array(p.bias_vars));
     o.set("config", config_to_js(p.config));
     val runs = val::array();
     for (const Config& c : initscope::preset_run_configs(p))
       runs.call<void>("push", config_to_js(c));
     o.set("runs", runs);
+    // The fields the runs differ in besides init: { field: [one value per run] }, read off runs.
+    val per_run = val::object();
+    for (const auto& [name, values] : p.per_run) {
+      val list = val::array();
+      for (std::size_t i = 0; i < values.size(); ++i) list.call<void>("push", runs[i][name]);
+      per_run.set(name, list);
+    }
+    o.set("perRun", per_run);
     // A sweep preset's axes in the shape views/sweep.js configure() takes; null otherwise.
     if (p.sweep.x.empty()) {
       o.set("sweep", val::null());

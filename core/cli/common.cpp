@@ -114,9 +114,28 @@ Flag field_flag(const Field& fd, Config& c, const char* section) {
   return f;
 }
 
-void add_group_flags(std::vector<Flag>& f, Config& c, const std::string& group) {
+namespace {
+// A per-run field's flag: a comma list, one value per run (each parsed and checked as the single
+// flag's value is; run_configs checks the count); the Config keeps the first for --help and
+// for the checks that read one value.
+Flag per_run_flag(const Field& fd, Config& c, PerRun& per_run) {
+  Flag flag = field_flag(fd, c);
+  flag.metavar = "LIST";
+  flag.help += "; a comma list gives one value per run";
+  std::vector<FieldValue>& list = per_run.values[fd.name];
+  const Field* field = &fd;
+  flag.set = [&c, &list, field](const std::string& v) {
+    list = parse_list(v, [field](const std::string& x) { return parse_value(*field, x); });
+    field->set(c, list.front());
+  };
+  return flag;
+}
+}  // namespace
+
+void add_group_flags(std::vector<Flag>& f, Config& c, const std::string& group, PerRun* per_run) {
   for (const Field& fd : fields())
-    if (group == fd.group) f.push_back(field_flag(fd, c));
+    if (group == fd.group)
+      f.push_back(per_run && fd.per_run ? per_run_flag(fd, c, *per_run) : field_flag(fd, c));
 }
 
 // `data_dir`: where datasets read from a file (fashion_mnist) are looked for; see load_data_file.
@@ -154,16 +173,9 @@ void add_init_flags(std::vector<Flag>& f, Config& c, std::vector<Init>& inits, b
                      : std::vector<Init>{parse_init(v)};
         c.init = inits.front();
       };
-    } else if (fd.per_run && per_run && fd.kind == FieldKind::Number) {
+    } else if (fd.per_run && per_run) {
       // weightVar, biasVar: validate() checks every run's value and names the field.
-      std::vector<double>& list = per_run->numbers[name];
-      flag.metavar = "LIST";
-      flag.help += "; a comma list gives one value per run";
-      const Field* field = &fd;
-      flag.set = [&c, &list, field](auto& v) {
-        list = parse_list(v, [](const std::string& x) { return to_number(x); });
-        field->set(c, FieldValue::of(list.front()));
-      };
+      flag = per_run_flag(fd, c, *per_run);
     }
     f.push_back(flag);
   }
@@ -172,7 +184,7 @@ void add_init_flags(std::vector<Flag>& f, Config& c, std::vector<Init>& inits, b
 std::vector<Config> run_configs(const Config& base, const std::vector<Init>& inits,
                                 const PerRun& per_run) {
   std::size_t n = std::max(inits.size(), std::size_t{1});
-  for (const auto& [name, list] : per_run.numbers) n = std::max(n, list.size());
+  for (const auto& [name, list] : per_run.values) n = std::max(n, list.size());
   auto check = [n](std::size_t size, const std::string& field) {
     if (size > 1 && size != n)
       throw UsageError(field, "a list of " + std::to_string(size),
@@ -180,12 +192,12 @@ std::vector<Config> run_configs(const Config& base, const std::vector<Init>& ini
   };
   check(inits.size(), "init");
   for (const Field& fd : fields())  // registry order, so the first bad field is reported
-    if (per_run.numbers.count(fd.name)) check(per_run.numbers.at(fd.name).size(), fd.name);
+    if (per_run.values.count(fd.name)) check(per_run.values.at(fd.name).size(), fd.name);
   std::vector<Config> out(n, base);
   for (std::size_t i = 0; i < n; ++i) {
     if (!inits.empty()) out[i].init = inits[inits.size() == 1 ? 0 : i];
-    for (const auto& [name, list] : per_run.numbers)
-      if (!list.empty()) field(name).set(out[i], FieldValue::of(list[list.size() == 1 ? 0 : i]));
+    for (const auto& [name, list] : per_run.values)
+      if (!list.empty()) field(name).set(out[i], list[list.size() == 1 ? 0 : i]);
   }
   return out;
 }
@@ -207,7 +219,7 @@ std::vector<Flag> config_flags(Config& c, std::vector<Init>& inits, bool many_in
     else if (g == "Initializer")
       add_init_flags(f, c, inits, many_inits, per_run);
     else
-      add_group_flags(f, c, g);
+      add_group_flags(f, c, g, per_run);
   }
   return f;
 }

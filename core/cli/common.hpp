@@ -54,16 +54,20 @@ using initscope::FieldKind;
 using initscope::FieldValue;
 using initscope::Init;
 
+struct PerRun;
+
 // The CLI flag of one registry field (section: the --help heading, default the field's group).
 Flag field_flag(const Field& field, Config& c, const char* section = nullptr);
-// Every field of one registry group, in registry order.
-void add_group_flags(std::vector<Flag>& f, Config& c, const std::string& group);
+// Every field of one registry group, in registry order; with `per_run`, a per-run field's flag
+// takes a comma list (one value per run) into it.
+void add_group_flags(std::vector<Flag>& f, Config& c, const std::string& group,
+                     PerRun* per_run = nullptr);
 
-// The mean-field parameters one experiment may vary run by run (run --weight-var 1,1.76,4):
-// empty lists mean "the Config's single value for every run".
-// Keyed by the registry field's name ("weightVar", "biasVar": the per-run number fields).
+// The fields one experiment may vary run by run besides the initializer (run --weight-var
+// 1,1.76,4, run --norm-position pre,post): every registry field with Field::per_run, keyed by
+// its JS name. An absent or empty list means "the Config's single value for every run".
 struct PerRun {
-  std::map<std::string, std::vector<double>> numbers;
+  std::map<std::string, std::vector<FieldValue>> values;
 };
 
 // `data_dir`: where datasets read from a file (fashion_mnist) are looked for; see load_data_file.
@@ -79,7 +83,7 @@ void add_stats_flags(std::vector<Flag>& f, Config& c);
 // All of the above, in that order.
 std::vector<Flag> config_flags(Config& c, std::vector<Init>& inits, bool many_inits,
                                std::string& data_dir, PerRun* per_run = nullptr);
-// One Config per run: the longest of inits, weight_vars and bias_vars sets the number of runs,
+// One Config per run: the longest of inits and the per-run lists sets the number of runs,
 // a list of one value applies to every run, any other length is a UsageError.
 std::vector<Config> run_configs(const Config& base, const std::vector<Init>& inits,
                                 const PerRun& per_run);

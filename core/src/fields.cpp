@@ -388,6 +388,7 @@ std::vector<Field> make_fields() {
       [](const Config& c) { return V::of(std::string(to_string(c.parametrization))); },
       [](Config& c, const V& v) { c.parametrization = parse_parametrization(v.text); })
       .sweepable = true;
+  t.back().per_run = true;
   add(
       integer("baseWidth", "base-width", g, 1, kMaxWidth,
               "n0: the width at which ntk's and mup's learning rates equal sp's; r = width / n0"),
@@ -461,6 +462,7 @@ std::vector<Field> make_fields() {
     f.allowed = "a number in (0, " + num(kMaxResidualScale) + "] or one of " +
                 join_ids(residual_scale_names());
     f.sweepable = true;
+    f.per_run = true;
   }
   add(
       enumeration("residualGate", "residual-gate", g, residual_gate_names(),
@@ -469,6 +471,7 @@ std::vector<Field> make_fields() {
       [](const Config& c) { return V::of(std::string(to_string(c.residual_gate))); },
       [](Config& c, const V& v) { c.residual_gate = parse_residual_gate(v.text); })
       .sweepable = true;
+  t.back().per_run = true;
   add(
       enumeration("norm", "norm", g, norm_names(),
                   "normalization: LayerNorm, RMSNorm or BatchNorm1d (PyTorch's), in every block "
@@ -476,12 +479,14 @@ std::vector<Field> make_fields() {
       [](const Config& c) { return V::of(std::string(to_string(c.norm))); },
       [](Config& c, const V& v) { c.norm = parse_norm(v.text); })
       .sweepable = true;
+  t.back().per_run = true;
   add(
       enumeration("normPosition", "norm-position", g, norm_position_names(),
                   "residual: pre (x + f(N(x)), and N before the readout) or post (N(x + f(x)))"),
       [](const Config& c) { return V::of(std::string(to_string(c.norm_position))); },
       [](Config& c, const V& v) { c.norm_position = parse_norm_position(v.text); })
       .sweepable = true;
+  t.back().per_run = true;
 
   // Data fields are sweepable too (a sweep's cells may differ in their data).
   for (Field& f : t)

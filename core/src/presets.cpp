@@ -46,6 +46,17 @@ Preset make(const char* id, const char* chapter, const char* label, const char* 
   return p;
 }
 
+std::vector<FieldValue> numbers(const std::vector<double>& v) {
+  std::vector<FieldValue> out;
+  for (double x : v) out.push_back(FieldValue::of(x));
+  return out;
+}
+std::vector<FieldValue> words(const std::vector<std::string>& v) {
+  std::vector<FieldValue> out;
+  for (const std::string& x : v) out.push_back(FieldValue::of(x));
+  return out;
+}
+
 std::vector<Preset> build() {
   std::vector<Preset> out;
 
@@ -191,7 +202,7 @@ std::vector<Preset> build() {
         "1.00 (flat) and 1.21 (explodes). Two inputs' correlation by layer 30: 1 when ordered "
         "(every input looks alike), ~0.3 when chaotic, in between at the edge.",
         c, {Init::mean_field, Init::mean_field, Init::mean_field});
-    p.weight_vars = {1.0, critical, 3.0};
+    p.per_run = {{"weightVar", numbers({1.0, critical, 3.0})}};
     out.push_back(p);
   }
   {
@@ -216,7 +227,7 @@ std::vector<Preset> build() {
              "rank-deficient) while orthogonal's median stays near 0.1.",
              c, {Init::orthogonal, Init::mean_field});
     // mean_field's sigma_w^2; orthogonal reads the gain and keeps the default (unused) 1.
-    p.weight_vars = {1.0, critical};
+    p.per_run = {{"weightVar", numbers({1.0, critical})}};
     out.push_back(p);
   }
   {
@@ -337,10 +348,31 @@ std::vector<Preset> build() {
 
   // -- Depth today (spec/residual.md) -----------------------------------------------------------
   {
+    // reference: spec/residual.md's three branch scalings, He normal in every run, 50 blocks.
+    Config c = gaussian_base(64, 50);
+    c.architecture = Architecture::residual;
+    c.probe_size = 128;  // 50 blocks at width 64: the page's activation budget
+    Preset p =
+        make("residual_scaling", "Depth today", "Residual branches: α = 1 vs 1/√L vs ReZero",
+             "He, Zhang, Ren & Sun 2016 (identity mappings); Radford et al. 2019 (GPT-2's 1/√L "
+             "projections); Bachlechner et al. 2020 (ReZero); spec/residual.md",
+             "50 residual blocks x ← x + α g f(x) of width 64, He normal in every run: α = 1, "
+             "α = 1/√50, and ReZero (α = 1, a trained gate g starting at 0).",
+             "Variance chart (the stream's mean square per block): with α = 1 it doubles at every "
+             "block, 2⁵⁰ ≈ 10¹⁵ by block 50 (10¹⁴ to 10¹⁵ measured); with α = 1/√50 it grows only "
+             "by (1 + 1/50)⁵⁰ ≈ e "
+             "(2.8 measured); ReZero's gates are 0, so its stream stays exactly where the stem put "
+             "it.",
+             c, {Init::he_normal, Init::he_normal, Init::he_normal});
+    p.per_run = {{"residualScale", words({"one", "inv_sqrt_depth", "one"})},
+                 {"residualGate", words({"none", "none", "rezero"})}};
+    out.push_back(p);
+  }
+  {
     Config c = gaussian_base(64, 10);
     c.architecture = Architecture::residual;
     out.push_back(make(
-        "residual_scaling", "Depth today", "Residual stream: unscaled branches double q per block",
+        "residual_gain", "Depth today", "Residual stream: the branch's gain sets the growth",
         "He, Zhang, Ren & Sun 2016 (identity mappings); spec/residual.md; Zhang, Dauphin & Ma "
         "2019 (Fixup)",
         "10 residual blocks x <- x + W φ(x) + b of width 64 (a linear stem, ReLU branches): He "
@@ -381,6 +413,29 @@ std::vector<Preset> build() {
         c, {Init::he_normal, Init::fixup}));
   }
   {
+    // reference: Xiong et al. 2020, On layer normalization in the Transformer architecture,
+    // section 3 (theorem 1, fig. 3): post-LN's gradients grow towards the output, pre-LN's do not.
+    // Our blocks are MLP branches, not attention, so the shape is the paper's, not its numbers.
+    Config c = gaussian_base(64, 20);
+    c.architecture = Architecture::residual;
+    c.norm = NormChoice::layer;
+    Preset p = make(
+        "pre_vs_post_ln", "Depth today", "Pre-LN vs post-LN: where the gradient is large",
+        "Xiong, Yang, He, Zheng, Zheng, Xing, Zhang, Lan, Wang & Liu 2020, On layer "
+        "normalization in the Transformer architecture, theorem 1 and fig. 3",
+        "20 residual blocks of width 64 with LayerNorm, He normal in both: pre-LN (x + f(LN(x)), "
+        "one LN before the readout) against post-LN (LN(x + f(x)) after every block).",
+        "Variance chart: pre-LN's stream grows by about 1 per block (q = q₀ + B, about 22 "
+        "by block 20), post-LN's is 1 after every block. Gradient chart: pre-LN's gradient "
+        "shrinks towards the output (5 to 14x from block 1 to 20, about q₂₀/q₁), post-LN's "
+        "stays flat, and at the last block post-LN's is about q₂₀ ≈ 20 times pre-LN's (16 to "
+        "25 measured): Xiong et al.'s theorem 1, the large gradient near the output that makes "
+        "post-LN need warm-up.",
+        c, {Init::he_normal, Init::he_normal});
+    p.per_run = {{"normPosition", words({"pre", "post"})}};
+    out.push_back(p);
+  }
+  {
     Config c = gaussian_base(128, 20);
     c.norm = NormChoice::batch;
     c.batch_size = 64;
@@ -406,6 +461,14 @@ const std::vector<Preset>& presets() {
   static const std::vector<Preset> list = [] {
     std::vector<Preset> p = build();
     for (const Preset& x : p) {
+      for (const auto& [name, values] : x.per_run) {
+        if (!field(name).per_run)
+          throw ConfigError("preset " + x.id + " per_run", quote(name), "a per-run field");
+        if (values.size() != x.inits.size())
+          throw ConfigError("preset " + x.id + " " + name,
+                            std::to_string(values.size()) + " values",
+                            "one per run (" + std::to_string(x.inits.size()) + ")");
+      }
       for (const Config& c : preset_run_configs(x)) validate(c);
       if (!x.sweep.x.empty()) validate_sweep(preset_sweep_spec(x));
       if (!x.coordcheck.widths.empty()) validate_coordcheck(preset_coordcheck_spec(x));
@@ -458,8 +521,7 @@ std::vector<Config> preset_run_configs(const Preset& p) {
   for (std::size_t i = 0; i < p.inits.size(); ++i) {
     Config c = p.config;
     c.init = p.inits[i];
-    if (!p.weight_vars.empty()) c.weight_var = p.weight_vars[i];
-    if (!p.bias_vars.empty()) c.bias_var = p.bias_vars[i];
+    for (const auto& [name, values] : p.per_run) field(name).set(c, values.at(i));
     out.push_back(c);
   }
   return out;

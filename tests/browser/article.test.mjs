@@ -73,7 +73,7 @@ test('section 6: residual streams double per block, stay near e with 1/sqrt(L), 
   assert.ok(at('7. Why the best learning rate moves') === at('6. Why residual branches start small') + 1, 'section 7 follows it');
   assert.ok(at('What to take away') === at('7. Why the best learning rate moves') + 1, 'before the closing section');
 
-  // alpha = 1, ten blocks (preset residual_scaling): He 1,104x at this seed (the caption), Xavier
+  // alpha = 1, ten blocks (preset residual_gain): He 1,104x at this seed (the caption), Xavier
   // about 60x; Fixup's stream the stem's, to the bit.
   let frame = await figure(page, 'fig-residual-scaling');
   let runs = await streams(frame);

@@ -5,7 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { serveDist, launch, openPage, load, waitStep } from './helpers.mjs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT, serveDist, launch, openPage, load, waitStep } from './helpers.mjs';
 
 let server;
 let browser;
@@ -118,4 +120,35 @@ test('each chart panel has a PNG button that saves a PNG', async () => {
   }
   assert.deepEqual(page.problems.pageErrors, []);
   assert.deepEqual(page.problems.console, []);
+});
+
+// Runs that differ in more than the initializer (pre_vs_post_ln: He twice, normPosition per run):
+// the download's config lists the per-run field as `initscope run --preset` does, and its step-0
+// numbers are the CLI's, run by run.
+test('Download -> JSON of a per-run preset: normPosition per run and the CLI\'s step-0 numbers', async () => {
+  const other = await openPage(browser, server.origin);
+  await load(other, server.url, '#preset=pre_vs_post_ln');
+  const legend = await other.textContent('.panel[data-part="variance"]');
+  assert.match(legend, /He normal normPosition=pre/);
+  assert.match(legend, /He normal normPosition=post/);
+  await other.click('#download-menu summary');
+  const [d] = await Promise.all([other.waitForEvent('download'), other.click('#b-download-json')]);
+  const doc = JSON.parse(await readFile(await d.path(), 'utf8'));
+  const bin = join(ROOT, 'build', 'native', 'bin', 'initscope');
+  const r = spawnSync(bin, ['run', '--preset', 'pre_vs_post_ln', '--steps', '0', '--format', 'json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const want = JSON.parse(r.stdout);
+  assert.deepEqual(doc.config.init, ['he_normal', 'he_normal']);
+  assert.deepEqual(doc.config.normPosition, ['pre', 'post']);
+  for (const f of ['norm', 'residualScale', 'residualGate', 'parametrization']) {
+    assert.deepEqual(doc.config[f], want.config[f], f);
+  }
+  for (let i = 0; i < 2; i++) {
+    const got = doc.runs[i].records[0].layerStats;
+    const cli = want.runs[i].records[0].layerStats;
+    for (const f of ['preVar', 'gradVar', 'weightGradVar']) assert.deepEqual(got[f], cli[f], `run ${i} ${f}`);
+  }
+  assert.deepEqual(other.problems.pageErrors, []);
+  assert.deepEqual(other.problems.console, []);
+  await other.close();
 });

@@ -23,11 +23,14 @@ function cli(args) {
 // The CLI's schedule with the engine: a record at step 0, then every logEvery updates and at the
 // last step; a diverged run stops after the record at its divergence (as the worker does, a
 // layerStats() that throws on a diverged run leaves the record's statistics out).
-function engineRuns({ inits, config, steps, logEvery }) {
+// perRun: { field: [one value per run] } (the runs differ in more than the initializer).
+function engineRuns({ inits, config, steps, logEvery, perRun = {} }) {
   const runs = [];
   let resolved = null;
-  for (const init of inits) {
-    const run = engine.createRun({ ...config, init });
+  for (const [i, init] of inits.entries()) {
+    const own = Object.fromEntries(Object.entries(perRun).map(([field, list]) => [field, list[i]]));
+    const run = engine.createRun({ ...config, ...own, init });
+    const runConfig = run.config;
     resolved ??= run.config;
     const records = [];
     let diverged = null;
@@ -47,7 +50,7 @@ function engineRuns({ inits, config, steps, logEvery }) {
       snap();
     }
     run.dispose();
-    runs.push({ init, diverged, records });
+    runs.push({ init, diverged, records, config: runConfig });
   }
   return { config: resolved, runs };
 }
@@ -88,6 +91,17 @@ function assertSameDocument(got, want) {
 const csvRows = (text) => text.trimEnd().split('\n').map((line) => line.split(','));
 
 const EXPERIMENTS = [
+  {
+    // Per-run fields besides init (pre_vs_post_ln's form): every one a list in the CLI's config.
+    name: 'one initializer twice, pre-LN beside post-LN, ReZero beside alpha 1/sqrt(B)',
+    inits: ['he_normal', 'he_normal'],
+    config: { dataset: 'spiral', hidden: [16, 16, 16, 16], seed: 3, architecture: 'residual', norm: 'layer', histBins: 8 },
+    perRun: { normPosition: ['pre', 'post'], residualScale: ['inv_sqrt_depth', 'one'], residualGate: ['none', 'rezero'] },
+    args: ['--hidden', '16x4', '--seed', '3', '--architecture', 'residual', '--norm', 'layer', '--hist-bins', '8',
+      '--norm-position', 'pre,post', '--residual-scale', 'inv_sqrt_depth,one', '--residual-gate', 'none,rezero'],
+    steps: 30,
+    logEvery: 10,
+  },
   {
     name: 'relu on spiral, three inits',
     inits: ['he_normal', 'xavier_normal', 'zeros'],

@@ -47,8 +47,8 @@ test('initscope presets --format json lists every preset with its source, senten
   const { presets } = JSON.parse(r.out);
   const ids = presets.map((p) => p.id);
   for (const id of ['default', 'he2015', 'glorot2010', 'symmetry', 'saxe', 'lsuv', 'sigmoid',
-    'scale', 'kumar2017', 'edge_of_chaos', 'isometry', 'residual_scaling', 'residual_sqrt_depth', 'fixup',
-    'batchnorm_explosion']) assert.ok(ids.includes(id), id);
+    'scale', 'kumar2017', 'edge_of_chaos', 'isometry', 'residual_scaling', 'residual_gain', 'residual_sqrt_depth',
+    'fixup', 'pre_vs_post_ln', 'batchnorm_explosion']) assert.ok(ids.includes(id), id);
   assert.equal(new Set(ids).size, ids.length);
   assert.deepEqual([...new Set(presets.map((p) => p.chapter))],
     ['Symmetry', 'Variance', 'Saturating activations', 'Depth', 'Theory', 'Width', 'Depth today'], 'course order');

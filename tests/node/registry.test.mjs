@@ -159,3 +159,49 @@ test('an out-of-range value is refused by every entry point, naming the field', 
     assert.ok(names(f, coreMessage(cliRun('run', `--${f.flag}`, String(bad), '--steps', '0').stderr)), `initscope run --${f.flag} ${bad}`);
   }
 });
+
+// Two valid, different values of a per-run field (to give two runs of one initializer each).
+function twoValues(f) {
+  if (f.kind === 'enum') return f.ids.slice(0, 2);
+  if (f.words.length >= 2) return f.words.slice(0, 2);
+  return [1, 2];
+}
+const PER_RUN = CONFIG_FIELDS.filter((f) => f.perRun && f.name !== 'init');
+
+test('every per-run field takes one value per run in the CLI and the hash, and refuses a wrong count', () => {
+  assert.ok(PER_RUN.length >= 7, 'weightVar, biasVar, parametrization, residualScale, residualGate, norm, normPosition');
+  for (const f of PER_RUN) {
+    const [a, b] = twoValues(f);
+    // The hash: two runs of one initializer that differ in this field are two runs.
+    const init = f.name === 'weightVar' || f.name === 'biasVar' ? 'mean_field' : 'he_normal';
+    // (residual blocks, so that a gate or a norm position is a real difference)
+    const { state, notices } = parseHash(`#inits=${init},${init}&architecture=residual&${f.name}=${a},${b}`, catalog);
+    assert.deepEqual(notices, [], `${f.name}=${a},${b}`);
+    assert.deepEqual(state.inits, [init, init], f.name);
+    assert.deepEqual(state[f.name], [a, b], f.name);
+    // Three values for two runs: the field named, the count allowed.
+    assert.throws(() => validateState({ ...state, [f.name]: [a, b, a] }, catalog),
+      (e) => e.message.startsWith(`invalid ${f.name} = `) && /one per run/.test(e.message), `${f.name} x3`);
+    // The CLI: the list gives run i its value (JSON config: a list), a wrong count is refused.
+    const r = cliRun('run', '--init', `${init},${init}`, '--architecture', 'residual', `--${f.flag}`, `${a},${b}`,
+      '--steps', '0', '--hidden', '8x2');
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).config[f.name], [a, b], `run --${f.flag} ${a},${b}`);
+    const bad = cliRun('run', '--init', `${init},${init}`, `--${f.flag}`, `${a},${b},${a}`, '--steps', '0');
+    assert.equal(bad.status, 2, `run --${f.flag} ${a},${b},${a}`);
+    assert.match(bad.stderr, /invalid init = a list of 2: expected one value, or one per run \(3\)/);
+  }
+});
+
+test('the same run twice is refused by a control and dropped from a link, with a notice', () => {
+  const twice = { ...DEFAULTS, inits: ['he_normal', 'he_normal'] };
+  assert.throws(() => validateState(twice, catalog), /invalid inits = "he_normal,he_normal": expected runs that differ/);
+  // weightVar is mean_field's only: two He runs do not differ by it.
+  assert.throws(() => validateState({ ...twice, weightVar: [1, 2] }, catalog), /expected runs that differ/);
+  assert.deepEqual(validateState({ ...twice, normPosition: ['pre', 'post'] }, catalog).normPosition, ['pre', 'post']);
+  const { state, notices } = parseHash('#inits=he_normal,xavier_normal,he_normal&norm=layer,batch,layer', catalog);
+  assert.deepEqual(state.inits, ['he_normal', 'xavier_normal']);
+  assert.deepEqual(state.norm, ['layer', 'batch']);
+  assert.equal(notices.length, 1);
+  assert.match(notices[0], /runs that differ.*\(dropping run 3\)/);
+});

@@ -16,6 +16,7 @@
 
 #include "initscope/config.hpp"
 #include "initscope/coordcheck.hpp"
+#include "initscope/fields.hpp"
 #include "initscope/sweep.hpp"
 
 namespace initscope {
@@ -52,10 +53,12 @@ struct Preset {
   std::string what;     // what the experiment is
   std::string watch;    // what to look at, with the numbers the tests check
   Config config;        // every field; config.init == inits.front()
-  std::vector<Init> inits;  // one per run (repeats allowed when the runs differ in weight_var)
-  // Per-run sigma_w^2 / sigma_b^2 (mean_field, orthogonal): empty = config's for every run,
-  // else one per run, as `run --weight-var a,b,c`.
-  std::vector<double> weight_vars, bias_vars;
+  std::vector<Init> inits;  // one per run (repeats allowed when the runs differ in another field)
+  // Fields the runs differ in besides the initializer: each a per-run field of the registry
+  // (Field::per_run: weightVar, biasVar, parametrization, residualScale, residualGate, norm,
+  // normPosition) with one value per run, as `run --norm-position pre,post`. Fields not listed
+  // take the config's value in every run. presets() checks each entry.
+  std::vector<std::pair<std::string, std::vector<FieldValue>>> per_run;
   PresetSweep sweep;            // sweep.x empty: an ordinary preset
   PresetCoordCheck coordcheck;  // coordcheck.widths empty: not a coordinate check
 };
@@ -65,7 +68,7 @@ const std::vector<Preset>& presets();
 // The preset with that id; ConfigError("preset", id, "one of <ids>") otherwise.
 const Preset& preset_by_id(const std::string& id);
 std::vector<std::string> preset_ids();
-// One Config per run: the preset's config with each run's initializer (and weight_var, bias_var).
+// One Config per run: the preset's config with each run's initializer and per_run values.
 std::vector<Config> preset_run_configs(const Preset& p);
 // The sweep of a sweep preset (base = the first run's config); ConfigError if p has none.
 SweepSpec preset_sweep_spec(const Preset& p);

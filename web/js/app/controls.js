@@ -5,7 +5,7 @@
 // invalid one stays in its input, marked aria-invalid with the message under it, and nothing is
 // passed on. Every text set here goes through textContent / option.text, never innerHTML.
 
-import { DEFAULTS, MAX_RUNS, SPEEDS, SMOOTHINGS, StateError, validateState, formatHidden, parseInteger, perRun, usesField } from '../state/state.js';
+import { DEFAULTS, MAX_RUNS, USES, SPEEDS, SMOOTHINGS, StateError, validateState, formatHidden, parseInteger, perRun, usesField } from '../state/state.js';
 import { INIT_NOTES, matchPreset, nextPreset } from '../state/presets.js';
 import { labelFor } from '../theme/colors.js';
 import { CONFIG_FIELDS, configField } from '../engine/fields.js';
@@ -211,10 +211,18 @@ export class Controls {
       const swatch = document.querySelector(`.swatch[data-slot="${slot}"]`);
       swatch.style.background = state.inits[slot] ? colors[slot] : 'transparent';
     }
-    for (const field of SELECT_FIELDS) $(`c-${field}`).value = state[field];
+    for (const field of SELECT_FIELDS) {
+      // A list (one value per run, pre_vs_post_ln's normPosition) matches no option: blank, with
+      // the runs' values in its tooltip; choosing one sets it for every run.
+      const el = $(`c-${field}`);
+      const list = Array.isArray(state[field]);
+      el.dataset.title ??= el.title;
+      el.value = list ? '' : state[field];
+      el.title = list ? `one per run: ${state[field].join(', ')}` : el.dataset.title;
+    }
     for (const field of TEXT_FIELDS) $(`c-${field}`).value = String(state[field]);
     // sigma_w^2 / sigma_b^2 only where an initializer reads them (mean_field; biasVar also orthogonal)
-    for (const field of PER_RUN_FIELDS) $(`f-${field}`).hidden = !usesField(state, field);
+    for (const field of PER_RUN_FIELDS) if (USES[field]) $(`f-${field}`).hidden = !usesField(state, field);
     const leaky = state.activation === 'leaky_relu';
     $('f-leakySlope').hidden = !leaky;
     $('f-activation').classList.toggle('wide', !leaky);   // keeps depth and width on one row

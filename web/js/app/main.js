@@ -5,7 +5,7 @@
 // pool. The tabs and the Theory tab's worker are tabs.js, the downloads downloads.js, the sweep
 // mode sweep-mode.js, the Width tab width-tab.js.
 
-import { DEFAULTS, MAX_RUNS, USES, parseHash, toHash, runConfig, sameRuns, validateState, perRun } from '../state/state.js';
+import { DEFAULTS, MAX_RUNS, PER_RUN_FIELDS, USES, parseHash, toHash, runConfig, sameRuns, validateState, perRun } from '../state/state.js';
 import { Controls } from './controls.js';
 import { pagePresets, presetById } from '../state/presets.js';
 import { applyEmbedMode, setupEmbedDialog } from '../embed/embed.js';
@@ -219,6 +219,7 @@ const handlers = {
       // sigma_w^2 / sigma_b^2 of the initializers that take them (the phase diagram's dots)
       weightVar: USES.weightVar.includes(init) ? perRun(state.weightVar, i) : null,
       biasVar: USES.biasVar.includes(init) ? perRun(state.biasVar, i) : null,
+      config: msg.configs[i],   // its own resolved config (the export's per-run fields)
       diverged: null,
       records: [],
       grid: null,
@@ -351,9 +352,12 @@ function selectHistRun(index) {
 function runLabel(init, i) {
   const w = perRun(state.weightVar, i);
   const b = perRun(state.biasVar, i);
-  if (init === 'mean_field') return `${labelFor(init)} σw²=${w}${b ? `, σb²=${b}` : ''}`;
-  if (USES.biasVar.includes(init) && b) return `${labelFor(init)} σb²=${b}`;
-  return labelFor(init);
+  // The other fields the runs differ in (pre_vs_post_ln: "He normal normPosition=pre").
+  const own = PER_RUN_FIELDS.filter((f) => f !== 'weightVar' && f !== 'biasVar' && Array.isArray(state[f]))
+    .map((f) => ` ${f}=${state[f][i]}`).join('');
+  if (init === 'mean_field') return `${labelFor(init)} σw²=${w}${b ? `, σb²=${b}` : ''}${own}`;
+  if (USES.biasVar.includes(init) && b) return `${labelFor(init)} σb²=${b}${own}`;
+  return `${labelFor(init)}${own}`;
 }
 
 // The phase diagram's click / Enter: the selected run (the histogram's run) becomes a mean-field

@@ -337,8 +337,10 @@ class Engine {
   limits() { return this.#m.limits(); }
   /**
    * The ready-made experiments, in course order (the page's menu, `initscope presets`):
-   * [{ id, chapter, label, source, what, watch, inits, weightVars, biasVars, config, runs }];
-   * config is shared by the runs (createRun(runs[i]) builds run i), inits one per run.
+   * [{ id, chapter, label, source, what, watch, inits, config, runs, perRun, sweep, coordcheck }];
+   * config is shared by the runs (createRun(runs[i]) builds run i), inits one per run, perRun
+   * { field: [one value per run] } the other fields the runs differ in (pre_vs_post_ln:
+   * { normPosition: ['pre', 'post'] }; {} = none).
    */
   presets() { return this.#m.presets(); }
   /** The C++ defaults of every config field (inputDim/classes 0 = the dataset's own). */

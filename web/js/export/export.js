@@ -3,7 +3,8 @@
 // --help`). Pure functions (no DOM): Node tests them against the CLI's own output.
 //
 //   JSON { config: { ...the resolved run config, init: [ids], weightVar: [per run],
-//          biasVar: [per run], steps, logEvery }, gemm: "exact" (the wasm engine's GEMM path),
+//          biasVar: [per run], every other per-run field (norm, ...): [per run], steps,
+//          logEvery }, gemm: "exact" (the wasm engine's GEMM path),
 //          runs: [ { init, weightVar, biasVar, diverged: null | step, records: [ { step, trainLoss, testLoss,
 //          trainAccuracy, testAccuracy, layerStats: { preMean, ..., symmetric, theoryExact,
 //          histogram: { lo, hi, bins, counts, below, above } } } ] } ] } (lo, hi: per layer)
@@ -15,6 +16,8 @@
 // Differences from the CLI: runs carry no `gain` (the engine does not report the resolved
 // gain), `logEvery` is null (the page logs once per frame, every `speed` updates, and thins
 // long histories), and `steps` is the last logged step.
+
+import { CONFIG_FIELDS } from '../engine/fields.js';
 
 export const CSV_HEADER = 'init,step,trainLoss,testLoss,trainAccuracy,testAccuracy,layer,preMean,preVar,' +
   'postMean,postVar,deadFraction,gradVar,weightGradVar,weightVar,theoryVar,corr,theoryCorr,' +
@@ -86,12 +89,20 @@ export function exportDocument({ config, runs, logEvery = null }) {
   // The run's own weightVar / biasVar, else the config's (undefined keys are left out).
   const own = (run, key) => run[key] ?? config[key];
   const perRun = (key) => (runs.some((r) => own(r, key) !== undefined) ? runs.map((r) => own(r, key)) : undefined);
+  // Every other per-run field (the CLI writes each as a list, one value per run): the run's own
+  // resolved config's, else the shared one's.
+  const lists = {};
+  for (const f of CONFIG_FIELDS) {
+    if (!f.perRun || ['init', 'weightVar', 'biasVar'].includes(f.name) || !(f.name in config)) continue;
+    lists[f.name] = runs.map((r) => (r.config ?? config)[f.name]);
+  }
   const doc = {
     config: {
       ...config,
       init: runs.map((r) => r.init),
       weightVar: perRun('weightVar'),
       biasVar: perRun('biasVar'),
+      ...lists,
       steps,
       logEvery,
     },

@@ -8,7 +8,7 @@
 // Var[w] = 2/(fan_in + fan_out) (our xavier_*) and the 1/fan_in variant that He et al. 2015
 // compare against (our lecun_*). The labels say which is which.
 
-import { DEFAULTS, RUN_FIELDS, sameRuns, validateState } from './state.js';
+import { DEFAULTS, PER_RUN_FIELDS, RUN_FIELDS, sameRuns, validateState } from './state.js';
 
 export const INIT_NOTES = Object.freeze({
   xavier_normal: '2/(fan_in+fan_out)',
@@ -21,15 +21,14 @@ export const INIT_NOTES = Object.freeze({
 });
 
 // Config fields the page state has under the same name (state.js RUN_FIELDS minus the ones built
-// here: inits, gain and the per-run weightVar / biasVar).
-const SHARED = RUN_FIELDS.filter((f) => !['inits', 'gain', 'weightVar', 'biasVar'].includes(f));
-const PER_RUN = { weightVar: 'weightVars', biasVar: 'biasVars' };
+// here: inits, gain and the per-run fields).
+const SHARED = RUN_FIELDS.filter((f) => !['inits', 'gain', ...PER_RUN_FIELDS].includes(f));
 
 // Why the page state cannot hold a preset, or null: a config field the page does not keep that
 // differs from the engine's default.
 function unsupported(p, defaults) {
   for (const [field, value] of Object.entries(p.config)) {
-    if (SHARED.includes(field) || field in PER_RUN || field === 'init' || field === 'gain') continue;
+    if (SHARED.includes(field) || PER_RUN_FIELDS.includes(field) || field === 'init' || field === 'gain') continue;
     if (JSON.stringify(value) !== JSON.stringify(defaults[field])) return `the field ${field}`;
   }
   return null;
@@ -45,9 +44,11 @@ export function pagePresets(catalog) {
       state = { ...DEFAULTS, inits: p.inits.slice() };
       for (const f of SHARED) state[f] = Array.isArray(p.config[f]) ? p.config[f].slice() : p.config[f];
       state.gain = p.config.gain === null || p.config.gain === undefined ? 'default' : p.config.gain;
-      // One number for every run, or one per run (mean_field runs that differ in sigma_w^2).
-      for (const [field, list] of Object.entries(PER_RUN)) {
-        state[field] = p[list].length ? p[list].slice() : p.config[field] ?? DEFAULTS[field];
+      // One value for every run, or one per run (mean_field runs that differ in sigma_w^2,
+      // pre_vs_post_ln's normPosition).
+      for (const field of PER_RUN_FIELDS) {
+        const list = p.perRun?.[field];
+        state[field] = list ? list.slice() : p.config[field] ?? DEFAULTS[field];
       }
       try {
         state = validateState(state, catalog);

@@ -47,13 +47,12 @@ export const SMOOTHINGS = Object.freeze([0, 0.6, 0.8, 0.9, 0.95, 0.99]);
 export const THEORY_PARTS = Object.freeze(['correlation', 'phase', 'jacobian']);
 export const VIEW_PARTS = Object.freeze(['loss', 'variance', 'gradient', 'histograms', 'boundary', 'badges', ...THEORY_PARTS]);
 export const TABS = Object.freeze(['training', 'theory', 'width']);
-// Initializers that read weightVar / biasVar (mean-field theory's sigma_w^2, sigma_b^2). Only these
-// may repeat in `inits`: three mean_field runs with weightVar=1,1.76,4 are three experiments.
+// Initializers that read weightVar / biasVar (mean-field theory's sigma_w^2, sigma_b^2): only
+// their runs differ when these do (three mean_field runs with weightVar=1,1.76,4).
 export const USES = Object.freeze({
   weightVar: Object.freeze(['mean_field']),
   biasVar: Object.freeze(['mean_field', 'orthogonal']),
 });
-const REPEATABLE = Object.freeze(['mean_field', 'orthogonal']);
 // Parts an embed may keep besides the views.
 export const EMBED_PARTS = Object.freeze([...VIEW_PARTS, 'controls', 'intro', 'sweep']);
 
@@ -212,30 +211,35 @@ function list(raw) {
   return Array.isArray(raw) ? raw.map(String) : String(raw).split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-// One number for every run, or a comma list / array with one number per run (s.inits validated
-// before). A list whose values are all equal is that one number: both links mean the same runs.
-function perRunNumbers(f, raw, s) {
+// A per-run field (registry perRun: weightVar, biasVar, parametrization, residualScale, norm,
+// ...): one value for every run, or a comma list / array with one value per run (s.inits
+// validated before), each checked as the single value is. A list whose values are all equal is
+// that one value: both links mean the same runs.
+function perRunValues(f, raw, s) {
   const n = s.inits.length;
-  const allowed = n > 1 ? `${f.allowed}, or a list of ${n} such numbers (one per run)` : f.allowed;
-  const items = typeof raw === 'number' ? [raw] : Array.isArray(raw) ? raw : String(raw).split(',');
+  const allowed = n > 1 ? `${f.allowed}, or a list of ${n} such values (one per run)` : f.allowed;
+  const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',').map((t) => t.trim()) : [raw];
   const shown = shownRaw(raw);
   if (items.length !== 1 && items.length !== n) throw new StateError(f.name, shown, allowed);
   const v = items.map((x) => {
-    const y = typeof x === 'number' ? x : parseNumber(x);
-    if (y === undefined || !inRange(f, y)) throw new StateError(f.name, shown, allowed);
-    return y;
+    try {
+      return checkAgainst(f, x);
+    } catch (e) {
+      if (e instanceof StateError) throw new StateError(f.name, shown, allowed);
+      throw e;
+    }
   });
   return v.every((y) => y === v[0]) ? v[0] : v;
 }
 
-/** Run i's value of a per-run field (weightVar, biasVar): one number for all, or the i-th. */
+/** Run i's value of a per-run field: one value for all, or the i-th. */
 export function perRun(value, i) {
   return Array.isArray(value) ? value[i] : value;
 }
 
-/** Whether any run of the state reads `field` (weightVar / biasVar). */
+/** Whether any run of the state reads `field` (only weightVar / biasVar depend on the init). */
 export function usesField(state, field) {
-  return state.inits.some((id) => USES[field].includes(id));
+  return !USES[field] || state.inits.some((id) => USES[field].includes(id));
 }
 
 function datasetInfo(catalog, id) {
@@ -310,12 +314,27 @@ function validateInits(raw, s) {
     throw new StateError('inits', show(v.join(',')), `1 to ${MAX_RUNS} initializers`);
   }
   for (const id of v) oneOf('inits', id, f.ids, f.allowed);
-  const once = v.filter((id) => !REPEATABLE.includes(id));
-  if (new Set(once).size !== once.length) {
-    throw new StateError('inits', show(v.join(',')),
-      `each initializer at most once (${REPEATABLE.join(' and ')} may repeat with their own weightVar / biasVar)`);
-  }
   return v;
+}
+
+// The fields, besides init, whose value may differ run by run (the registry's perRun).
+export const PER_RUN_FIELDS = Object.freeze(CONFIG_FIELDS.filter((f) => f.perRun && f.name !== 'init').map((f) => f.name));
+
+// Two runs with the same config are one experiment twice: an initializer may repeat only where
+// a per-run field it reads differs (mean_field's weightVar, one norm position each, ...).
+// Returns the index of the first run that repeats an earlier one, or -1.
+function repeatedRun(s) {
+  const seen = new Set();
+  for (let i = 0; i < s.inits.length; i++) {
+    const key = JSON.stringify(runConfig(s, s.inits[i], i));
+    if (seen.has(key)) return i;
+    seen.add(key);
+  }
+  return -1;
+}
+function repeatError(s) {
+  return new StateError('inits', show(s.inits.join(',')),
+    `runs that differ: an initializer repeats only with its own value of a per-run field (${PER_RUN_FIELDS.join(', ')})`);
 }
 
 // "WIDTHxDEPTH" or a list of widths; each width in the registry's range, then the caps.
@@ -351,7 +370,7 @@ function configValidator(f) {
   if (f.name === 'init') return validateInits;
   if (f.name === 'hidden') return validateHidden;
   return (raw, s, catalog) => {
-    const v = f.perRun && f.kind === 'number' ? perRunNumbers(f, raw, s) : checkAgainst(f, raw);
+    const v = f.perRun ? perRunValues(f, raw, s) : checkAgainst(f, raw);
     return ACROSS[f.name] ? ACROSS[f.name](v, s, catalog, raw) : v;
   };
 }
@@ -410,6 +429,7 @@ export function validateState(state, catalog) {
     if (field === 'hist') raw = Math.min(Number(raw) || 0, out.inits.length - 1);
     out[field] = validateField(field, raw, out, catalog);
   }
+  if (repeatedRun(out) >= 0) throw repeatError(out);
   return out;
 }
 
@@ -427,6 +447,20 @@ export function normalize(state, catalog) {
       out[field] = fallback(field, out);
       notices.push(`${e.message} (using ${showValue(field, out[field])})`);
     }
+  }
+  // A repeated run is dropped (with its per-run values), and so is every later repeat.
+  for (let i = repeatedRun(out); i >= 0; i = repeatedRun(out)) {
+    notices.push(`${repeatError(out).message} (dropping run ${i + 1})`);
+    const keep = (_, k) => k !== i;
+    const inits = out.inits.filter(keep);
+    for (const field of PER_RUN_FIELDS) {
+      if (Array.isArray(out[field])) {
+        const list = out[field].filter(keep);
+        out[field] = list.every((y) => y === list[0]) ? list[0] : list;
+      }
+    }
+    out.inits = inits;
+    out.hist = Math.min(out.hist, inits.length - 1);
   }
   return { state: out, notices };
 }
@@ -520,12 +554,13 @@ export function runConfig(state, init, index = 0) {
   const config = {};
   const put = (f) => {
     const key = stateKey(f);
-    const v = f.name === 'init' ? init : Object.prototype.hasOwnProperty.call(state, key) ? state[key] : DEFAULTS[key];
+    const given = Object.prototype.hasOwnProperty.call(state, key) ? state[key] : DEFAULTS[key];
+    const v = f.name === 'init' ? init : f.perRun ? perRun(given, index) : given;
     if (f.nullable && v === NULL_WORD) return;
     if (f.name !== 'init' && !ALWAYS_LINKED.includes(key) && JSON.stringify(v) === JSON.stringify(DEFAULTS[key])) return;
     config[f.name] = Array.isArray(v) ? v.slice() : v;
   };
-  const perRunNumber = (f) => f.perRun && f.kind === 'number';
+  const perRunNumber = (f) => f.name === 'weightVar' || f.name === 'biasVar';
   for (const f of CONFIG_FIELDS) if (!f.nullable && !perRunNumber(f)) put(f);
   for (const f of CONFIG_FIELDS) if (f.nullable && !perRunNumber(f)) put(f);
   if (USES.weightVar.includes(init)) config.weightVar = perRun(state.weightVar ?? DEFAULTS.weightVar, index);
