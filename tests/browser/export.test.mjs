@@ -129,8 +129,8 @@ test('Download -> JSON of a per-run preset: normPosition per run and the CLI\'s 
   const other = await openPage(browser, server.origin);
   await load(other, server.url, '#preset=pre_vs_post_ln');
   const legend = await other.textContent('.panel[data-part="variance"]');
-  assert.match(legend, /He normal normPosition=pre/);
-  assert.match(legend, /He normal normPosition=post/);
+  assert.match(legend, /He normal, pre-norm/);
+  assert.match(legend, /He normal, post-norm/);
   await other.click('#download-menu summary');
   const [d] = await Promise.all([other.waitForEvent('download'), other.click('#b-download-json')]);
   const doc = JSON.parse(await readFile(await d.path(), 'utf8'));

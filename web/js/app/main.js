@@ -9,7 +9,7 @@ import { DEFAULTS, MAX_RUNS, PER_RUN_FIELDS, USES, parseHash, toHash, runConfig,
 import { Controls } from './controls.js';
 import { pagePresets, presetById } from '../state/presets.js';
 import { applyEmbedMode, setupEmbedDialog } from '../embed/embed.js';
-import { runColors, labelFor } from '../theme/colors.js';
+import { runColors, labelFor, valueLabel } from '../theme/colors.js';
 import { LossView } from '../views/loss.js';
 import { VarianceView } from '../views/variance.js';
 import { GradientView } from '../views/gradient.js';
@@ -352,9 +352,9 @@ function selectHistRun(index) {
 function runLabel(init, i) {
   const w = perRun(state.weightVar, i);
   const b = perRun(state.biasVar, i);
-  // The other fields the runs differ in (pre_vs_post_ln: "He normal normPosition=pre").
+  // The other fields the runs differ in (pre_vs_post_ln: "He normal, pre-norm").
   const own = PER_RUN_FIELDS.filter((f) => f !== 'weightVar' && f !== 'biasVar' && Array.isArray(state[f]))
-    .map((f) => ` ${f}=${state[f][i]}`).join('');
+    .map((f) => valueLabel(f, state[f][i])).filter(Boolean).map((t) => `, ${t}`).join('');
   if (init === 'mean_field') return `${labelFor(init)} σw²=${w}${b ? `, σb²=${b}` : ''}${own}`;
   if (USES.biasVar.includes(init) && b) return `${labelFor(init)} σb²=${b}${own}`;
   return `${labelFor(init)}${own}`;

@@ -75,6 +75,21 @@ export function labelFor(initId) {
   return LABELS[initId] ?? String(initId);
 }
 
+// How a run's own value of a per-run field reads in its label ("He normal, α = 1/√B, ReZero"):
+// a word for each value, '' for the value that needs no mention (no gate), `field=value` for
+// anything else (a number, a field without words here).
+const VALUE_LABELS = {
+  residualScale: { one: 'α = 1', inv_sqrt_depth: 'α = 1/√B', inv_sqrt_2depth: 'α = 1/√(2B)', inv_depth: 'α = 1/B' },
+  residualGate: { none: '', rezero: 'ReZero' },
+  norm: { none: 'no norm', layer: 'LayerNorm', rms: 'RMSNorm', batch: 'BatchNorm' },
+  normPosition: { pre: 'pre-norm', post: 'post-norm' },
+  parametrization: { sp: 'SP', ntk: 'NTK', mup: 'μP' },
+};
+export function valueLabel(field, value) {
+  if (field === 'residualScale' && typeof value === 'number') return `α = ${value}`;
+  return VALUE_LABELS[field]?.[value] ?? `${field}=${value}`;
+}
+
 /** Colours for the runs of one comparison, in order, with no two runs alike (up to 7 runs). */
 export function runColors(initIds) {
   const used = new Set();
