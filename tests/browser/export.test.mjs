@@ -152,3 +152,27 @@ test('Download -> JSON of a per-run preset: normPosition per run and the CLI\'s 
   assert.deepEqual(other.problems.console, []);
   await other.close();
 });
+
+// The Depth-today presets' claims are tested natively over seeds 42-46 (test_presets.cpp); the
+// page opens them at seed 42, and its step-0 numbers are the CLI's to the bit, so the claims
+// hold in Chromium as they do natively.
+test('the Depth-today presets: the page\'s step-0 statistics are the CLI\'s, run by run', async () => {
+  const bin = join(ROOT, 'build', 'native', 'bin', 'initscope');
+  const other = await openPage(browser, server.origin);
+  for (const id of ['residual_scaling', 'residual_gain', 'residual_sqrt_depth', 'fixup', 'pre_vs_post_ln', 'batchnorm_explosion']) {
+    await load(other, server.url, `#preset=${id}`);
+    const r = spawnSync(bin, ['run', '--preset', id, '--steps', '0', '--format', 'json'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const want = JSON.parse(r.stdout).runs;
+    const got = await other.evaluate(() => window.initscope.state.inits.map((_, k) => {
+      const s = window.initscope.records(k)[0].layerStats;
+      return { preVar: Array.from(s.preVar), preMean: Array.from(s.preMean), gradVar: Array.from(s.gradVar) };
+    }));
+    assert.equal(got.length, want.length, id);
+    got.forEach((g, k) => {
+      for (const f of ['preVar', 'preMean', 'gradVar']) assert.deepEqual(g[f], want[k].records[0].layerStats[f], `${id} run ${k} ${f}`);
+    });
+  }
+  assert.deepEqual(other.problems.pageErrors, []);
+  await other.close();
+});
