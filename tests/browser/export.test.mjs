@@ -131,6 +131,10 @@ test('Download -> JSON of a per-run preset: normPosition per run and the CLI\'s 
   const legend = await other.textContent('.panel[data-part="variance"]');
   assert.match(legend, /He normal, pre-norm/);
   assert.match(legend, /He normal, post-norm/);
+  // A residual net's second, dotted line: each branch's output (variance), its weights' gradient.
+  assert.match(legend, /branch output/);
+  assert.match(await other.textContent('.panel[data-part="gradient"]'), /branch weights’ gradient/);
+  assert.doesNotMatch(await page.textContent('.panel[data-part="variance"]'), /branch output/, 'a plain net has none');
   await other.click('#download-menu summary');
   const [d] = await Promise.all([other.waitForEvent('download'), other.click('#b-download-json')]);
   const doc = JSON.parse(await readFile(await d.path(), 'utf8'));

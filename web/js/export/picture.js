@@ -127,6 +127,7 @@ function legendItems(view) {
     return {
       color: sw ? getComputedStyle(sw).color : mk ? getComputedStyle(mk).color : null,
       dash: !!sw?.classList.contains('iv-swatch-dash'),
+      dot: !!sw?.classList.contains('iv-swatch-dot'),
       marker: mk?.textContent ?? '',
       label: li.querySelector('.iv-legend-label')?.textContent ?? '',
       note: li.querySelector('.iv-legend-note')?.textContent ?? '',
@@ -170,8 +171,8 @@ function drawLegendItem(ctx, it, x, y) {
       ctx.font = `11px ${FONT}`;
       ctx.fillText(it.marker, x + 2, y);
     } else {
-      ctx.lineWidth = it.dash ? 2 : 3;
-      ctx.setLineDash(it.dash ? [4, 3] : []);
+      ctx.lineWidth = it.dash || it.dot ? 2 : 3;
+      ctx.setLineDash(it.dash ? [4, 3] : it.dot ? [1.5, 3] : []);
       ctx.beginPath();
       ctx.moveTo(x, y);
       ctx.lineTo(x + SWATCH, y);

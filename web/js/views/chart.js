@@ -49,7 +49,9 @@ export class UPlotView {
  * "exactly zero" (zero init) is itself the lesson. NaN, ±Infinity and negatives are gaps.
  * `cfg.residual` overrides the words (title, xLabel, yLabel, quantity, theoryLabel, theoryTitle,
  * measuredLabel) for `model.architecture === 'residual'`, whose points are the stem, each block's
- * stream and the logits.
+ * stream and the logits. There `cfg.residual.measure(layerStats)` may replace `field` (the
+ * stream's mean square), and `cfg.residual.branch = { measure, label, title }` adds a second,
+ * dotted line per run at the blocks only (each branch's output, or its weights' gradient).
  */
 export class LayerProfileChart extends UPlotView {
   constructor(container, options, cfg) {
@@ -72,7 +74,14 @@ export class LayerProfileChart extends UPlotView {
     // gather the selected record of every run
     const picks = runs.map((run) => recordAt(run, model.cursor));
     let layers = 0;
-    this.raw = picks.map((p) => p?.record?.layerStats?.[field] ?? null);
+    const measure = this.cfg.measure ?? ((ls) => ls[field] ?? null);
+    this.raw = picks.map((p) => (p?.record?.layerStats ? measure(p.record.layerStats) : null));
+    // The blocks' second line: null at the stem and the logits, which have no branch.
+    const branch = this.cfg.branch;
+    this.branch = picks.map((p) => {
+      const a = branch && p?.record?.layerStats ? branch.measure(p.record.layerStats) : null;
+      return a ? Array.from(a, (v, i) => (i === 0 || i === a.length - 1 ? null : v)) : null;
+    });
     this.theory = picks.map((p) => (theoryField ? p?.record?.layerStats?.[theoryField] ?? null : null));
     for (const a of this.raw) if (a) layers = Math.max(layers, a.length);
     for (const a of this.theory) if (a) layers = Math.max(layers, a.length);
@@ -80,8 +89,9 @@ export class LayerProfileChart extends UPlotView {
 
     const hasTheory = this.theory.some((a) => a && a.length);
     // the axis labels live in uPlot's options: a change of architecture rebuilds it
-    const sig = runs.map((r) => `${r.key}|${runColor(r)}`).join(',') + `|${hasTheory}|${this.residual}`;
-    if (sig !== this.signature) this.build(runs, hasTheory, sig);
+    const hasBranch = this.branch.some((a) => a);
+    const sig = runs.map((r) => `${r.key}|${runColor(r)}`).join(',') + `|${hasTheory}|${hasBranch}|${this.residual}`;
+    if (sig !== this.signature) this.build(runs, hasTheory, sig, hasBranch);
 
     // columns: x, then per run measured (and theory)
     const xs = new Array(layers);
@@ -103,6 +113,7 @@ export class LayerProfileChart extends UPlotView {
     runs.forEach((_, r) => {
       push(this.raw[r]);
       if (this.hasTheory) push(this.theory[r]);
+      if (this.hasBranch) push(this.branch[r]);
     });
     [this.yMin, this.yMax] = this.cfg.linear ? this.cfg.linear.range(min, max) : logRange(min, max);
     this.data = cols;
@@ -113,10 +124,11 @@ export class LayerProfileChart extends UPlotView {
     this.panel.summary(() => this.describe(runs, picks));
   }
 
-  build(runs, hasTheory, sig) {
+  build(runs, hasTheory, sig, hasBranch = false) {
     this.uplot?.destroy();
     this.signature = sig;
     this.hasTheory = hasTheory;
+    this.hasBranch = hasBranch;
     const series = [{}];
     for (const run of runs) {
       const color = runColor(run);
@@ -128,6 +140,12 @@ export class LayerProfileChart extends UPlotView {
       if (hasTheory) {
         series.push({
           label: `${runLabel(run)} theory`, stroke: color, width: 1.25, dash: [6, 4], spanGaps: false,
+          points: { show: false },
+        });
+      }
+      if (hasBranch) {
+        series.push({
+          label: `${runLabel(run)} ${this.cfg.branch.label}`, stroke: color, width: 1.5, dash: [1.5, 3], spanGaps: false,
           points: { show: false },
         });
       }
@@ -244,6 +262,9 @@ export class LayerProfileChart extends UPlotView {
           title: approx ? `Linearised prediction: not exact for ${this.model?.activation ?? 'this activation'}` : 'Var[y_l] = Var[y_l-1] · n · Var[w] · c (He et al. 2015)' });
       }
     }
+    if (this.hasBranch) {
+      items.push({ cls: 'iv-key', color: KEY_COLOR(), dot: true, label: this.cfg.branch.label, title: this.cfg.branch.title });
+    }
     if (!this.cfg.linear && this.raw.some((a) => a && Array.prototype.some.call(a, (v) => v === 0))) {
       items.push({ cls: 'iv-key', color: KEY_COLOR(), marker: '\u25BC', label: 'exactly 0 (off the log scale)' });
     }
@@ -261,7 +282,9 @@ export class LayerProfileChart extends UPlotView {
     const parts = runs.map((run, r) => {
       const v = this.raw[r]?.[i];
       const t = this.theory[r]?.[i];
-      return `${runLabel(run)} ${v == null ? '\u2013' : formatValue(v)}${this.hasTheory && t != null ? ` (theory ${formatValue(t)})` : ''}`;
+      const b = this.branch?.[r]?.[i];
+      return `${runLabel(run)} ${v == null ? '\u2013' : formatValue(v)}${this.hasTheory && t != null ? ` (theory ${formatValue(t)})` : ''}` +
+        `${this.hasBranch && b != null ? `, ${this.cfg.branch.label} ${formatValue(b)}` : ''}`;
     });
     const text = `${name}: ${parts.join(' \u00B7 ')}`;
     setText(this.panel.readout, text);

@@ -25,6 +25,13 @@ export class GradientView extends LayerProfileChart {
         yLabel: 'Var[\u2202L/\u2202x] (log)',
         quantity: 'stream gradient variance',
         measuredLabel: 'stream gradient, measured',
+        // dotted: the gradient of each branch's last weight matrix (Xiong et al. 2020's
+        // pre- vs post-LN comparison is of these)
+        branch: {
+          measure: (ls) => ls.weightGradVar ?? null,
+          label: 'branch weights\u2019 gradient',
+          title: 'Var[\u2202L/\u2202W] of each block\u2019s last branch Linear (weightGradVar)',
+        },
         theoryLabel: 'backward theory at init',
         theoryTitle: 'grows by 1 + \u03B1\u00B2 g\u00B2 \u03C7 per block towards the stem, \u03C7 the branch\u2019s backward gain (drawn without norms; spec/residual.md)',
       },

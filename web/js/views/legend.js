@@ -2,7 +2,7 @@
 
 import { h } from './dom.js';
 
-export function legendItem({ color, label, dash, marker, note, title, cls }) {
+export function legendItem({ color, label, dash, dot, marker, note, title, cls }) {
   const li = h('li', `iv-legend-item${cls ? ` ${cls}` : ''}`);
   if (title) li.title = title;
   if (marker) {
@@ -10,7 +10,7 @@ export function legendItem({ color, label, dash, marker, note, title, cls }) {
     if (color) m.style.color = color;
     li.append(m);
   } else if (color) {
-    const sw = h('span', `iv-swatch${dash ? ' iv-swatch-dash' : ''}`);
+    const sw = h('span', `iv-swatch${dash ? ' iv-swatch-dash' : dot ? ' iv-swatch-dot' : ''}`);
     sw.style.color = color;
     li.append(sw);
   }

@@ -94,7 +94,7 @@ export class Panel {
     if (this.summaryFn) setText(this.sr, this.summaryFn());
   }
 
-  /** Legend items from [{ color, label, dash, marker, note, title }]; rebuilt only when changed. */
+  /** Legend items from [{ color, label, dash, dot, marker, note, title }]; rebuilt only when changed. */
   setLegend(items) {
     // Most frames only change the values (notes): update those text nodes in place.
     const shape = JSON.stringify(items.map((it) => ({ ...it, note: it.note ? 1 : 0 })));

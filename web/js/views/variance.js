@@ -5,6 +5,11 @@
 
 import { LayerProfileChart } from './chart.js';
 
+// E[v^2] = Var + mean^2, per point (null without the statistics).
+function meanSquare(variance, mean) {
+  return variance && mean ? Array.from(variance, (v, i) => v + mean[i] * mean[i]) : null;
+}
+
 export class VarianceView extends LayerProfileChart {
   constructor(container, options = {}) {
     super(container, options, {
@@ -15,15 +20,23 @@ export class VarianceView extends LayerProfileChart {
       xLabel: 'layer',
       yLabel: 'Var[y\u2097] (log)',
       quantity: 'pre-activation variance',
-      // residual: layerStats' preVar is the stream's variance at the stem, after each block and
-      // at the logits (README "Depth"); the dashed line is spec/residual.md's recursion
+      // residual: the stream's mean square E[x^2] = preVar + preMean^2 at the stem, after each
+      // block and at the logits (README "Depth"), spec/residual.md's q, whose recursion is the
+      // dashed line; dotted, each branch's output alpha g f(x) (postVar + postMean^2), the term
+      // the recursion adds per block
       residual: {
-        title: 'Residual stream variance by block',
+        title: 'Residual stream mean square by block',
         xLabel: 'block (stem \u2192 out)',
-        yLabel: 'Var[x], stream (log)',
-        quantity: 'residual stream variance',
+        yLabel: 'E[x\u00B2], stream (log)',
+        quantity: 'residual stream mean square',
+        measure: (ls) => meanSquare(ls.preVar, ls.preMean),
         measuredLabel: 'stream, measured',
-        measuredTitle: 'variance of the residual stream x after each block (stem: the stem Linear\u2019s output; out: the logits)',
+        measuredTitle: 'mean square q of the residual stream x after each block (stem: the stem Linear\u2019s output; out: the logits)',
+        branch: {
+          measure: (ls) => meanSquare(ls.postVar, ls.postMean),
+          label: 'branch output',
+          title: 'mean square of each block\u2019s branch output \u03B1 g f(x), what the block adds to q',
+        },
         theoryLabel: 'theory at init',
         theoryTitle: 'q \u2190 q + \u03B1\u00B2 g\u00B2 E|f|\u00B2 per block, the branch\u2019s mean-field maps on its input (spec/residual.md)',
       },
