@@ -93,6 +93,18 @@ void write_run_json(const Config& c, const std::vector<Init>& inits,
     } else {
       j.null();
     }
+    // Where finite weights overflowed float (Run::overflow; the page's layerStats().overflow):
+    // null, or { point (index into layerStats), pass, step }.
+    j.key("overflow");
+    if (const auto of = run.overflow()) {
+      j.begin_object();
+      j.key("point").integer(static_cast<int64_t>(of->point));
+      j.key("pass").string(of->backward ? "backward" : "forward");
+      j.key("step").integer(of->step);
+      j.end_object();
+    } else {
+      j.null();
+    }
     j.key("records").begin_array();
     for (const Record& rec : logs[r].records) {
       const auto& L = rec.layers;
@@ -190,9 +202,10 @@ const char* kRunUsage =
     "  e.g. initscope run --init he_normal,xavier_normal,zeros --hidden 64x30 --steps 2000\n"
     "       initscope run --preset he2015 --seed 7   (a preset, then overrides)\n"
     "\n"
-    "Output (stdout): JSON { config, gemm, runs: [ { init, gain, diverged: null | step, records: "
-    "[\n"
-    "{ step, trainLoss, testLoss, trainAccuracy, testAccuracy, layerStats } ] } ] }, where\n"
+    "Output (stdout): JSON { config, gemm, runs: [ { init, gain, weightVar, biasVar, diverged:\n"
+    "null | step, overflow: null | { point, pass: forward | backward, step } (where finite\n"
+    "weights overflowed float: point indexes layerStats), records: [ { step, trainLoss,\n"
+    "testLoss, trainAccuracy, testAccuracy, layerStats } ] } ] }, where\n"
     "layerStats is the page's run.layerStats(): { preMean, preVar, postMean, postVar,\n"
     "deadFraction, gradVar, weightGradVar, weightVar, theoryVar, corr, theoryCorr,\n"
     "theoryGradVar, symmetric, theoryExact,\n"

@@ -92,6 +92,17 @@ const csvRows = (text) => text.trimEnd().split('\n').map((line) => line.split(',
 
 const EXPERIMENTS = [
   {
+    // Finite weights whose stream overflows float32 at block 167 (3^B growth with two-layer He
+    // branches): `overflow` names the point, as the engine's layerStats().overflow does.
+    name: 'a residual stream that overflows float at step 0',
+    inits: ['he_normal'],
+    config: { dataset: 'gaussian_nd', inputDim: 32, hidden: Array(190).fill(32), architecture: 'residual', blockLayers: 2, histBins: 4, probeSize: 128 },
+    args: ['--dataset', 'gaussian_nd', '--input-dim', '32', '--hidden', '32x190', '--architecture', 'residual', '--block-layers', '2', '--hist-bins', '4', '--probe-size', '128'],
+    steps: 0,
+    logEvery: 10,
+    overflow: { point: 167, pass: 'forward', step: 0 },
+  },
+  {
     // Per-run fields besides init (pre_vs_post_ln's form): every one a list in the CLI's config.
     name: 'one initializer twice, pre-LN beside post-LN, ReZero beside alpha 1/sqrt(B)',
     inits: ['he_normal', 'he_normal'],
@@ -131,6 +142,8 @@ for (const ex of EXPERIMENTS) {
     const want = JSON.parse(wantText);
     for (const run of want.runs) delete run.gain;   // the one field the page cannot fill in
     assertSameDocument(got, want);
+    got.runs.forEach((run, i) => assert.deepEqual(run.overflow, want.runs[i].overflow, `${run.init} overflow`));
+    if (ex.overflow) assert.deepEqual(want.runs[0].overflow, ex.overflow, 'the CLI names the block');
     // The engine and the CLI are bit-identical here, and the layout and number text are the
     // CLI's: the files are the same but for the CLI's per-run "gain" lines.
     assert.equal(text, wantText.replace(/\n *"gain": [^\n]*,(?=\n *"weightVar")/g, ''));

@@ -5,7 +5,8 @@
 //   JSON { config: { ...the resolved run config, init: [ids], weightVar: [per run],
 //          biasVar: [per run], every other per-run field (norm, ...): [per run], steps,
 //          logEvery }, gemm: "exact" (the wasm engine's GEMM path),
-//          runs: [ { init, weightVar, biasVar, diverged: null | step, records: [ { step, trainLoss, testLoss,
+//          runs: [ { init, weightVar, biasVar, diverged: null | step, overflow: null | { point,
+//          pass, step }, records: [ { step, trainLoss, testLoss,
 //          trainAccuracy, testAccuracy, layerStats: { preMean, ..., symmetric, theoryExact,
 //          histogram: { lo, hi, bins, counts, below, above } } } ] } ] } (lo, hi: per layer)
 //   CSV  one row per (run, record, layer), histograms omitted.
@@ -76,6 +77,14 @@ function layerStatsDoc(s) {
   return out;
 }
 
+function overflowOf(run) {
+  for (let k = run.records.length - 1; k >= 0; k--) {
+    const of = run.records[k].layerStats?.overflow;
+    if (of) return { point: of.point, pass: of.pass, step: of.step };
+  }
+  return null;
+}
+
 /**
  * The export as a plain object (JSON.stringify-able; non-finite numbers already null).
  *   config:   one run's resolved config (run.config: inputDim and classes filled in)
@@ -113,6 +122,9 @@ export function exportDocument({ config, runs, logEvery = null }) {
       weightVar: own(run, 'weightVar'),
       biasVar: own(run, 'biasVar'),
       diverged: run.diverged ?? null,
+      // Where finite weights overflowed float: the engine reports it with every record's
+      // layerStats (the same object from then on); the CLI writes it once per run.
+      overflow: overflowOf(run),
       records: run.records.map((r) => {
         const rec = { step: r.step };
         for (const f of RECORD_FIELDS) rec[f] = finiteOrNull(r[f]);
