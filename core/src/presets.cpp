@@ -425,10 +425,10 @@ std::vector<Preset> build() {
         "rate from -9 to -3, with α = 1 (one, left) and α = 1/√B (inv_sqrt_depth, right). Each "
         "curve is one depth's final training loss, the mean over 6 seeds (a rate where every "
         "seed diverged has no point). Press Start.",
-        "With α = 1 the best log2 learning rate falls by 1 or more from 2 to 8 blocks (about -4.5 "
-        "to -8) and the 32-block net diverges at every rate; with α = 1/√B all three depths "
-        "share their best, log2 -4, the rate just below the one where every seed diverges (it "
-        "moves by 0.5 or less).",
+        "A curve's best log2 learning rate is the tick under it. With α = 1 it falls by 1 or "
+        "more from 2 to 8 blocks (about -5 to -7.5 on these seeds) and the 32-block net diverges "
+        "at every rate; with α = 1/√B all three depths share their best, log2 -4, the rate just "
+        "below the one where every seed diverges (it moves by 0.5 or less).",
         c, {Init::he_normal});
     p.sweep = {"learningRate=0.001953125,0.00390625,0.0078125,0.015625,0.03125,0.0625,0.125",
                "depth=2,8,32",
