@@ -452,6 +452,47 @@ std::vector<Preset> build() {
         "batch the measured rate stays a little below it.",
         c, {Init::he_normal, Init::xavier_normal}));
   }
+  {
+    // reference: Yang, Yu, Zhu & Hayou 2023 (Tensor Programs VI) and Bordelon et al. 2023: with
+    // branches scaled by 1/sqrt(L) (depth-muP, SGD at a constant rate) the best learning rate
+    // stays put as blocks are added; unscaled it falls and deep nets diverge. mup_transfer's
+    // setting with depth in place of width: residual ReLU nets of width 64 (a linear stem, B
+    // pre-activation blocks W phi(x) + b, spec/residual.md) on Fashion-MNIST (5400 to train),
+    // SGD in batches of 64, 300 updates, log2 rates -9..-3, 6 seeds; the claim is on the mean
+    // over the seeds and its parabola vertex (tests/native/test_presets.cpp, measured there).
+    // Adam (measured first) moved 1/sqrt(B)'s best by 0.37-0.39, but alpha = 1's 32-block net
+    // never learned (final loss above 5 at every rate), so its moving best meant nothing.
+    Config c = page_base();
+    c.dataset = DatasetKind::fashion_mnist;
+    c.samples = 6000;
+    c.test_fraction = 0.1;
+    c.architecture = Architecture::residual;
+    c.hidden = {64, 64};  // 2 blocks (each cell sets its depth)
+    c.batch_size = 64;
+    c.learning_rate = 0.03125;  // 2^-5 (each cell sets its own)
+    Preset p = make(
+        "depth_transfer", "Depth today", "Depth-μP: the best learning rate across depth",
+        "Yang, Yu, Zhu & Hayou 2023, Tensor Programs VI (feature learning in infinite-depth "
+        "neural networks); Bordelon, Noci, Li, Hanin & Pehlevan 2023 (depthwise hyperparameter "
+        "transfer in residual networks)",
+        "Learning-rate transfer across depth: residual ReLU nets of width 64 with 2, 8 and 32 "
+        "blocks x <- x + α (W φ(x) + b) on Fashion-MNIST, SGD, 300 updates at each log2 learning "
+        "rate from -9 to -3, with α = 1 (one, left) and α = 1/√B (inv_sqrt_depth, right). Each "
+        "curve is one depth's final training loss, the mean over 6 seeds (a rate where every "
+        "seed diverged has no point). Press Start.",
+        "A curve's best log2 learning rate is the tick under it. With α = 1 it falls by 1 or "
+        "more from 2 to 8 blocks (about -5 to -7.5 on these seeds) and the 32-block net diverges "
+        "at every rate; with α = 1/√B all three depths share their best, log2 -4, the rate just "
+        "below the one where every seed diverges (it moves by 0.5 or less).",
+        c, {Init::he_normal});
+    p.sweep = {"learningRate=0.001953125,0.00390625,0.0078125,0.015625,0.03125,0.0625,0.125",
+               "depth=2,8,32",
+               300,
+               6,
+               "trainLoss",
+               "residualScale=one,inv_sqrt_depth"};
+    out.push_back(p);
+  }
   return out;
 }
 

@@ -27,6 +27,9 @@ struct NumericField {
   std::string name;
   bool integer;
   std::function<void(Config&, double)> set;
+  // The registry's entry (its words, such as residualScale's `one`, and its allowed text), or
+  // nullptr for depth and width.
+  const Field* field = nullptr;
 };
 struct CategoricalField {
   std::string name;
@@ -47,7 +50,7 @@ const std::vector<NumericField>& numeric_fields() {
       if (!f.sweepable || (f.kind != FieldKind::Integer && f.kind != FieldKind::Number)) continue;
       const Field* field = &f;
       t.push_back({f.name, f.kind == FieldKind::Integer,
-                   [field](Config& c, double v) { field->set(c, FieldValue::of(v)); }});
+                   [field](Config& c, double v) { field->set(c, FieldValue::of(v)); }, field});
     }
     return t;
   }();
@@ -185,17 +188,44 @@ SweepAxis parse_axis(const std::string& spec, const std::string& what) {
   if (items.size() > static_cast<std::size_t>(limits::kMaxAxisCount))
     throw ConfigError(axis.field + " count", std::to_string(items.size()),
                       int_range(1, limits::kMaxAxisCount));
+  // A number field's words (residualScale=one,inv_sqrt_depth; gain=auto,1) are list items too.
+  // Such an axis is not numeric: its values are its labels (the words as typed, the numbers in
+  // shortest form), as the output prints them; set_axis_value reads each back.
+  const std::vector<std::string> no_words;
+  const std::vector<std::string>& words = nf->field ? nf->field->words : no_words;
+  const auto is_word = [&](const std::string& item) {
+    return std::find(words.begin(), words.end(), item) != words.end();
+  };
   for (const std::string& item : items) {
+    if (is_word(item)) {
+      axis.numeric = false;
+      axis.labels.push_back(item);
+      continue;
+    }
     double v;
-    if (!read_number(item, v)) throw ConfigError(axis.field, shown(item), "a number");
+    if (!read_number(item, v))
+      throw ConfigError(axis.field, shown(item), words.empty() ? "a number" : nf->field->allowed);
     add_number(axis, *nf, v);
   }
+  if (!axis.numeric) axis.numbers.clear();
   return axis;
 }
 
 void set_axis_value(Config& c, const SweepAxis& axis, std::size_t i) {
   if (!axis.numeric) {
-    find_categorical(axis.field)->set(c, axis.labels.at(i));
+    const std::string& text = axis.labels.at(i);
+    if (const CategoricalField* cf = find_categorical(axis.field)) {
+      cf->set(c, text);
+      return;
+    }
+    // A number field's list with words: each label is a word or a number's shortest form.
+    const NumericField& nf = *find_numeric(axis.field);
+    double v;
+    if (read_number(text, v)) {
+      nf.set(c, v);
+    } else {
+      nf.field->set(c, FieldValue::of(text));
+    }
     return;
   }
   const double v = axis.numbers.at(i);

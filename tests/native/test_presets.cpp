@@ -921,11 +921,14 @@ TEST_CASE("batchnorm_explosion: the gradient grows ~1.4x per layer towards the i
 #ifndef __SANITIZE_ADDRESS__
 namespace {
 
+// A rate where every seed diverged has loss HUGE_VAL (no mean): next to one, as at
+// depth_transfer's stability edge, there is no parabola and the grid point itself is the best.
 double best_log2_rate(const std::vector<double>& log2_rates, const std::vector<double>& loss) {
   std::size_t b = 0;
   for (std::size_t i = 1; i < loss.size(); ++i)
     if (loss[i] < loss[b]) b = i;
   if (b == 0 || b + 1 == loss.size()) return log2_rates[b];
+  if (loss[b - 1] == HUGE_VAL || loss[b + 1] == HUGE_VAL) return log2_rates[b];
   const double y0 = loss[b - 1], y1 = loss[b], y2 = loss[b + 1];
   const double curvature = y0 - 2 * y1 + y2;  // > 0: y1 is the lowest of the three
   const double step = log2_rates[b + 1] - log2_rates[b];
@@ -1001,6 +1004,86 @@ TEST_CASE(
       if (iz == 0) {
         CHECK(best.front() - best.back() >= 1.0);  // moves down as the net widens
       } else {
+        CHECK(moved <= 0.5);
+      }
+    }
+  }
+}
+
+// depth_transfer: the whole preset (7 learning rates x 2, 8 and 32 blocks x alpha = 1 and
+// 1/sqrt(B), 6 seeds per cell) at base seeds 42 and 48, read as mup_transfer's is (the mean
+// final training loss over the seeds, its parabola vertex). SGD's loss falls with the rate up to
+// the stability edge, so the best sits next to a rate where every seed diverged, and then is the
+// grid point itself (best_log2_rate). Claim: with alpha = 1 the best falls by 1 or more from 2
+// to 8 blocks and the 32-block net diverges on every seed at the 2-block net's best rate; with
+// alpha = 1/sqrt(B) the three depths' bests lie within 0.5. Measured (this test's numbers):
+// alpha = 1: 2 blocks -5.14 and -4 (seeds 42..47 and 48..53), 8 blocks -7.49 and -8.28, 32
+// blocks diverge at every rate of the grid; alpha = 1/sqrt(B): -4 at every depth, both seeds.
+// Adam (the same grid shifted to -12..-6) moved 1/sqrt(B)'s best by 0.37 and 0.39 too, but its
+// 32 unscaled blocks never learned (final loss above 5 at every rate), which says nothing about
+// the best rate; pre-LN blocks under Adam moved alpha = 1's best by only 0.79 and 0.85.
+// Cost: 252 runs per base seed, fewer parameters per net than mup_transfer's and the diverged
+// runs stop early: about 2 CPU-minutes for both base seeds. Not under ASan (as mup_transfer).
+TEST_CASE(
+    "depth_transfer: unscaled branches move the best learning rate down by 1 or more and diverge "
+    "deep, 1/sqrt(B) branches keep it within 0.5",
+    "[presets]") {
+  const Preset& p = preset_by_id("depth_transfer");
+  CHECK(p.chapter == "Depth today");
+  SweepSpec spec = preset_sweep_spec(p);
+  REQUIRE(spec.axes.size() == 3);
+  REQUIRE(spec.axes[0].field == "learningRate");
+  REQUIRE(spec.axes[1].field == "depth");
+  REQUIRE(spec.axes[1].numbers == std::vector<double>{2, 8, 32});
+  REQUIRE(spec.axes[2].field == "residualScale");
+  REQUIRE(spec.axes[2].labels == std::vector<std::string>{"one", "inv_sqrt_depth"});
+  CHECK(spec.base.architecture == Architecture::residual);
+  CHECK(spec.base.optimizer == Optimizer::sgd);
+  std::vector<double> log2_rates;
+  for (double lr : spec.axes[0].numbers) log2_rates.push_back(std::log2(lr));
+  const std::size_t nx = spec.axes[0].size(), ny = spec.axes[1].size();
+  const FashionPool data;
+  for (uint32_t base_seed : {42u, 48u}) {
+    spec.base.seed = base_seed;
+    std::vector<CellResult> results(task_count(spec));
+    std::vector<std::thread> threads;
+    const std::size_t jobs = 2;
+    for (std::size_t j = 0; j < jobs; ++j)
+      threads.emplace_back([&, j] {
+        for (std::size_t t = j; t < results.size(); t += jobs)
+          results[t] = evaluate_cell(task_config(spec, t), spec.steps);
+      });
+    for (std::thread& t : threads) t.join();
+    for (std::size_t iz = 0; iz < 2; ++iz) {
+      std::vector<double> best;
+      std::vector<std::vector<int>> diverged(ny);
+      for (std::size_t iy = 0; iy < ny; ++iy) {
+        std::vector<double> loss;
+        for (std::size_t ix = 0; ix < nx; ++ix) {
+          const std::size_t cell = (iz * ny + iy) * nx + ix;
+          const CellSummary s = summarize(&results[cell * spec.seeds], spec.seeds);
+          loss.push_back(std::isfinite(s.train_loss) ? s.train_loss : HUGE_VAL);
+          diverged[iy].push_back(s.diverged);
+        }
+        best.push_back(best_log2_rate(log2_rates, loss));
+      }
+      // The 2-block net's best rate on the grid (the vertex rounded to the nearest grid rate).
+      std::size_t at = 0;
+      for (std::size_t ix = 1; ix < nx; ++ix)
+        if (std::fabs(log2_rates[ix] - best[0]) < std::fabs(log2_rates[at] - best[0])) at = ix;
+      INFO("seeds " << base_seed << ".." << base_seed + spec.seeds - 1 << ", residualScale "
+                    << spec.axes[2].labels[iz] << ": best log2 learningRate " << best[0] << ", "
+                    << best[1] << ", " << best[2] << " at 2, 8, 32 blocks; 32 blocks at log2 "
+                    << log2_rates[at] << ": " << diverged[2][at] << " of " << spec.seeds
+                    << " seeds diverged");
+      if (iz == 0) {
+        CHECK(best[0] - best[1] >= 1.0);       // falls as blocks are added
+        CHECK(diverged[2][at] == spec.seeds);  // the deepest diverges there
+        CHECK(diverged[0][at] < spec.seeds);   // where the shallow net trained
+      } else {
+        for (std::size_t iy = 0; iy < ny; ++iy) CHECK(diverged[iy][at] < spec.seeds);
+        const double moved = *std::max_element(best.begin(), best.end()) -
+                             *std::min_element(best.begin(), best.end());
         CHECK(moved <= 0.5);
       }
     }

@@ -74,6 +74,57 @@ TEST_CASE("sweep axis: lists of numbers and of ids", "[sweep]") {
   CHECK(parse_axis("weightVar=1:4:13").numbers[4] == 2);
 }
 
+// residualScale is a number field with words (one, inv_sqrt_depth, ...): the depth_transfer
+// preset splits on residualScale=one,inv_sqrt_depth. Such an axis is not numeric (the output
+// prints its labels, as for ids); a list of numbers alone stays numeric.
+TEST_CASE("sweep axis: a number field's words are list items, labelled as typed", "[sweep]") {
+  const SweepAxis r = parse_axis("residualScale=one,inv_sqrt_depth");
+  CHECK(r.field == "residualScale");
+  CHECK_FALSE(r.numeric);
+  CHECK(r.numbers.empty());
+  CHECK(r.labels == std::vector<std::string>{"one", "inv_sqrt_depth"});
+  // A word beside numbers: the numbers are labelled in shortest form, as a numeric axis does.
+  const SweepAxis m = parse_axis("residualScale=0.50,inv_depth,2");
+  CHECK_FALSE(m.numeric);
+  CHECK(m.labels == std::vector<std::string>{"0.5", "inv_depth", "2"});
+  const SweepAxis n = parse_axis("residualScale=0.5,1");
+  CHECK(n.numeric);
+  CHECK(n.numbers == std::vector<double>{0.5, 1});
+  CHECK_FALSE(parse_axis("gain=auto,1").numeric);  // gain's one word
+
+  Config c;
+  set_axis_value(c, r, 1);
+  CHECK(c.residual_scale == ResidualScale::inv_sqrt_depth);
+  set_axis_value(c, r, 0);
+  CHECK(c.residual_scale == ResidualScale::one);
+  set_axis_value(c, m, 0);
+  CHECK(c.residual_scale == ResidualScale::value);
+  CHECK(c.residual_scale_value == 0.5);
+  set_axis_value(c, m, 1);
+  CHECK(c.residual_scale == ResidualScale::inv_depth);
+  set_axis_value(c, parse_axis("gain=auto,1"), 0);
+  CHECK(c.gain_mode == GainMode::Auto);
+
+  // As a split over a residual base: the cell configs get the words.
+  SweepSpec s;
+  s.base = tiny();
+  s.base.architecture = Architecture::residual;
+  s.axes = {parse_axis("learningRate=0.01,0.1"), parse_axis("depth=2,4"),
+            parse_axis("residualScale=one,inv_sqrt_depth")};
+  REQUIRE(cell_count(s) == 8);
+  CHECK(task_config(s, 0).residual_scale == ResidualScale::one);
+  const Config last = task_config(s, 7);  // lr 0.1, 4 blocks, 1/sqrt(B)
+  CHECK(last.residual_scale == ResidualScale::inv_sqrt_depth);
+  CHECK(last.hidden == std::vector<int>{8, 8, 8, 8});
+  CHECK(last.learning_rate == 0.1);
+  validate_sweep(s);
+  // A number out of range among the words is validate()'s, as on a numeric axis.
+  s.axes[2] = parse_axis("residualScale=one,20");
+  CHECK_THROWS_WITH(validate_sweep(s),
+                    "invalid residualScale = 20: expected a number in (0, 10] or one of one, "
+                    "inv_sqrt_depth, inv_sqrt_2depth, inv_depth");
+}
+
 TEST_CASE("sweep axis: every malformed spec is refused with its own message", "[sweep]") {
   CHECK(error_of("learningRate") ==
         "invalid --x = \"learningRate\": expected FIELD=START:STOP:COUNT or FIELD=A,B,...");
@@ -97,6 +148,15 @@ TEST_CASE("sweep axis: every malformed spec is refused with its own message", "[
   CHECK(error_of("depth=1.5") == "invalid depth = 1.5: expected an integer");
   CHECK(error_of("learningRate=0.1,,0.2") == "invalid learningRate = \"\": expected a number");
   CHECK(error_of("learningRate=nan") == "invalid learningRate = \"nan\": expected a number");
+  // A field's words are taken only where it has them, and a bad item names what it allows.
+  CHECK(error_of("learningRate=0.1,one") == "invalid learningRate = \"one\": expected a number");
+  CHECK(error_of("residualScale=one,inv_sqrt") ==
+        "invalid residualScale = \"inv_sqrt\": expected a number in (0, 10] or one of one, "
+        "inv_sqrt_depth, inv_sqrt_2depth, inv_depth");
+  CHECK(error_of("residualScale=one:2:3") ==
+        "invalid residualScale = \"one:2:3\": expected START:STOP:COUNT (two numbers and a count)");
+  CHECK(error_of("gain=1,Auto") ==
+        "invalid gain = \"Auto\": expected a number in [0, 100] or \"auto\"");
   CHECK(error_of("init=he_normal,foo").rfind("invalid init = \"foo\": expected one of zeros,", 0) ==
         0);
   CHECK(error_of("activation=1:2:3").rfind("invalid activation = \"1:2:3\": expected one of", 0) ==

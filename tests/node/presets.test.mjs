@@ -131,7 +131,7 @@ test('edge_of_chaos_sweep: one sweep in the CLI list, the engine and `sweep --pr
   const fromCli = JSON.parse(cli('presets').out).presets;
   const fromEngine = engine.presets();
   const sweeps = fromCli.filter((p) => p.sweep);
-  assert.deepEqual(sweeps.map((p) => p.id), ['edge_of_chaos_sweep', 'mup_transfer']);
+  assert.deepEqual(sweeps.map((p) => p.id), ['edge_of_chaos_sweep', 'mup_transfer', 'depth_transfer']);
   assert.deepEqual(sweeps[0].sweep, { x: 'weightVar=1:4:13', y: 'depth=10:100:10', steps: 300, seeds: 1, metric: 'trainAccuracy' });
   for (const p of fromEngine) assert.equal(p.sweep === null, !fromCli.find((c) => c.id === p.id).sweep, p.id);
   const e = fromEngine.find((p) => p.id === 'edge_of_chaos_sweep');
@@ -182,4 +182,32 @@ test('mup_transfer: a split sweep in the CLI list, the engine and `sweep --prese
   assert.equal(viaPreset.out, explicit.out);
   assert.match(viaPreset.out.split('\n')[0], /^learningRate,width,parametrization,seed,/);
   assert.equal(viaPreset.out.trimEnd().split('\n').length, 1 + 2 * 2);
+});
+
+// The depth transfer preset: its split on residualScale's words (alpha = 1 beside 1/sqrt(B)) in
+// the CLI's list and the engine's, and `sweep --preset depth_transfer` is the explicit split sweep
+// (compared on a corner: the whole preset is 252 runs, its claim checked in test_presets.cpp).
+test('depth_transfer: a split on residualScale in the CLI list, the engine and `sweep --preset`', () => {
+  const c = JSON.parse(cli('presets').out).presets.find((p) => p.id === 'depth_transfer');
+  assert.equal(c.chapter, 'Depth today');
+  assert.equal(c.sweep.split, 'residualScale=one,inv_sqrt_depth');
+  assert.match(c.sweep.x, /^learningRate=/);
+  assert.equal(c.sweep.y, 'depth=2,8,32');
+  const e = engine.presets().find((p) => p.id === 'depth_transfer');
+  assert.equal(e.sweep.split, 'residualScale=one,inv_sqrt_depth');
+  assert.equal(e.sweep.xField, 'learningRate');
+  assert.equal(e.sweep.yField, 'depth');
+  assert.equal(e.sweep.metric, 'trainLoss');
+  assert.equal(e.config.architecture, 'residual');
+  const corner = ['--x', 'learningRate=0.0625', '--y', 'depth=2,8', '--steps', '3', '--seeds', '1', '--format', 'csv'];
+  const viaPreset = cli('sweep', '--preset', 'depth_transfer', ...corner);
+  assert.equal(viaPreset.code, 0, viaPreset.err);
+  const explicit = cli('sweep', '--dataset', 'fashion_mnist', '--samples', '6000', '--test-fraction', '0.1',
+    '--architecture', 'residual', '--hidden', '64,64', '--batch-size', '64', '--lr', '0.03125',
+    '--split', 'residualScale=one,inv_sqrt_depth', ...corner);
+  assert.equal(explicit.code, 0, explicit.err);
+  assert.equal(viaPreset.out, explicit.out);
+  assert.match(viaPreset.out.split('\n')[0], /^learningRate,depth,residualScale,seed,/);
+  assert.deepEqual(viaPreset.out.trimEnd().split('\n').slice(1).map((l) => l.split(',')[2]),
+    ['one', 'one', 'inv_sqrt_depth', 'inv_sqrt_depth']);
 });

@@ -8,6 +8,7 @@ import { bin, loadEngine } from './helpers.mjs';
 import { parseAxis, taskCount, taskConfig, sweepCSV, sweepJSON, progressiveOrder, cliCommand, CORE_DEFAULTS }
   from '../../web/js/sweep/sweep-grid.js';
 import { evaluateCell } from '../../web/js/sweep/sweep-cell.js';
+import { readSweepFile } from '../../web/js/sweep/sweep-file.js';
 
 function cli(...args) {
   const r = spawnSync(bin, ['sweep', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -60,6 +61,9 @@ test('sweep: bad axes exit 2 with the core message, the same words as the page',
     ['learningRate=1:4:0', 'invalid learningRate count = 0: expected an integer in 1..1000'],
     ['depth=1.5', 'invalid depth = 1.5: expected an integer'],
     ['learningRate=0.1,x', 'invalid learningRate = "x": expected a number'],
+    ['learningRate=0.1,one', 'invalid learningRate = "one": expected a number'],
+    ['residualScale=one,inv_sqrt', 'invalid residualScale = "inv_sqrt": expected a number in (0, 10] or one of one, inv_sqrt_depth, inv_sqrt_2depth, inv_depth'],
+    ['gain=auto,Auto', 'invalid gain = "Auto": expected a number in [0, 100] or "auto"'],
   ];
   for (const [spec, message] of cases) {
     const r = cli('--x', spec, ...fixed);
@@ -199,4 +203,49 @@ test('sweep: a split sweep (sp and mup side by side) gives the CLI\'s bytes, and
   const r = cli('--x', x, '--split', split, ...flags);
   assert.equal(r.code, 2);
   assert.equal(r.err, 'initscope: invalid --split = "parametrization=sp,mup": expected a --y axis as well\n');
+});
+
+// A number field's words in a list (the depth_transfer preset's split residualScale=one,
+// inv_sqrt_depth): the axis is not numeric, its labels are the words as typed and the numbers in
+// shortest form, the CLI prints them as its values, and the page writes the same bytes, reads the
+// CLI's file back and shows a command that computes the same sweep.
+test('sweep: a split on residualScale\'s words (alpha = 1 beside 1/sqrt(B)) gives the CLI\'s bytes', async () => {
+  const axis = parseAxis('residualScale=one,0.50,inv_sqrt_depth');
+  assert.equal(axis.numeric, false);
+  assert.deepEqual(axis.values, ['one', 0.5, 'inv_sqrt_depth']);
+  assert.deepEqual(axis.labels, ['one', '0.5', 'inv_sqrt_depth']);
+  assert.equal(parseAxis('residualScale=0.5,1').numeric, true);   // numbers alone: as before
+
+  const engine = await loadEngine();
+  const probe = engine.createRun({ samples: 100, hidden: [8, 8], batchSize: 10, seed: 3, architecture: 'residual',
+    learningRate: 0.05 });
+  const base = { ...probe.config };
+  probe.dispose();
+  const x = 'learningRate=0.03125,0.25';
+  const y = 'depth=2,8';
+  const split = 'residualScale=one,inv_sqrt_depth';
+  const sweep = { base, axes: [parseAxis(x), parseAxis(y), parseAxis(split)], steps: 20, seeds: 2 };
+  const results = new Array(taskCount(sweep));
+  for (let t = 0; t < taskCount(sweep); t++) {
+    results[t] = await evaluateCell(engine, taskConfig(sweep, t), sweep.steps, async () => false);
+  }
+  assert.equal(taskConfig(sweep, 0).residualScale, 'one');
+  assert.equal(taskConfig(sweep, taskCount(sweep) - 1).residualScale, 'inv_sqrt_depth');
+  // 8 blocks: alpha = 1/sqrt(8) changes the numbers; 2 blocks at alpha 1 and 1/sqrt(2) differ too.
+  assert.notEqual(results[(4 + 2) * 2].trainLoss, results[2 * 2].trainLoss);
+  const flags = ['--samples', '100', '--hidden', '8,8', '--batch-size', '10', '--seed', '3', '--architecture', 'residual',
+    '--lr', '0.05', '--steps', '20', '--seeds', '2'];
+  const csv = cli('--x', x, '--y', y, '--split', split, ...flags, '--format', 'csv');
+  assert.equal(csv.code, 0, csv.err);
+  assert.equal(sweepCSV(sweep, results), csv.out);
+  const json = cli('--x', x, '--y', y, '--split', split, ...flags, '--format', 'json').out;
+  assert.equal(sweepJSON(sweep, results), json);
+  assert.deepEqual(JSON.parse(json).axes[2].values, ['one', 'inv_sqrt_depth']);
+  assert.equal(JSON.parse(json).cells.at(-1).z, 'inv_sqrt_depth');
+  const file = readSweepFile(json);
+  assert.deepEqual(file.sweep.axes[2], sweep.axes[2]);
+  assert.equal(sweepJSON(file.sweep, file.results), json);
+  const command = cliCommand(sweep);
+  assert.match(command, /--split residualScale=one,inv_sqrt_depth/);
+  assert.equal(cli(...command.split(' ').slice(2), '--format', 'csv').out, sweepCSV(sweep, results), command);
 });

@@ -10,7 +10,9 @@
 // runs tasks on threads, the page in Web Workers, both by task index.
 //
 //   Axis spec:  FIELD=START:STOP:COUNT   inclusive linspace (weightVar=1:4:13 -> 1, 1.25, .., 4)
-//               FIELD=A,B,C              a list (init=he_normal,lecun_normal; depth=10,20,50)
+//               FIELD=A,B,C              a list (init=he_normal,lecun_normal; depth=10,20,50;
+//                                        a number field's words too: residualScale=one,
+//                                        inv_sqrt_depth, gain=auto,1)
 //   Seeds:      seed index s of a sweep whose base seed is b runs with seed (b + s) mod 2^32, so
 //               `initscope run --seed b+s` with the cell's fields reproduces that run exactly.
 #pragma once
@@ -30,6 +32,8 @@ constexpr int kMaxSweepSeeds = 100;
 
 struct SweepAxis {
   std::string field;  // public name: a Config field (camelCase) or `depth` / `width`
+  // false for an id list, and for a number field's list with one of its words in it
+  // (residualScale=one,inv_sqrt_depth): its values are then its labels.
   bool numeric = true;
   std::vector<double> numbers;      // numeric axes: the values, in order
   std::vector<std::string> labels;  // every axis: the value as text (numbers: shortest round-trip)
@@ -48,6 +52,7 @@ std::vector<std::string> sweep_field_names();
 //   invalid weightVar = "1:4": expected START:STOP:COUNT (two numbers and a count)
 //   invalid weightVar count = 0: expected an integer in 1..1000
 //   invalid depth = 12.5: expected an integer
+//   invalid residualScale = "foo": expected a number in (0, 10] or one of one, inv_sqrt_depth, ...
 //   invalid init = "foo": expected one of zeros, constant, ...
 // Whether a value is in range for its field is checked with the rest of the config
 // (validate_sweep), where the base config is known.

@@ -6,7 +6,7 @@
 // The file is untrusted input: every problem is refused with the key, the value and what is
 // allowed (`invalid sweep file: cells[3].runs = ...: expected ...`), and nothing is half-read.
 
-import { NUMERIC_FIELDS, CATEGORICAL_FIELDS, MAX_AXIS_COUNT, MAX_SEEDS, cellCount, sweepSeed, axisIndex } from './sweep-grid.js';
+import { NUMERIC_FIELDS, CATEGORICAL_FIELDS, MAX_AXIS_COUNT, MAX_SEEDS, cellCount, sweepSeed, axisIndex, fieldWords, jsonValue } from './sweep-grid.js';
 import { formatNumber } from '../export/export.js';
 
 // A file larger than this many runs is refused rather than drawn (the page's own sweeps stop at
@@ -44,6 +44,20 @@ function readAxis(a, i) {
   }
   if (!Array.isArray(a.values) || a.values.length < 1 || a.values.length > MAX_AXIS_COUNT) {
     throw bad(`${key}.values`, a.values, `a list of 1..${MAX_AXIS_COUNT} values`);
+  }
+  // A number field's axis with one of its words (residualScale=one,inv_sqrt_depth): the CLI
+  // writes every value as its label, a word or a number's shortest form.
+  const words = fieldWords(a.field);
+  if (numeric && words.length && a.values.some((v) => typeof v === 'string')) {
+    const values = a.values.map((v, k) => {
+      if (typeof v === 'string' && words.includes(v)) return v;
+      const n = typeof v === 'string' && v !== '' ? Number(v) : NaN;
+      if (!Number.isFinite(n) || formatNumber(n) !== v) {
+        throw bad(`${key}.values[${k}]`, v, `a number's shortest form or one of ${words.join(', ')}`);
+      }
+      return n;
+    });
+    return { field: a.field, numeric: false, values, labels: a.values.slice() };
   }
   a.values.forEach((v, k) => {
     const ok = numeric ? typeof v === 'number' && Number.isFinite(v) : typeof v === 'string' || typeof v === 'boolean';
@@ -106,7 +120,8 @@ export function readSweepFile(text) {
     const at = axes.map((a, i) => axisIndex(sweep, cell, i));
     axes.forEach((a, i) => {
       const k = 'xyz'[i];
-      if (c[k] !== a.values[at[i]]) throw bad(`${key}.${k}`, c[k], `${shown(a.values[at[i]])} (cells run x-fastest)`);
+      const want = jsonValue(a, at[i]);
+      if (c[k] !== want) throw bad(`${key}.${k}`, c[k], `${shown(want)} (cells run x-fastest)`);
     });
     if (!Array.isArray(c.runs) || c.runs.length !== sweep.seeds) {
       throw bad(`${key}.runs`, Array.isArray(c.runs) ? `a list of ${c.runs.length}` : c.runs, `a list of ${sweep.seeds} runs (one per seed)`);

@@ -6,7 +6,9 @@
 // `initscope sweep` with this module's on the same sweep): the linspace and the mean use the
 // same expressions in the same order as core/src/sweep.cpp, and seeds are (base + index) mod 2^32.
 //
-//   axis  { field, numeric, values: [number | id], labels: [text] }
+//   axis  { field, numeric, values: [number | id], labels: [text] }  (a number field's list with
+//         one of its words, residualScale=one,inv_sqrt_depth, is numeric: false, its values the
+//         words and numbers the engine takes, its labels what the CLI prints)
 //   sweep { base (a resolved engine config), axes: [x], [x, y] or [x, y, split], steps, seeds }
 //   task  t = cell * seeds + s,  cell = (iz * ny + iy) * nx + ix  (the CLI's row order; the
 //         split, a third axis, is the x-y grid once per value, drawn as panels side by side)
@@ -23,6 +25,10 @@ export const NUMERIC_FIELDS = ['depth', 'width', ...SWEEPABLE.filter(isNumeric).
 const INTEGER_FIELDS = new Set(['depth', 'width', ...SWEEPABLE.filter((f) => f.kind === 'integer').map((f) => f.name)]);
 export const CATEGORICAL_FIELDS = SWEEPABLE.filter((f) => !isNumeric(f)).map((f) => f.name);
 const BOOLEAN_FIELDS = new Set(SWEEPABLE.filter((f) => f.kind === 'boolean').map((f) => f.name));
+// A number field's words (residualScale's one, inv_sqrt_depth, ...; gain's auto), and the
+// allowed text a bad item of such a field's list is reported with.
+const WORDS = new Map(SWEEPABLE.filter((f) => f.words?.length).map((f) => [f.name, f]));
+export const fieldWords = (field) => WORDS.get(field)?.words ?? [];
 export const MAX_AXIS_COUNT = 1000;
 export const MAX_SEEDS = 100;
 
@@ -70,14 +76,29 @@ export function parseAxis(spec, what = 'axis') {
   } else {
     const items = rest.split(',');
     if (items.length > MAX_AXIS_COUNT) throw invalid(`${field} count`, items.length, `an integer in 1..${MAX_AXIS_COUNT}`);
+    // core/src/sweep.cpp: a word makes the axis non-numeric; its labels are the words as typed
+    // and the numbers in shortest form (what the CLI prints as its values).
+    const words = WORDS.get(field);
+    let hasWord = false;
     for (const item of items) {
+      if (words?.words.includes(item)) {
+        hasWord = true;
+        values.push(item);
+        continue;
+      }
       const v = readNumber(item);
-      if (v === null) throw invalid(field, shown(item), 'a number');
+      if (v === null) throw invalid(field, shown(item), words ? words.allowed : 'a number');
       add(v);
+    }
+    if (hasWord) {
+      return { field, numeric: false, values, labels: values.map((v) => (typeof v === 'number' ? formatNumber(v) : v)) };
     }
   }
   return { field, numeric, values, labels: values.map(formatNumber) };
 }
+
+/** An axis value as the CLI's JSON writes it: a word axis's (numeric: false) are its labels. */
+export const jsonValue = (axis, i) => (!axis.numeric && WORDS.has(axis.field) ? axis.labels[i] : axis.values[i]);
 
 /** Value i of an inclusive linspace: core/src/sweep.cpp's expression, so the doubles agree. */
 export function linspaceAt(start, stop, count, i) {
@@ -188,7 +209,7 @@ export function sweepDocument(sweep, results) {
     const runs = results.slice(cell * sweep.seeds, (cell + 1) * sweep.seeds);
     const s = summarize(runs);
     const c = {};
-    sweep.axes.forEach((a, i) => { c['xyz'[i]] = a.values[axisIndex(sweep, cell, i)]; });
+    sweep.axes.forEach((a, i) => { c['xyz'[i]] = jsonValue(a, axisIndex(sweep, cell, i)); });
     Object.assign(c, {
       trainLoss: s.trainLoss, testLoss: s.testLoss, trainAccuracy: s.trainAccuracy, testAccuracy: s.testAccuracy,
       diverged: s.diverged,
@@ -204,7 +225,7 @@ export function sweepDocument(sweep, results) {
     // a sweep read from a file (sweep-file.js) keeps the file's.
     config, gemm: sweep.gemm ?? 'exact', ...(sweep.gemm === 'fast' ? { gemmThreads: sweep.gemmThreads } : {}),
     steps: sweep.steps, seeds: sweep.seeds,
-    axes: sweep.axes.map((a) => ({ field: a.field, values: a.values })),
+    axes: sweep.axes.map((a) => ({ field: a.field, values: a.values.map((_, i) => jsonValue(a, i)) })),
     cells,
   };
 }

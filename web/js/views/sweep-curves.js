@@ -55,9 +55,18 @@ export function sweepCurves(sweep, summaries, metric) {
       }
       curves.push({ label: ya ? ya.labels[iy] : '', points, best, vertex: vertexOf(points, best) });
     }
-    panels.push({ label: za ? `${za.field} = ${za.labels[iz]}` : '', curves });
+    panels.push({ label: za ? panelLabel(za, iz) : '', curves });
   }
   return panels;
+}
+
+// residualScale's words as the branch scale they stand for (spec/residual.md), so a panel of the
+// depth_transfer preset says which alpha it draws: "residualScale = inv_sqrt_depth (α = 1/√B)".
+const ALPHA = { one: '1', inv_sqrt_depth: '1/√B', inv_sqrt_2depth: '1/√(2B)', inv_depth: '1/B' };
+function panelLabel(axis, i) {
+  const label = axis.labels[i];
+  const alpha = axis.field === 'residualScale' ? ALPHA[label] : undefined;
+  return `${axis.field} = ${label}${alpha ? ` (α = ${alpha})` : ''}`;
 }
 
 /**
