@@ -257,7 +257,7 @@ std::string sweep_text(const SweepSpec& spec, const GemmOptions& g,
   });
 }
 
-const char* kSweepUsage =
+const char* kSweepUsageTemplate =
     "initscope sweep: train one network per cell of a one- or two-axis grid of configurations\n"
     "(and per seed), and print each run's final losses and accuracies and whether it diverged.\n"
     "Every other flag sets the fields the sweep keeps fixed, as in `initscope run`.\n"
@@ -268,12 +268,10 @@ const char* kSweepUsage =
     "       steps and seeds; any other preset gives the base config; flags override either)\n"
     "\n"
     "SPEC: START:STOP:COUNT (COUNT values from START to STOP inclusive, evenly spaced) or a list\n"
-    "A,B,C. Numeric fields: depth (layers of the first --hidden width), width (every layer of\n"
-    "--hidden), weightVar, biasVar (mean_field's sigma_w^2, sigma_b^2), learningRate, batchSize, "
-    "momentum, gain, initStd, initBound, initValue, "
-    "leakySlope,\n"
-    "noise, samples, testFraction, inputDim, classes, probeSize, histBins. Lists only: init,\n"
-    "activation, optimizer, dataset, loss, fanMode.\n"
+    "A,B,C. depth is the number of layers (of the first --hidden width), width every layer's\n"
+    "width; a number field with words also takes them in a list (residualScale=one,\n"
+    "inv_sqrt_depth).\n"
+    "%FIELDS%"
     "Seed index s runs with seed (--seed + s) mod 2^32: `initscope run` with that seed and the\n"
     "cell's fields gives the same run. The output does not depend on --jobs.\n"
     "\n"
@@ -300,6 +298,33 @@ const char* kSweepUsage =
     "  initscope sweep merge PART... [--format json|csv] [--out FILE]   check that the parts are\n"
     "                every shard of one sweep, each task once, and print the sweep's output: the\n"
     "                same bytes as the unsharded sweep.\n";
+
+// The usage text with the axes read off the registry (sweep.hpp), wrapped at 92 columns.
+std::string sweep_usage() {
+  std::string lists;
+  const auto add = [&lists](const char* head, const std::vector<std::string>& names) {
+    std::string line = head;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const std::string item = names[i] + (i + 1 < names.size() ? "," : ".");
+      if (line.size() + 1 + item.size() > 92) {
+        lists += line + "\n";
+        line = " ";
+      }
+      line += " " + item;
+    }
+    lists += line + "\n";
+  };
+  add("Numeric axes:", sweep_numeric_fields());
+  std::vector<std::string> categorical;
+  for (const std::string& n : sweep_field_names())
+    if (std::find(sweep_numeric_fields().begin(), sweep_numeric_fields().end(), n) ==
+        sweep_numeric_fields().end())
+      categorical.push_back(n);
+  add("Lists only:", categorical);
+  std::string usage = kSweepUsageTemplate;
+  usage.replace(usage.find("%FIELDS%"), 8, lists);
+  return usage;
+}
 
 const char* kMergeUsage =
     "initscope sweep merge: join the part files of a sharded sweep (initscope sweep --shard K/N)\n"
@@ -399,7 +424,7 @@ bool parse_sweep(const std::vector<std::string>& args, SweepCommand& c) {
                    [&o](auto&) { o.quiet = true; }, r});
   add_gemm_flags(flags, c.gemm);
 
-  if (!parse_or_help("sweep", kSweepUsage, flags, args, c.parsed)) return false;
+  if (!parse_or_help("sweep", sweep_usage().c_str(), flags, args, c.parsed)) return false;
   if (o.x.empty()) throw UsageError("--x", "(missing)", "FIELD=START:STOP:COUNT or FIELD=A,B,...");
   if (!o.out.empty() && o.out == o.checkpoint && o.shard.empty())
     throw UsageError("--out", quote(o.out),

@@ -164,8 +164,9 @@ TEST_CASE("fields: the sweep axes are exactly the sweepable fields plus depth an
     FieldValue v = f.get(Config{});
     if (v.type == FieldValue::Type::Null)
       v = FieldValue::of(f.lo);  // gain: its default is no number
-    if (v.type == FieldValue::Type::Text && f.kind == FieldKind::Number)
-      v = FieldValue::of(f.hi);  // residualScale: its default is a word; an axis takes numbers
+    // residualScale: its default is a word, which an axis also takes (test_sweep.cpp); here a
+    // number, the other kind of item
+    if (v.type == FieldValue::Type::Text && f.kind == FieldKind::Number) v = FieldValue::of(f.hi);
     const SweepAxis axis = parse_axis(std::string(f.name) + "=" + value_text(v));
     Config c;
     set_axis_value(c, axis, 0);

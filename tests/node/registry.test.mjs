@@ -205,3 +205,12 @@ test('the same run twice is refused by a control and dropped from a link, with a
   assert.equal(notices.length, 1);
   assert.match(notices[0], /runs that differ.*\(dropping run 3\)/);
 });
+
+test('sweep --help lists every sweepable field as an axis (read off the registry, never stale)', () => {
+  const r = cliRun('sweep', '--help');
+  assert.equal(r.status, 0, r.stderr);
+  const axes = r.stdout.slice(r.stdout.indexOf('Numeric axes:'), r.stdout.indexOf('Seed index'));
+  const listed = new Set(axes.replace(/Numeric axes:|Lists only:/g, '').split(/[\s,.]+/).filter(Boolean));
+  const want = new Set(['depth', 'width', ...CONFIG_FIELDS.filter((f) => f.sweepable).map((f) => f.name)]);
+  assert.deepEqual([...listed].sort(), [...want].sort());
+});
