@@ -152,6 +152,14 @@ test('Download -> JSON of a per-run preset: normPosition per run and the CLI\'s 
     const cli = want.runs[i].records[0].layerStats;
     for (const f of ['preVar', 'gradVar', 'weightGradVar']) assert.deepEqual(got[f], cli[f], `run ${i} ${f}`);
   }
+  // The control shows the list; one position for both runs would make them the same run:
+  // refused at the control, naming the rule, and nothing changes.
+  assert.equal(await other.$eval('#c-normPosition', (el) => el.selectedOptions[0]?.text), 'per run: pre, post');
+  const before = await other.evaluate(() => window.initscope.state);
+  await other.click('text=Residual, norms, width');   // the details that hold the depth controls
+  await other.selectOption('#c-normPosition', 'pre');
+  assert.match(await other.textContent('#e-normPosition'), /runs that differ/);
+  assert.deepEqual(await other.evaluate(() => window.initscope.state), before);
   assert.deepEqual(other.problems.pageErrors, []);
   assert.deepEqual(other.problems.console, []);
   await other.close();

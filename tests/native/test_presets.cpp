@@ -955,6 +955,50 @@ struct FashionPool {
   ~FashionPool() { register_image_pool(DatasetKind::fashion_mnist, nullptr); }
 };
 
+// A learning-rate transfer preset (x = learningRate, y = width or depth, split = the two
+// settings compared) at one base seed, on two threads: per split value iz and y value iy, the
+// best log2 learning rate (best_log2_rate of the mean final training loss over the seeds; a
+// cell where every seed diverged has no mean and cannot be the best) and, per rate, how many
+// seeds diverged.
+struct TransferBests {
+  std::vector<double> log2_rates;
+  std::vector<std::vector<double>> best;                // [iz][iy]
+  std::vector<std::vector<std::vector<int>>> diverged;  // [iz][iy][ix]
+};
+TransferBests transfer_bests(SweepSpec spec, uint32_t base_seed) {
+  spec.base.seed = base_seed;
+  std::vector<CellResult> results(task_count(spec));
+  std::vector<std::thread> threads;
+  const std::size_t jobs = 2;
+  for (std::size_t j = 0; j < jobs; ++j)
+    threads.emplace_back([&, j] {
+      for (std::size_t t = j; t < results.size(); t += jobs)
+        results[t] = evaluate_cell(task_config(spec, t), spec.steps);
+    });
+  for (std::thread& t : threads) t.join();
+  TransferBests out;
+  for (double lr : spec.axes[0].numbers) out.log2_rates.push_back(std::log2(lr));
+  const std::size_t nx = spec.axes[0].size(), ny = spec.axes[1].size(), nz = spec.axes[2].size();
+  out.best.assign(nz, {});
+  out.diverged.assign(nz, std::vector<std::vector<int>>(ny));
+  for (std::size_t iz = 0; iz < nz; ++iz)
+    for (std::size_t iy = 0; iy < ny; ++iy) {
+      std::vector<double> loss;
+      for (std::size_t ix = 0; ix < nx; ++ix) {
+        const std::size_t cell = (iz * ny + iy) * nx + ix;
+        const CellSummary s = summarize(&results[cell * spec.seeds], spec.seeds);
+        loss.push_back(std::isfinite(s.train_loss) ? s.train_loss : HUGE_VAL);
+        out.diverged[iz][iy].push_back(s.diverged);
+      }
+      out.best[iz].push_back(best_log2_rate(out.log2_rates, loss));
+    }
+  return out;
+}
+
+double spread(const std::vector<double>& v) {
+  return *std::max_element(v.begin(), v.end()) - *std::min_element(v.begin(), v.end());
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -969,42 +1013,18 @@ TEST_CASE(
   REQUIRE(spec.axes[2].field == "parametrization");
   REQUIRE(spec.axes[2].labels == std::vector<std::string>{"sp", "mup"});
   CHECK(spec.base.base_width == static_cast<int>(spec.axes[1].numbers.front()));
-  std::vector<double> log2_rates;
-  for (double lr : spec.axes[0].numbers) log2_rates.push_back(std::log2(lr));
-  const std::size_t nx = spec.axes[0].size(), ny = spec.axes[1].size();
   const FashionPool data;
   for (uint32_t base_seed : {42u, 48u}) {
-    spec.base.seed = base_seed;
-    std::vector<CellResult> results(task_count(spec));
-    std::vector<std::thread> threads;
-    const std::size_t jobs = 2;
-    for (std::size_t j = 0; j < jobs; ++j)
-      threads.emplace_back([&, j] {
-        for (std::size_t t = j; t < results.size(); t += jobs)
-          results[t] = evaluate_cell(task_config(spec, t), spec.steps);
-      });
-    for (std::thread& t : threads) t.join();
+    const TransferBests t = transfer_bests(spec, base_seed);
     for (std::size_t iz = 0; iz < 2; ++iz) {
-      std::vector<double> best;
-      for (std::size_t iy = 0; iy < ny; ++iy) {
-        std::vector<double> loss;
-        for (std::size_t ix = 0; ix < nx; ++ix) {
-          const std::size_t cell = (iz * ny + iy) * nx + ix;
-          const CellSummary s = summarize(&results[cell * spec.seeds], spec.seeds);
-          // A cell where every seed diverged has no mean: it cannot be the best.
-          loss.push_back(std::isfinite(s.train_loss) ? s.train_loss : HUGE_VAL);
-        }
-        best.push_back(best_log2_rate(log2_rates, loss));
-      }
-      const double moved =
-          *std::max_element(best.begin(), best.end()) - *std::min_element(best.begin(), best.end());
+      const std::vector<double>& best = t.best[iz];
       INFO("seeds " << base_seed << ".." << base_seed + spec.seeds - 1 << ", "
                     << spec.axes[2].labels[iz] << ": best log2 learningRate " << best[0] << ", "
                     << best[1] << ", " << best[2] << " at widths 64, 128, 256");
       if (iz == 0) {
         CHECK(best.front() - best.back() >= 1.0);  // moves down as the net widens
       } else {
-        CHECK(moved <= 0.5);
+        CHECK(spread(best) <= 0.5);
       }
     }
   }
@@ -1039,34 +1059,14 @@ TEST_CASE(
   REQUIRE(spec.axes[2].labels == std::vector<std::string>{"one", "inv_sqrt_depth"});
   CHECK(spec.base.architecture == Architecture::residual);
   CHECK(spec.base.optimizer == Optimizer::sgd);
-  std::vector<double> log2_rates;
-  for (double lr : spec.axes[0].numbers) log2_rates.push_back(std::log2(lr));
   const std::size_t nx = spec.axes[0].size(), ny = spec.axes[1].size();
   const FashionPool data;
   for (uint32_t base_seed : {42u, 48u}) {
-    spec.base.seed = base_seed;
-    std::vector<CellResult> results(task_count(spec));
-    std::vector<std::thread> threads;
-    const std::size_t jobs = 2;
-    for (std::size_t j = 0; j < jobs; ++j)
-      threads.emplace_back([&, j] {
-        for (std::size_t t = j; t < results.size(); t += jobs)
-          results[t] = evaluate_cell(task_config(spec, t), spec.steps);
-      });
-    for (std::thread& t : threads) t.join();
+    const TransferBests t = transfer_bests(spec, base_seed);
+    const std::vector<double>& log2_rates = t.log2_rates;
     for (std::size_t iz = 0; iz < 2; ++iz) {
-      std::vector<double> best;
-      std::vector<std::vector<int>> diverged(ny);
-      for (std::size_t iy = 0; iy < ny; ++iy) {
-        std::vector<double> loss;
-        for (std::size_t ix = 0; ix < nx; ++ix) {
-          const std::size_t cell = (iz * ny + iy) * nx + ix;
-          const CellSummary s = summarize(&results[cell * spec.seeds], spec.seeds);
-          loss.push_back(std::isfinite(s.train_loss) ? s.train_loss : HUGE_VAL);
-          diverged[iy].push_back(s.diverged);
-        }
-        best.push_back(best_log2_rate(log2_rates, loss));
-      }
+      const std::vector<double>& best = t.best[iz];
+      const std::vector<std::vector<int>>& diverged = t.diverged[iz];
       // The 2-block net's best rate on the grid (the vertex rounded to the nearest grid rate).
       std::size_t at = 0;
       for (std::size_t ix = 1; ix < nx; ++ix)
@@ -1082,9 +1082,7 @@ TEST_CASE(
         CHECK(diverged[0][at] < spec.seeds);   // where the shallow net trained
       } else {
         for (std::size_t iy = 0; iy < ny; ++iy) CHECK(diverged[iy][at] < spec.seeds);
-        const double moved = *std::max_element(best.begin(), best.end()) -
-                             *std::min_element(best.begin(), best.end());
-        CHECK(moved <= 0.5);
+        CHECK(spread(best) <= 0.5);
       }
     }
   }

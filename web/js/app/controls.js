@@ -217,6 +217,18 @@ export class Controls {
       const el = $(`c-${field}`);
       const list = Array.isArray(state[field]);
       el.dataset.title ??= el.title;
+      // the list as a disabled entry of its own, so the select says what the runs use
+      let perRunOption = el.querySelector('option[data-per-run]');
+      if (list && !perRunOption) {
+        perRunOption = option('', '', 'one value per run; choose one to use it in every run');
+        perRunOption.dataset.perRun = '';
+        perRunOption.disabled = true;
+        el.prepend(perRunOption);
+      }
+      if (perRunOption) {
+        perRunOption.hidden = !list;
+        perRunOption.text = list ? `per run: ${state[field].join(', ')}` : '';
+      }
       el.value = list ? '' : state[field];
       el.title = list ? `one per run: ${state[field].join(', ')}` : el.dataset.title;
     }
