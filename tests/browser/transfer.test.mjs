@@ -1,4 +1,5 @@
-// transfer.test.mjs: the mup_transfer preset (issue 18 item 4) in Chromium. The link opens the
+// transfer.test.mjs: the mup_transfer preset (issue 18 item 4) and depth_transfer (issue 19) in
+// Chromium. The link opens the
 // Sweep view on the preset's axes (learningRate x width, split by parametrization) and on its
 // curves display; the page's sweep of it gives `initscope sweep --preset mup_transfer`'s bytes.
 //
@@ -32,9 +33,9 @@ after(async () => {
   await server?.close();
 });
 
-async function openPreset(theme, size) {
+async function openPreset(theme, size, id = 'mup_transfer') {
   const page = await openPage(browser, server.origin, size);
-  await load(page, server.url, `#preset=mup_transfer&theme=${theme}`);
+  await load(page, server.url, `#preset=${id}&theme=${theme}`);
   await page.waitForFunction(() => document.body.classList.contains('sweep-mode'), null, { timeout: 30000 });
   return page;
 }
@@ -104,3 +105,23 @@ for (const [theme, size, name] of [['dark', { width: 1280, height: 800 }, 'trans
     await page.close();
   });
 }
+
+// depth_transfer: the same path with depth on y and a split on a number field's words
+// (residualScale=one,inv_sqrt_depth); its file is the CLI's (its claim: test_presets.cpp).
+test('depth_transfer: the link opens its split over alpha on the curves; its file is the CLI\'s to the byte', async () => {
+  const page = await openPreset('light', { width: 1280, height: 800 }, 'depth_transfer');
+  const preview = (await page.evaluate(() => window.initscope.sweep.info())).preview;
+  assert.deepEqual(preview.axes.map((a) => a.field), ['learningRate', 'depth', 'residualScale']);
+  assert.deepEqual(preview.axes[2].labels, ['one', 'inv_sqrt_depth']);
+  assert.equal(await page.locator('#v-sweep').getAttribute('data-display'), 'curves');
+  await runReduced(page);
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click('#b-sweep-json')]);
+  const text = await readFile(await d.path(), 'utf8');
+  const cli = spawnSync(BIN, ['sweep', '--preset', 'depth_transfer', '--steps', String(STEPS), '--seeds', '1',
+    '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.equal(text, cli.stdout);
+  assert.match(await page.textContent('#v-sweep'), /α = 1\/√B/);
+  await page.locator('#v-sweep').screenshot({ path: artifact('depth-transfer-curves-light.png') });
+  await page.close();
+});
