@@ -355,4 +355,17 @@ void write_config(JsonWriter& j, const Config& c, const std::vector<Init>& inits
   }
 }
 
+// What `write` prints to a FILE, as a string (the JSON writer only writes to a FILE).
+std::string capture(const std::function<void(std::FILE*)>& write) {
+  char* data = nullptr;
+  std::size_t size = 0;
+  std::FILE* f = open_memstream(&data, &size);
+  if (!f) throw std::runtime_error("cannot allocate the output buffer");
+  write(f);
+  std::fclose(f);
+  std::string text(data, size);
+  std::free(data);
+  return text;
+}
+
 }  // namespace cli

@@ -2,6 +2,8 @@
 // (run.cpp, sample.cpp, dump.cpp, ...) and main.cpp only dispatches; this header holds the flag
 // tables that fill a Config, the data-file loader, and the JSON form of a Config.
 #pragma once
+#include <cstdio>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -99,6 +101,10 @@ Flag choice_flag(const char* name, const char* help, std::string& target,
 std::string preset_arg(const std::vector<std::string>& args);
 void apply_preset(const std::string& id, Config& config, std::vector<Init>& inits, PerRun& per_run);
 Flag preset_flag();
+
+// What `write` prints to a FILE, as a string (the JSON writer only writes to a FILE; sweep and
+// coordcheck keep their output in memory for --out and the shards).
+std::string capture(const std::function<void(std::FILE*)>& write);
 
 // Parses, or prints the command's help and returns false.
 bool parse_or_help(const char* command, const char* usage, const std::vector<Flag>& flags,

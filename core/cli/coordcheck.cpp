@@ -92,19 +92,6 @@ std::vector<CoordRow> compute(const CoordCheckSpec& s, int jobs, Progress& progr
   return rows;
 }
 
-// What `write` prints to a FILE, as a string.
-std::string capture(const std::function<void(std::FILE*)>& write) {
-  char* data = nullptr;
-  std::size_t size = 0;
-  std::FILE* f = open_memstream(&data, &size);
-  if (!f) throw std::runtime_error("cannot allocate the output buffer");
-  write(f);
-  std::fclose(f);
-  std::string text(data, size);
-  std::free(data);
-  return text;
-}
-
 void write_json(std::FILE* f, const CoordCheckSpec& s, const GemmOptions& g,
                 const std::vector<CoordRow>& rows) {
   JsonWriter j(f);

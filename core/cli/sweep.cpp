@@ -111,19 +111,6 @@ void compute(const SweepSpec& spec, const std::vector<std::size_t>& todo, int jo
   if (first < n) std::rethrow_exception(errors[first]);
 }
 
-// What `write` prints to a FILE, as a string (the JSON writer only writes to a FILE).
-std::string capture(const std::function<void(std::FILE*)>& write) {
-  char* data = nullptr;
-  std::size_t size = 0;
-  std::FILE* f = open_memstream(&data, &size);
-  if (!f) throw std::runtime_error("cannot allocate the output buffer");
-  write(f);
-  std::fclose(f);
-  std::string text(data, size);
-  std::free(data);
-  return text;
-}
-
 void axis_value(JsonWriter& j, const SweepAxis& a, std::size_t i) {
   if (a.numeric) {
     j.number(a.numbers[i]);

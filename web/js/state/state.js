@@ -217,7 +217,7 @@ function list(raw) {
 // that one value: both links mean the same runs.
 function perRunValues(f, raw, s) {
   const n = s.inits.length;
-  const allowed = n > 1 ? `${f.allowed}, or a list of ${n} such values (one per run)` : f.allowed;
+  const allowed = n > 1 ? `${f.allowed}, or a list of ${n} such ${f.kind === 'number' ? 'numbers' : 'values'} (one per run)` : f.allowed;
   const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',').map((t) => t.trim()) : [raw];
   const shown = shownRaw(raw);
   if (items.length !== 1 && items.length !== n) throw new StateError(f.name, shown, allowed);

@@ -15,7 +15,7 @@
 // output and each block's output x (the core's `hist` points), the logits left out as above.
 
 import { withAlpha } from '../theme/colors.js';
-import { h, setText } from './dom.js';
+import { h, setText, fitCanvas } from './dom.js';
 import { Panel } from './panel.js';
 import { KEY_COLOR } from './axis.js';
 import { runColor, runLabel, recordAt, formatValue, sampleIndices, overflowText } from './format.js';
@@ -178,15 +178,7 @@ export class HistogramView {
       && d.height === height && d.dpr === dpr && d.color === state.color) return;
     this.drawn = state;
 
-    const c = this.canvas;
-    const W = Math.max(1, Math.round(width * dpr));
-    const H = Math.max(1, Math.round(height * dpr));
-    if (c.width !== W || c.height !== H) { c.width = W; c.height = H; }
-    c.style.width = `${width}px`;
-    c.style.height = `${height}px`;
-    const ctx = c.getContext('2d');
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, height);
+    const ctx = fitCanvas(this.canvas, width, height, dpr);
     ctx.font = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 
     const counts = hist?.counts;

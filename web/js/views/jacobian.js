@@ -11,7 +11,7 @@
 
 import { withAlpha } from '../theme/colors.js';
 import { cssColor } from '../theme/theme.js';
-import { h, setText } from './dom.js';
+import { h, setText, fitCanvas } from './dom.js';
 import { Panel } from './panel.js';
 import { logRange, logSplits } from './axis.js';
 import { runColor, runLabel, formatValue, formatLogTick, isFiniteNumber } from './format.js';
@@ -100,14 +100,7 @@ export class JacobianView {
     const sig = JSON.stringify([width, height, dpr, this.rows.map((r) => [r.run.key, runColor(r.run), r.values.length, r.rms, r.theory, r.error])]);
     if (!force && sig === this.drawn) return;
     this.drawn = sig;
-    const c = this.canvas;
-    c.width = Math.max(1, Math.round(width * dpr));
-    c.height = Math.max(1, Math.round(height * dpr));
-    c.style.width = `${width}px`;
-    c.style.height = `${height}px`;
-    const ctx = c.getContext('2d');
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, height);
+    const ctx = fitCanvas(this.canvas, width, height, dpr);
     const text = cssColor('--chart-ink', '#222222');
     const muted = cssColor('--chart-key', '#555c6b');
     const line = cssColor('--chart-frame', '#888888');

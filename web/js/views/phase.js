@@ -13,7 +13,7 @@
 
 import { withAlpha } from '../theme/colors.js';
 import { cssColor } from '../theme/theme.js';
-import { h, setText } from './dom.js';
+import { h, setText, fitCanvas } from './dom.js';
 import { Panel } from './panel.js';
 import { runColor, runLabel, formatValue, isFiniteNumber } from './format.js';
 
@@ -301,14 +301,7 @@ export class PhaseView {
       document.activeElement === this.canvas]);
     if (!force && sig === this.drawn) return;
     this.drawn = sig;
-    const c = this.canvas;
-    c.width = Math.max(1, Math.round(width * dpr));
-    c.height = Math.max(1, Math.round(height * dpr));
-    c.style.width = `${width}px`;
-    c.style.height = `${height}px`;
-    const ctx = c.getContext('2d');
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, height);
+    const ctx = fitCanvas(this.canvas, width, height, dpr);
     const text = cssColor('--chart-ink', '#222222');
     const muted = cssColor('--chart-key', '#555c6b');
     const panelBg = cssColor('--chart-bg', '#ffffff');
@@ -322,7 +315,7 @@ export class PhaseView {
     const dots = this.drawDots(ctx, b, text, panelBg);
     if (this.cursor) this.drawCursor(ctx, b, text);
     // what was drawn, in CSS pixels of the canvas (for tests and the curious)
-    c.dataset.drawn = JSON.stringify({ critical: this.criticalDrawn ?? [], dots, box: b, wMax: ph.wMax, bMax: ph.bMax });
+    this.canvas.dataset.drawn = JSON.stringify({ critical: this.criticalDrawn ?? [], dots, box: b, wMax: ph.wMax, bMax: ph.bMax });
   }
 
   /** One pixel per grid cell on a small canvas, scaled up with smoothing: no seams between cells. */

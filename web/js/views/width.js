@@ -16,7 +16,7 @@ import { WidthPool } from '../width/width-pool.js';
 import {
   PAGE_DEFAULTS, pageSpec, readWidths, coordcheckJSON, coordcheckCSV, coordcheckCommand, rowsPerTask,
 } from '../width/coordcheck-doc.js';
-import { h, setText } from './dom.js';
+import { h, setText, fitCanvas } from './dom.js';
 import { Panel } from './panel.js';
 import { superscript } from './format.js';
 
@@ -532,12 +532,7 @@ export class WidthView {
     const c = cell.canvas;
     const width = Math.max(40, c.clientWidth);
     const height = Math.max(40, c.clientHeight);
-    const dpr = devicePixelRatio || 1;
-    c.width = Math.round(width * dpr);
-    c.height = Math.round(height * dpr);
-    const ctx = c.getContext('2d');
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, height);
+    const ctx = fitCanvas(c, width, height, devicePixelRatio || 1, { keepStyle: true });
     const key = cssColor('--chart-key', '#555c6b');
     const grid = cssColor('--chart-grid', 'rgba(0,0,0,0.08)');
     const frame = cssColor('--chart-frame', '#888888');
