@@ -834,7 +834,7 @@ TEST_CASE("fixup: He's 30 unscaled blocks diverge within 2 updates, Fixup's loss
 
 TEST_CASE(
     "pre_vs_post_ln: pre-LN's stream grows by 1 per block and its gradient shrinks towards "
-    "the output; post-LN's gradient is flat and q_B times larger at the last block",
+    "the output, post-LN's gradient is flat and q_B times larger at the last block",
     "[presets]") {
   // Runs: 0 = pre-LN, 1 = post-LN (both He normal). Probe points: 0 = the stem, b = block b,
   // 21 = the logits. grad_var is the stream's gradient (the gradient chart).
