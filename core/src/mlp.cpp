@@ -583,32 +583,19 @@ bool OptimizerState::update(Mlp& net) {
 void lsuv_rescale(Mlp& net, const float* x, std::size_t rows, double tol, int max_iter) {
   Workspace ws;
   ws.reserve(net, rows);
-  if (net.residual() || !net.norms.empty()) {
-    // Each Linear in order, measured in the whole net's forward (its input depends on the
-    // blocks and norms before it).
-    for (std::size_t l = 0; l < net.num_layers(); ++l) {
-      Layer& layer = net.layers[l];
-      const std::size_t n = rows * layer.fan_out();
-      for (int iter = 0;; ++iter) {
-        net.forward(x, rows, ws, ForwardMode::probe);
-        const float* z = ws.pre[l].data();
-        double sum = 0, sum2 = 0;
-        for (std::size_t i = 0; i < n; ++i) sum += z[i], sum2 += static_cast<double>(z[i]) * z[i];
-        const double mean = sum / n;
-        const double var = sum2 / n - mean * mean;
-        if (std::fabs(var - 1.0) < tol || iter >= max_iter || !(var > 1e-30)) break;
-        const float scale = static_cast<float>(1.0 / std::sqrt(var));
-        for (float& w : layer.W) w *= scale;
-      }
-    }
-    return;
-  }
+  // Residual or normed: each Linear in order, measured in the whole net's forward (its input
+  // depends on the blocks and norms before it). Plain: layer by layer, each on the output of
+  // the layers already rescaled.
+  const bool whole = net.residual() || !net.norms.empty();
   const float* in = x;
   for (std::size_t l = 0; l < net.num_layers(); ++l) {
     Layer& layer = net.layers[l];
     const std::size_t n = rows * layer.fan_out();
     for (int iter = 0;; ++iter) {
-      net.forward_layer(l, in, rows, ws);
+      if (whole)
+        net.forward(x, rows, ws, ForwardMode::probe);
+      else
+        net.forward_layer(l, in, rows, ws);
       const float* z = ws.pre[l].data();
       double sum = 0, sum2 = 0;
       for (std::size_t i = 0; i < n; ++i) sum += z[i], sum2 += static_cast<double>(z[i]) * z[i];
@@ -619,7 +606,7 @@ void lsuv_rescale(Mlp& net, const float* x, std::size_t rows, double tol, int ma
       const float scale = static_cast<float>(1.0 / std::sqrt(var));
       for (float& w : layer.W) w *= scale;
     }
-    in = ws.post[l].data();
+    if (!whole) in = ws.post[l].data();
   }
 }
 
