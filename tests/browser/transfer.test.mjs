@@ -50,6 +50,18 @@ async function runReduced(page) {
   }, null, { timeout: 240000 });
 }
 
+// The page's JSON download of the reduced sweep, checked against `initscope sweep --preset id`
+// with the same reduction; returns the text.
+async function sameFileAsCli(page, id) {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click('#b-sweep-json')]);
+  const text = await readFile(await d.path(), 'utf8');
+  const cli = spawnSync(BIN, ['sweep', '--preset', id, '--steps', String(STEPS), '--seeds', '1', '--format', 'json'],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.equal(text, cli.stdout, `${id}: the page's file is the CLI's`);
+  return text;
+}
+
 test('mup_transfer: the link opens its split sweep on the curves; its file is the CLI\'s to the byte', async () => {
   const page = await openPreset('light', { width: 1280, height: 800 });
   const preview = (await page.evaluate(() => window.initscope.sweep.info())).preview;
@@ -60,12 +72,7 @@ test('mup_transfer: the link opens its split sweep on the curves; its file is th
   await runReduced(page);
   const info = await page.evaluate(() => window.initscope.sweep.info());
   assert.equal(info.tasks, 42);
-  const [d] = await Promise.all([page.waitForEvent('download'), page.click('#b-sweep-json')]);
-  const text = await readFile(await d.path(), 'utf8');
-  const cli = spawnSync(BIN, ['sweep', '--preset', 'mup_transfer', '--steps', String(STEPS), '--seeds', '1',
-    '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  assert.equal(cli.status, 0, cli.stderr);
-  assert.equal(text, cli.stdout);
+  const text = await sameFileAsCli(page, 'mup_transfer');
   const doc = JSON.parse(text);
   assert.equal(doc.cells.at(-1).z, 'mup');
   // The curves are drawn: the canvas has ink in both panels' halves.
@@ -115,12 +122,7 @@ test('depth_transfer: the link opens its split over alpha on the curves; its fil
   assert.deepEqual(preview.axes[2].labels, ['one', 'inv_sqrt_depth']);
   assert.equal(await page.locator('#v-sweep').getAttribute('data-display'), 'curves');
   await runReduced(page);
-  const [d] = await Promise.all([page.waitForEvent('download'), page.click('#b-sweep-json')]);
-  const text = await readFile(await d.path(), 'utf8');
-  const cli = spawnSync(BIN, ['sweep', '--preset', 'depth_transfer', '--steps', String(STEPS), '--seeds', '1',
-    '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  assert.equal(cli.status, 0, cli.stderr);
-  assert.equal(text, cli.stdout);
+  await sameFileAsCli(page, 'depth_transfer');
   assert.match(await page.textContent('#v-sweep'), /α = 1\/√B/);
   await page.locator('#v-sweep').screenshot({ path: artifact('depth-transfer-curves-light.png') });
   await page.close();
