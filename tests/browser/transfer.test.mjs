@@ -124,6 +124,15 @@ test('depth_transfer: the link opens its split over alpha on the curves; its fil
   await runReduced(page);
   await sameFileAsCli(page, 'depth_transfer');
   assert.match(await page.textContent('#v-sweep'), /α = 1\/√B/);
+  // The curves' tooltip: down the first rate's column of the left panel (x = the plot's left
+  // edge) the pointer meets a point, and the tip names its cell.
+  const box = await page.locator('.iv-sweep-canvas').boundingBox();
+  let tip = '';
+  for (let y = box.y + 20; y < box.y + box.height - 60 && !tip; y += 3) {
+    await page.mouse.move(box.x + 48, y);
+    if (await page.isVisible('.iv-sweep-tip')) tip = await page.textContent('.iv-sweep-tip');
+  }
+  assert.match(tip, /learningRate = 0\.001953125\ndepth = \d+\nresidualScale = one/);
   await page.locator('#v-sweep').screenshot({ path: artifact('depth-transfer-curves-light.png') });
   await page.close();
 });

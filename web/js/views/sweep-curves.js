@@ -136,6 +136,46 @@ export function curvesGeometry({ width, height }, sweep) {
 
 export const seriesColor = (i) => themedRunColor(PALETTE[i % PALETTE.length]);
 
+/** The x and y of a panel's points in CSS pixels, as drawCurves places them. */
+function scales(g, sweep, panels, metric) {
+  const xa = sweep.axes[0];
+  const xs = xa.values.map((_, i) => xValue(xa, i));
+  const xlo = Math.min(...xs);
+  const xspan = Math.max(...xs) - xlo || 1;
+  const yr = yRange(sweep, panels, metric);
+  return {
+    xs, yr,
+    px: (r, x) => r.left + ((x - xlo) / xspan) * r.pw,
+    py: (r, v) => r.top + r.ph - ((Math.min(v, yr.hi) - yr.lo) / (yr.hi - yr.lo)) * r.ph,
+  };
+}
+
+/**
+ * The cell of the computed point nearest to (mx, my) (CSS pixels in the canvas) within
+ * `radius`, or -1: what the tooltip and a click read. A point off the range (diverged, or above
+ * it) is where it is drawn, on the panel's top edge.
+ */
+export function curveCellAt(size, { sweep, summaries, metric }, mx, my, radius = 12) {
+  if (!sweep) return -1;
+  const g = curvesGeometry(size, sweep);
+  const panels = sweepCurves(sweep, summaries, metric);
+  const s = scales(g, sweep, panels, metric);
+  let best = -1;
+  let bestD = radius * radius;
+  panels.forEach((panel, iz) => {
+    const r = g.rects[iz];
+    for (const c of panel.curves) {
+      for (const p of c.points) {
+        const dx = s.px(r, p.x) - mx;
+        const dy = s.py(r, p.diverged ? s.yr.hi : p.v) - my;
+        const d = dx * dx + dy * dy;
+        if (d <= bestD) { bestD = d; best = p.cell; }
+      }
+    }
+  });
+  return best;
+}
+
 /** Paints the curves of `sweep` into `canvas` (sized to `size`, CSS pixels). */
 export function drawCurves(canvas, size, { sweep, summaries, metric, metricName }) {
   const dpr = window.devicePixelRatio || 1;
@@ -154,17 +194,14 @@ export function drawCurves(canvas, size, { sweep, summaries, metric, metricName 
   const g = curvesGeometry(size, sweep);
   const panels = sweepCurves(sweep, summaries, metric);
   const xa = sweep.axes[0];
-  const xs = xa.values.map((_, i) => xValue(xa, i));
-  const xlo = Math.min(...xs);
-  const xhi = Math.max(...xs);
-  const xspan = xhi - xlo || 1;
-  const yr = yRange(sweep, panels, metric);
+  const sc = scales(g, sweep, panels, metric);
+  const { xs, yr } = sc;
   const axis = AXIS_STROKE();
   ctx.font = FONT;
   panels.forEach((panel, iz) => {
     const r = g.rects[iz];
-    const px = (x) => r.left + ((x - xlo) / xspan) * r.pw;
-    const py = (v) => r.top + r.ph - ((Math.min(v, yr.hi) - yr.lo) / (yr.hi - yr.lo)) * r.ph;
+    const px = (x) => sc.px(r, x);
+    const py = (v) => sc.py(r, v);
     // grid and frame
     ctx.strokeStyle = GRID_STROKE();
     ctx.lineWidth = 1;

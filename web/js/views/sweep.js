@@ -25,7 +25,7 @@ import { Panel } from './panel.js';
 import { formatValue } from './format.js';
 import { SweepForm, DEFAULT_SETTINGS } from './sweep-form.js';
 import { drawHeatmap, geometry, metricLabel } from './heatmap.js';
-import { drawCurves, hasCurves, bestLabels } from './sweep-curves.js';
+import { drawCurves, hasCurves, bestLabels, curveCellAt } from './sweep-curves.js';
 
 function formatDuration(ms) {
   if (!Number.isFinite(ms)) return '';
@@ -406,9 +406,13 @@ export class SweepView {
   // hover and click
 
   #cellAt(e) {
-    if (!this.sweep || this.#curvesShown(this.sweep)) return -1;
-    const g = geometry(this.panel.size, this.sweep);
+    if (!this.sweep) return -1;
     const r = this.canvas.getBoundingClientRect();
+    if (this.#curvesShown(this.sweep)) {
+      return curveCellAt(this.panel.size, { sweep: this.sweep, summaries: this.summaries, metric: this.settings.metric },
+        e.clientX - r.left, e.clientY - r.top);
+    }
+    const g = geometry(this.panel.size, this.sweep);
     const x = e.clientX - r.left - g.left;
     const y = e.clientY - r.top - g.top;
     if (x < 0 || y < 0 || x >= g.pw || y >= g.ph) return -1;
