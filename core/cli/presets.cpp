@@ -133,8 +133,7 @@ void apply_preset(const std::string& id, Config& config, std::vector<Init>& init
   const Preset& p = preset_by_id(id);  // ConfigError: invalid preset = "x": expected one of ...
   config = p.config;
   inits = p.inits;
-  per_run.values.clear();
-  for (const auto& [name, values] : p.per_run) per_run.values[name] = values;
+  per_run.values = {p.per_run.begin(), p.per_run.end()};
 }
 
 Flag preset_flag() {

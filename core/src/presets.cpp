@@ -414,8 +414,10 @@ std::vector<Preset> build() {
   }
   {
     // reference: Xiong et al. 2020, On layer normalization in the Transformer architecture,
-    // section 3 (theorem 1, fig. 3): post-LN's gradients grow towards the output, pre-LN's do not.
-    // Our blocks are MLP branches, not attention, so the shape is the paper's, not its numbers.
+    // section 3 (theorem 1, fig. 3): near the output post-LN's gradient is about L times pre-LN's
+    // (in variance). Our blocks are MLP branches, not attention: the comparison is the paper's,
+    // the profiles ours (pre-LN's shrinks towards the output, post-LN's is flat; the test's
+    // comment derives both).
     Config c = gaussian_base(64, 20);
     c.architecture = Architecture::residual;
     c.norm = NormChoice::layer;

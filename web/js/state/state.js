@@ -229,17 +229,20 @@ function perRunValues(f, raw, s) {
       throw e;
     }
   });
-  return v.every((y) => y === v[0]) ? v[0] : v;
+  return oneOrList(v);
 }
+
+// A list whose values are all equal is that one value.
+const oneOrList = (v) => (v.every((y) => y === v[0]) ? v[0] : v);
 
 /** Run i's value of a per-run field: one value for all, or the i-th. */
 export function perRun(value, i) {
   return Array.isArray(value) ? value[i] : value;
 }
 
-/** Whether any run of the state reads `field` (only weightVar / biasVar depend on the init). */
+/** Whether any run of the state reads `field` (weightVar / biasVar). */
 export function usesField(state, field) {
-  return !USES[field] || state.inits.some((id) => USES[field].includes(id));
+  return state.inits.some((id) => USES[field].includes(id));
 }
 
 function datasetInfo(catalog, id) {
@@ -455,8 +458,7 @@ export function normalize(state, catalog) {
     const inits = out.inits.filter(keep);
     for (const field of PER_RUN_FIELDS) {
       if (Array.isArray(out[field])) {
-        const list = out[field].filter(keep);
-        out[field] = list.every((y) => y === list[0]) ? list[0] : list;
+        out[field] = oneOrList(out[field].filter(keep));
       }
     }
     out.inits = inits;
